@@ -1,0 +1,33 @@
+namespace PhoneBridge.Core.Phone;
+
+/// <summary>
+/// The phone side of one call: a provider media socket seen as PCM16 frames.
+/// Twilio and Telnyx implement it; the bridge consumes it.
+/// </summary>
+public interface IPhoneMediaStream
+{
+    /// <summary>"twilio" or "telnyx"; used in logs and metrics.</summary>
+    string Provider { get; }
+
+    /// <summary>
+    /// Runs the receive loop until the provider stops the stream, the socket closes or
+    /// <paramref name="cancellationToken"/> fires. Events reach <paramref name="handler"/> on the
+    /// receive loop, in order; the handler must not block.
+    /// </summary>
+    Task RunAsync(IPhoneStreamHandler handler, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Queues PCM16 (at the started format's rate) for the caller to hear. Never blocks; the queue is
+    /// bounded and drops the oldest audio when the socket cannot keep up. Ignored before start.
+    /// </summary>
+    void SendAudio(ReadOnlySpan<short> pcm);
+
+    /// <summary>Queues a mark after the audio sent so far; the provider echoes it when played or cleared.</summary>
+    void SendMark(string name);
+
+    /// <summary>Drops queued audio here and asks the provider to drop its buffer (barge-in).</summary>
+    void Clear();
+
+    /// <summary>Ends the call: closes the media socket and, where the provider needs it, hangs up through its API.</summary>
+    ValueTask HangUpAsync(string reason, CancellationToken cancellationToken);
+}

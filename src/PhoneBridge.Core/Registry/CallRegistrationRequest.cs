@@ -1,0 +1,18 @@
+namespace PhoneBridge.Core.Registry;
+
+/// <param name="Provider">"twilio" or "telnyx".</param>
+/// <param name="ProviderCallId">Twilio CallSid or Telnyx call_control_id, when known.</param>
+/// <param name="From">Caller number; sensitive, never logged.</param>
+/// <param name="To">Called number; sensitive, never logged.</param>
+/// <param name="Prepare">
+/// Optional warm-up started at registration (e.g. launch an agent). Its result is handed to the bridge;
+/// if the entry expires unclaimed, an <see cref="IAsyncDisposable"/>/<see cref="IDisposable"/> result is disposed.
+/// </param>
+/// <param name="CallId">Our call id; a new random one when null.</param>
+public sealed record CallRegistrationRequest(
+    string Provider,
+    string? ProviderCallId = null,
+    string? From = null,
+    string? To = null,
+    Func<CallInfo, CancellationToken, Task<object?>>? Prepare = null,
+    string? CallId = null);
