@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Telnyx.CallControl;
 using PhoneBridge.Telnyx.Calls;
@@ -23,9 +24,9 @@ public static class TelnyxServiceCollectionExtensions
     public static IServiceCollection AddTelnyx(this IServiceCollection services)
     {
         services.AddOptions<TelnyxOptions>().BindConfiguration(TelnyxOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<TelnyxOptions>, TelnyxOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelnyxOptions>, TelnyxOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddPhoneBridgeHosting();
 
         services.TryAddSingleton(sp => TelnyxSignatureVerifier.FromBase64(
             sp.GetRequiredService<IOptions<TelnyxOptions>>().Value.PublicKey ?? string.Empty,
@@ -45,6 +46,7 @@ public static class TelnyxServiceCollectionExtensions
             sp.GetRequiredService<TelnyxCallControlClient>(),
             sp.GetRequiredService<TelnyxCallTracker>(),
             sp.GetRequiredService<IOptions<TelnyxOptions>>(),
+            sp.GetRequiredService<IOptionsMonitor<PhoneBridgeOptions>>(),
             sp.GetRequiredService<ILogger<TelnyxOutboundCalls>>()));
         services.AddHostedService<TelnyxCommandWorker>();
         return services;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Telnyx.CallControl;
 using PhoneBridge.Telnyx.Media;
@@ -13,6 +14,7 @@ public sealed partial class TelnyxOutboundCalls
     private readonly TelnyxCallControlClient _client;
     private readonly TelnyxCallTracker _tracker;
     private readonly TelnyxOptions _options;
+    private readonly IOptionsMonitor<PhoneBridgeOptions> _hosting;
     private readonly ILogger<TelnyxOutboundCalls> _logger;
 
     internal TelnyxOutboundCalls(
@@ -20,13 +22,29 @@ public sealed partial class TelnyxOutboundCalls
         TelnyxCallControlClient client,
         TelnyxCallTracker tracker,
         IOptions<TelnyxOptions> options,
+        IOptionsMonitor<PhoneBridgeOptions> hosting,
         ILogger<TelnyxOutboundCalls> logger)
     {
+        _hosting = hosting;
         _registry = registry;
         _client = client;
         _tracker = tracker;
         _options = options.Value;
         _logger = logger;
+    }
+
+    /// <summary>Places a call with media URLs built from <c>PhoneBridge:PublicUrl</c>.</summary>
+    /// <exception cref="InvalidOperationException"><c>PhoneBridge:PublicUrl</c> or <c>Telnyx:ConnectionId</c> is not configured.</exception>
+    public Task<TelnyxOutboundCall> PlaceCallAsync(string to, string from, CancellationToken cancellationToken)
+    {
+        var publicUrl = _hosting.CurrentValue.PublicUrl;
+        if (string.IsNullOrWhiteSpace(publicUrl) || !Uri.TryCreate(publicUrl.Trim(), UriKind.Absolute, out _))
+        {
+            throw new InvalidOperationException("PhoneBridge:PublicUrl (or NGROK_URL) is required to place calls outside a request.");
+        }
+
+        var webSocketBase = new Uri(PublicUrlResolver.ToWebSocketUrl(publicUrl.Trim().TrimEnd('/')), UriKind.Absolute);
+        return PlaceCallAsync(to, from, webSocketBase, cancellationToken);
     }
 
     /// <summary>

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace PhoneBridge.Telnyx.Endpoints;
@@ -10,15 +11,13 @@ namespace PhoneBridge.Telnyx.Endpoints;
 /// Bearer check against <c>PhoneBridge:ApiKey</c> for the call-control endpoints. Without a configured key
 /// nothing is allowed: placing calls costs money.
 /// </summary>
-internal sealed partial class ApiKeyFilter(IConfiguration configuration, ILogger<ApiKeyFilter> logger) : IEndpointFilter
+internal sealed partial class ApiKeyFilter(IOptionsMonitor<PhoneBridgeOptions> options, ILogger<ApiKeyFilter> logger) : IEndpointFilter
 {
-    public const string ApiKeySetting = "PhoneBridge:ApiKey";
-
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        var expected = configuration[ApiKeySetting];
+        var expected = options.CurrentValue.ApiKey;
         if (string.IsNullOrEmpty(expected))
         {
             Log.NoApiKey(logger);

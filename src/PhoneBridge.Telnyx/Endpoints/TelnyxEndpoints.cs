@@ -3,12 +3,11 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Hosting;
 using PhoneBridge.Telnyx.CallControl;
 using PhoneBridge.Telnyx.Calls;
-using PhoneBridge.Telnyx.Hosting;
 using PhoneBridge.Telnyx.Webhooks;
 
 namespace PhoneBridge.Telnyx.Endpoints;
@@ -26,7 +25,7 @@ internal static class TelnyxEndpoints
     }
 
     private static Results<Ok, BadRequest<string>, StatusCodeHttpResult> HandleEventAsync(
-        HttpContext context, TelnyxEventProcessor processor, IConfiguration configuration)
+        HttpContext context, TelnyxEventProcessor processor, PublicUrlResolver publicUrls)
     {
         // The filter only lets verified requests through, with the body it verified.
         var verified = context.Features.GetRequiredFeature<TelnyxVerifiedWebhook>();
@@ -36,19 +35,13 @@ internal static class TelnyxEndpoints
             return TypedResults.BadRequest("Not a Telnyx webhook event.");
         }
 
-        var publicBase = TelnyxPublicBase.Resolve(configuration, context.Request);
-        if (publicBase is null)
-        {
-            return TypedResults.StatusCode(StatusCodes.Status500InternalServerError);
-        }
-
-        return processor.Handle(webhook, publicBase) == TelnyxWebhookOutcome.Busy
+        return processor.Handle(webhook, WebSocketBase(publicUrls, context.Request)) == TelnyxWebhookOutcome.Busy
             ? TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable)
             : TypedResults.Ok();
     }
 
     private static async Task<Results<Ok<TelnyxCallResponse>, ValidationProblem, ProblemHttpResult>> PlaceCallAsync(
-        TelnyxCallRequest? request, HttpContext context, TelnyxOutboundCalls calls, IConfiguration configuration,
+        TelnyxCallRequest? request, HttpContext context, TelnyxOutboundCalls calls, PublicUrlResolver publicUrls,
         IOptions<TelnyxOptions> options)
     {
         if (string.IsNullOrWhiteSpace(request?.To) || string.IsNullOrWhiteSpace(request.From))
@@ -65,7 +58,7 @@ internal static class TelnyxEndpoints
                 "Telnyx:ConnectionId (the Call Control App id) is not configured.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        var publicBase = TelnyxPublicBase.Resolve(configuration, context.Request)!;
+        var publicBase = WebSocketBase(publicUrls, context.Request);
         try
         {
             var call = await calls.PlaceCallAsync(request.To, request.From, publicBase, context.RequestAborted).ConfigureAwait(false);
@@ -91,6 +84,9 @@ internal static class TelnyxEndpoints
             return ProviderProblem(e);
         }
     }
+
+    private static Uri WebSocketBase(PublicUrlResolver publicUrls, HttpRequest request) =>
+        new(PublicUrlResolver.ToWebSocketUrl(publicUrls.GetBaseUrl(request)), UriKind.Absolute);
 
     private static ProblemHttpResult ProviderProblem(TelnyxApiException e) =>
         TypedResults.Problem(
