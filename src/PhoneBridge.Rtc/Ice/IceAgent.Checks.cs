@@ -55,6 +55,20 @@ public sealed partial class IceAgent
 
     private void OnTimer()
     {
+        try
+        {
+            OnTimerCore();
+        }
+#pragma warning disable CA1031 // An exception on a timer thread would take the process down.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            IceAgentLog.TimerFailed(_logger, ex);
+        }
+    }
+
+    private void OnTimerCore()
+    {
         lock (_gate)
         {
             if (_disposed)
@@ -377,8 +391,12 @@ public sealed partial class IceAgent
         return baseInterval * (0.8 + (0.4 * RandomNumberGenerator.GetInt32(1000) / 1000.0));
     }
 
+    /// <summary>
+    /// Pairs data may use before nomination completes (RFC 8445 §12: any valid pair), plus pairs the peer proved with
+    /// an authenticated check, so an early DTLS flight is neither dropped nor left unanswered.
+    /// </summary>
     private void RebuildValidPairsLocked() =>
-        _validPairs = [.. _pairs.Where(static p => p.State == CandidatePairState.Succeeded)];
+        _validPairs = [.. _pairs.Where(static p => p.State == CandidatePairState.Succeeded || p.RemoteAuthenticated)];
 
     private void RescheduleLocked()
     {
@@ -502,7 +520,7 @@ public sealed partial class IceAgent
 
     private void HandleBindingRequestLocked(LocalCandidateEntry local, SocketAddressKey from, StunMessage message)
     {
-        if (!IsAdvertised(local))
+        if (!IsAdvertised(local) || (_options.RemoteAddressFilter is { } filter && !filter(from.EndPoint.Address)))
         {
             return;
         }
@@ -577,6 +595,12 @@ public sealed partial class IceAgent
         if (!_controlling && message.HasAttribute(StunAttributeType.UseCandidate))
         {
             pair.PeerNominated = true;
+        }
+
+        if (!pair.RemoteAuthenticated)
+        {
+            pair.RemoteAuthenticated = true;
+            RebuildValidPairsLocked();
         }
 
         switch (pair.State)

@@ -53,7 +53,16 @@ public sealed partial class IceAgent
                 break;
             }
 
-            OnDatagram(socket, from, buffer.AsSpan(0, received));
+            try
+            {
+                OnDatagram(socket, from, buffer.AsSpan(0, received));
+            }
+#pragma warning disable CA1031 // One bad datagram must not end the receive loop.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                IceAgentLog.DatagramFailed(_logger, ex, received);
+            }
         }
     }
 

@@ -243,6 +243,12 @@ public sealed partial class IceAgent : IAsyncDisposable
             return;
         }
 
+        if (_options.RemoteAddressFilter is { } filter && !filter(address))
+        {
+            IceAgentLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "address rejected by RemoteAddressFilter");
+            return;
+        }
+
         var endPoint = new IPEndPoint(address, candidate.Port);
         lock (_gate)
         {
@@ -339,13 +345,30 @@ public sealed partial class IceAgent : IAsyncDisposable
     /// </summary>
     public ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken ct)
     {
-        var pair = _selected;
+        var pair = _selected ?? EarlyPair();
         if (pair is null)
         {
             return ValueTask.CompletedTask;
         }
 
         return SendDataAsync(pair, datagram, ct);
+    }
+
+    /// <summary>Before nomination: the best succeeded pair, else one the peer nominated over an authenticated check.</summary>
+    private CandidatePairEntry? EarlyPair()
+    {
+        CandidatePairEntry? nominated = null;
+        foreach (var pair in _validPairs)
+        {
+            if (pair.State == CandidatePairState.Succeeded)
+            {
+                return pair;
+            }
+
+            nominated ??= pair.PeerNominated ? pair : null;
+        }
+
+        return nominated;
     }
 
     public async ValueTask DisposeAsync()

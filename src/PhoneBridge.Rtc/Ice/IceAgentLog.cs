@@ -58,4 +58,10 @@ internal static partial class IceAgentLog
 
     [LoggerMessage(18, LogLevel.Information, "ICE restart: new local credentials")]
     public static partial void Restarted(ILogger logger);
+
+    [LoggerMessage(19, LogLevel.Error, "ICE timer work failed")]
+    public static partial void TimerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Error, "ICE failed to process a {Length}-byte datagram")]
+    public static partial void DatagramFailed(ILogger logger, Exception exception, int length);
 }

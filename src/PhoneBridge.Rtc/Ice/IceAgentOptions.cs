@@ -20,6 +20,12 @@ public sealed class IceAgentOptions
 
     public IReadOnlyList<IceServer> Servers { get; set; } = [];
 
+    /// <summary>
+    /// Optional gate on remote addresses (signalled or peer-reflexive); candidates it rejects are never checked or
+    /// answered. Useful to keep test traffic on loopback or to refuse private ranges on a public server.
+    /// </summary>
+    public Func<IPAddress, bool>? RemoteAddressFilter { get; set; }
+
     public IcePolicy Policy { get; set; } = IcePolicy.All;
 
     /// <summary>

@@ -67,6 +67,9 @@ internal sealed class CandidatePairEntry(LocalCandidateEntry local, RemoteCandid
     /// <summary>Controlled side: the peer sent USE-CANDIDATE on this pair.</summary>
     public bool PeerNominated { get; set; }
 
+    /// <summary>The peer sent an authenticated check over this pair, proving it owns the remote address.</summary>
+    public bool RemoteAuthenticated { get; set; }
+
     /// <summary>RFC 8445 §6.1.2.3: 2^32·min(G,D) + 2·max(G,D) + (G &gt; D ? 1 : 0).</summary>
     public void ComputePriority(bool controlling)
     {
