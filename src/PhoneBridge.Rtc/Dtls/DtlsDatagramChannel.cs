@@ -85,11 +85,15 @@ internal sealed class DtlsDatagramChannel : DatagramTransport, IDisposable
 
     public int Receive(byte[] buf, int off, int len, int waitMillis) => Receive(buf.AsSpan(off, len), waitMillis);
 
+    /// <remarks>
+    /// A closed channel throws <see cref="IOException"/>, not <see cref="TlsTimeoutException"/>: BouncyCastle reads
+    /// the latter as "nothing yet" and would call again at once, spinning until its handshake timeout.
+    /// </remarks>
     public int Receive(Span<byte> buffer, int waitMillis)
     {
         if (_closed)
         {
-            throw new TlsTimeoutException("The DTLS transport is closed.");
+            throw new IOException("The DTLS transport is closed.");
         }
 
         try
@@ -101,7 +105,7 @@ internal sealed class DtlsDatagramChannel : DatagramTransport, IDisposable
         }
         catch (ObjectDisposedException)
         {
-            throw new TlsTimeoutException("The DTLS transport is closed.");
+            throw new IOException("The DTLS transport is closed.");
         }
 
         (byte[] Buffer, int Length) item;
@@ -109,7 +113,7 @@ internal sealed class DtlsDatagramChannel : DatagramTransport, IDisposable
         {
             if (_closed || _queue.Count == 0)
             {
-                throw new TlsTimeoutException("The DTLS transport is closed.");
+                throw new IOException("The DTLS transport is closed.");
             }
 
             item = _queue.Dequeue();
