@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Twilio.Calls;
+using PhoneBridge.Twilio.Media;
 using PhoneBridge.Twilio.Security;
 using PhoneBridge.Twilio.Voice;
 
@@ -21,6 +22,11 @@ public static class TwilioEndpointRouteBuilderExtensions
         twilio.MapPost("/voice", VoiceEndpoint.HandleAsync)
             .ValidateTwilioSignature()
             .WithName("TwilioVoiceWebhook");
+
+        // Map, not MapGet: WebSocket upgrades over HTTP/2 arrive as CONNECT.
+        twilio.Map("/media/{callId}/{token}", MediaEndpoint.HandleAsync)
+            .ValidateTwilioSignature()
+            .WithName("TwilioMediaSocket");
 
         var calls = twilio.MapGroup("/calls").RequirePhoneBridgeApiKey();
         calls.MapPost("/", CallsEndpoints.CreateAsync).WithName("TwilioCreateCall");
