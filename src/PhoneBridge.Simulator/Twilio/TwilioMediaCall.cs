@@ -430,7 +430,12 @@ public sealed class TwilioMediaCall : IPacedCall, IAsyncDisposable
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
-            _failure ??= "send: " + ex.Message;
+            // A send racing the server's close is how a call ends, not a failure.
+            if (!_lifetime.IsCancellationRequested && _socket.State is WebSocketState.Open or WebSocketState.Aborted)
+            {
+                _failure ??= "send: " + ex.Message;
+            }
+
             _playbackDone.TrySetResult();
         }
         finally
