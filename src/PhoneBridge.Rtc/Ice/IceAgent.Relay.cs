@@ -137,10 +137,11 @@ public sealed partial class IceAgent
     private async Task DisposeRelaysAsync()
     {
         var relays = _relays;
-        _relays = [];
         foreach (var entry in relays)
         {
             await entry.Relay!.DisposeAsync().ConfigureAwait(false);
         }
+
+        _relays = [];
     }
 }

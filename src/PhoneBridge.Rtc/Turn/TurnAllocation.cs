@@ -43,6 +43,7 @@ public sealed class TurnAllocation : IAsyncDisposable
     private byte[]? _key;
     private Task _maintenance = Task.CompletedTask;
     private bool _allocated;
+    private int _disposed;
 
     /// <param name="server">The TURN server's UDP address.</param>
     /// <param name="send">Sends one datagram to the server from the shared socket.</param>
@@ -75,6 +76,8 @@ public sealed class TurnAllocation : IAsyncDisposable
     /// <summary>Requests the allocation; false (logged) when the server refuses or does not answer.</summary>
     public async Task<bool> AllocateAsync(CancellationToken ct)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _lifetime.Token);
+        ct = linked.Token;
         var response = await RequestAsync(StunMethod.Allocate, static (ref StunMessageWriter w) =>
         {
             w.AddUInt32(StunAttributeType.RequestedTransport, 17u << 24); // UDP
@@ -96,6 +99,11 @@ public sealed class TurnAllocation : IAsyncDisposable
         MappedEndPoint = message.TryGetXorAddress(StunAttributeType.XorMappedAddress, out var mapped) ? IceAddress.Normalize(mapped) : null;
         message.TryGetUInt32(StunAttributeType.Lifetime, out var lifetime);
         TurnLog.Allocated(_logger, Server, RelayedEndPoint, MappedEndPoint, lifetime);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return false;
+        }
+
         _allocated = true;
         _maintenance = MaintainAsync(_lifetime.Token);
         return true;
@@ -238,6 +246,11 @@ public sealed class TurnAllocation : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _maintenance.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (_allocated)
@@ -254,7 +267,7 @@ public sealed class TurnAllocation : IAsyncDisposable
             }
         }
 
-        _lifetime.Dispose();
+        // _lifetime is not disposed: fire-and-forget permission/channel requests may still read its token.
     }
 
     private async Task CreatePermissionAsync(IPAddress peer)
