@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging;
+
+namespace PhoneBridge.Core.Bridge;
+
+internal static partial class BridgeLog
+{
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Call {CallId}: {Provider} phone stream attached, edge {Edge}")]
+    public static partial void Attached(ILogger logger, string callId, string provider, string edge);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Call {CallId}: phone stream started ({Encoding} {SampleRate} Hz)")]
+    public static partial void PhoneStarted(ILogger logger, string callId, Phone.PhoneEncoding encoding, int sampleRate);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Call {CallId}: edge live after {JoinMs} ms; {FlushedMs} ms of early audio forwarded, {DroppedFrames} frames dropped")]
+    public static partial void Live(ILogger logger, string callId, long joinMs, int flushedMs, long droppedFrames);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Call {CallId} ended: {Reason}")]
+    public static partial void Ended(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Error, Message = "Call {CallId}: prepare step failed; hanging up")]
+    public static partial void PrepareFailed(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Error, Message = "Call {CallId}: joining edge {Edge} failed; hanging up")]
+    public static partial void JoinFailed(ILogger logger, string callId, string edge, Exception exception);
+
+    [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Call {CallId}: phone stream failed")]
+    public static partial void PhoneFailed(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "Call {CallId}: edge session failed")]
+    public static partial void EdgeFailed(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(EventId = 208, Level = LogLevel.Information, Message = "Call {CallId}: edge asked to hang up ({Reason})")]
+    public static partial void HangupRequested(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(EventId = 209, Level = LogLevel.Warning, Message = "Call {CallId}: {Step} did not finish cleanly")]
+    public static partial void ShutdownStepFailed(ILogger logger, string callId, string step, Exception exception);
+
+    [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "Call {CallId}: phone stream started twice; ignoring the second start")]
+    public static partial void DuplicateStart(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 211, Level = LogLevel.Debug, Message = "Call {CallId}: DTMF before the edge is live dropped")]
+    public static partial void DtmfBeforeLive(ILogger logger, string callId);
+}

@@ -1,0 +1,400 @@
+using System.Buffers;
+using PhoneBridge.Core.Edge;
+using PhoneBridge.Core.Phone;
+using PhoneBridge.Core.Privacy;
+using PhoneBridge.Core.Registry;
+
+namespace PhoneBridge.Core.Bridge;
+
+/// <summary>
+/// One bridged call: the handler of both sides and the owner of their shutdown. Phone events arrive on
+/// the phone's receive loop, edge events on the edge's threads; neither path blocks or allocates per frame.
+/// </summary>
+internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
+{
+    private readonly CallBridge _bridge;
+    private readonly RegisteredCall _call;
+    private readonly IPhoneMediaStream _phone;
+    private readonly string _phoneUserId;
+    private readonly CancellationTokenSource _lifetime;
+    private readonly TaskCompletionSource<string> _endRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
+
+    // Caller audio held while the edge joins: a linear buffer trimmed from the front when full.
+    private short[]? _pending;
+    private int _pendingCapacity;
+    private int _pendingCount;
+    private int _frameSamples;
+    private long _droppedFrames;
+
+    private int _started;
+    private volatile IEdgeSession? _liveSession;
+    private IEdgeSession? _session;
+    private Task? _joinTask;
+    private volatile bool _ending;
+
+    public BridgedCall(CallBridge bridge, RegisteredCall call, IPhoneMediaStream phone, string phoneUserId, CancellationTokenSource lifetime)
+    {
+        _bridge = bridge;
+        _call = call;
+        _phone = phone;
+        _phoneUserId = phoneUserId;
+        _lifetime = lifetime;
+    }
+
+    private string CallId => _call.CallId;
+
+    /// <summary>Runs until both sides are down; returns why the call ended.</summary>
+    public async Task<string> RunAsync()
+    {
+        // External cancellation (shutdown, registry release) ends the call like an edge-side end:
+        // the phone is hung up rather than just abandoned.
+        using var cancelled = _lifetime.Token.Register(static s => ((BridgedCall)s!).RequestEnd("call released"), this);
+
+        Task phoneTask;
+        try
+        {
+            phoneTask = _phone.RunAsync(this, _lifetime.Token);
+        }
+        catch (Exception ex)
+        {
+            phoneTask = Task.FromException(ex);
+        }
+
+        string reason;
+        var first = await Task.WhenAny(phoneTask, _endRequested.Task).ConfigureAwait(false);
+        _ending = true;
+
+        // Only this method cancels the lifetime from inside, and not yet: a cancelled token here means
+        // shutdown or release, which may also have stopped the phone stream first.
+        var released = _lifetime.IsCancellationRequested;
+        if (first == phoneTask && !released)
+        {
+            reason = "phone stream ended";
+            if (phoneTask.Exception is { } failure && failure.InnerException is not OperationCanceledException)
+            {
+                reason = "phone stream failed";
+                BridgeLog.PhoneFailed(_bridge.Logger, CallId, failure.InnerException ?? failure);
+            }
+
+            // Stop a join in progress; a live session is left below without waiting for anything else.
+            await _lifetime.CancelAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            reason = _endRequested.Task.IsCompleted ? await _endRequested.Task.ConfigureAwait(false) : "call released";
+            await RunShutdownStepAsync("phone hangup", ct => _phone.HangUpAsync(reason, ct).AsTask()).ConfigureAwait(false);
+            await _lifetime.CancelAsync().ConfigureAwait(false);
+            await RunShutdownStepAsync("phone stream stop", ct => phoneTask.WaitAsync(ct)).ConfigureAwait(false);
+        }
+
+        await FinishEdgeAsync().ConfigureAwait(false);
+        return reason;
+    }
+
+    public void OnStarted(PhoneStreamStart start)
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            BridgeLog.DuplicateStart(_bridge.Logger, CallId);
+            return;
+        }
+
+        BridgeLog.PhoneStarted(_bridge.Logger, CallId, start.Format.Encoding, start.Format.SampleRate);
+        var frame = Math.Max(1, start.Format.SamplesPerFrame);
+        var frames = (int)Math.Round(_bridge.Options.PreLiveBuffer.TotalMilliseconds / 20);
+        lock (_gate)
+        {
+            _frameSamples = frame;
+            _pendingCapacity = frames * frame;
+            _pending = _pendingCapacity > 0 ? ArrayPool<short>.Shared.Rent(_pendingCapacity) : null;
+        }
+
+        // The join (and the prepare it waits for) runs off the receive loop, which must keep reading.
+        Volatile.Write(ref _joinTask, Task.Run(() => JoinAndWatchAsync(start)));
+    }
+
+    public void OnAudio(ReadOnlySpan<short> pcm)
+    {
+        if (_ending)
+        {
+            return;
+        }
+
+        _bridge.Counters.FrameFromPhone();
+        var live = _liveSession;
+        if (live is not null)
+        {
+            live.SendAudio(pcm);
+            return;
+        }
+
+        lock (_gate)
+        {
+            live = _liveSession;
+            if (live is not null)
+            {
+                live.SendAudio(pcm);
+                return;
+            }
+
+            BufferEarlyAudio(pcm);
+        }
+    }
+
+    public void OnDtmf(char digit)
+    {
+        var live = _liveSession;
+        if (live is null || _ending)
+        {
+            BridgeLog.DtmfBeforeLive(_bridge.Logger, CallId);
+            return;
+        }
+
+        live.SendDtmf(digit);
+    }
+
+    public void OnMark(string name)
+    {
+        // The bridge sends no marks of its own; edges that need playback acknowledgements use their own.
+    }
+
+    public void OnRemoteAudio(ReadOnlySpan<short> pcm)
+    {
+        if (_ending)
+        {
+            return;
+        }
+
+        _phone.SendAudio(pcm);
+        _bridge.Counters.FrameToPhone();
+    }
+
+    public void OnRemoteAudioResumed()
+    {
+        if (!_ending)
+        {
+            _phone.Clear();
+        }
+    }
+
+    public void OnHangupRequested(string reason)
+    {
+        BridgeLog.HangupRequested(_bridge.Logger, CallId, reason);
+        RequestEnd("hangup requested by edge");
+    }
+
+    private void RequestEnd(string reason) => _endRequested.TrySetResult(reason);
+
+    private void BufferEarlyAudio(ReadOnlySpan<short> pcm)
+    {
+        if (_pending is null)
+        {
+            // Audio before start, or no early buffer configured.
+            _droppedFrames++;
+            _bridge.Counters.AddFramesDropped(1);
+            return;
+        }
+
+        var capacity = _pendingCapacity;
+        if (pcm.Length >= capacity)
+        {
+            var lost = _pendingCount + (pcm.Length - capacity);
+            pcm[^capacity..].CopyTo(_pending);
+            _pendingCount = capacity;
+            CountDropped(lost);
+            return;
+        }
+
+        var overflow = _pendingCount + pcm.Length - capacity;
+        if (overflow > 0)
+        {
+            _pending.AsSpan(overflow, _pendingCount - overflow).CopyTo(_pending);
+            _pendingCount -= overflow;
+            CountDropped(overflow);
+        }
+
+        pcm.CopyTo(_pending.AsSpan(_pendingCount));
+        _pendingCount += pcm.Length;
+    }
+
+    private void CountDropped(int samples)
+    {
+        var frames = (samples + _frameSamples - 1) / _frameSamples;
+        _droppedFrames += frames;
+        _bridge.Counters.AddFramesDropped(frames);
+    }
+
+    private async Task JoinAndWatchAsync(PhoneStreamStart start)
+    {
+        var token = _lifetime.Token;
+        var joinStarted = _bridge.Time.GetTimestamp();
+        object? prepared;
+        try
+        {
+            prepared = await _call.Prepared.WaitAsync(token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            BridgeLog.PrepareFailed(_bridge.Logger, CallId, ex);
+            RequestEnd("prepare failed");
+            return;
+        }
+
+        var request = new EdgeJoinRequest(
+            CallId,
+            _phoneUserId,
+            DisplayName(_call.Info),
+            start.Format.SampleRate,
+            prepared);
+
+        IEdgeSession session;
+        try
+        {
+            session = await _bridge.Edge.JoinAsync(request, this, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            BridgeLog.JoinFailed(_bridge.Logger, CallId, _bridge.Edge.Name, ex);
+            RequestEnd("edge join failed");
+            return;
+        }
+
+        int flushed;
+        lock (_gate)
+        {
+            _session = session;
+            if (token.IsCancellationRequested)
+            {
+                return;
+            }
+
+            flushed = FlushEarlyAudio(session);
+            _liveSession = session;
+        }
+
+        BridgeLog.Live(
+            _bridge.Logger,
+            CallId,
+            (long)_bridge.Time.GetElapsedTime(joinStarted).TotalMilliseconds,
+            flushed * 1000 / start.Format.SampleRate,
+            _droppedFrames);
+
+        try
+        {
+            await session.Completion.WaitAsync(token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            BridgeLog.EdgeFailed(_bridge.Logger, CallId, ex);
+            RequestEnd("edge session failed");
+            return;
+        }
+
+        RequestEnd("edge call ended");
+    }
+
+    // Oldest first, in the phone's frame size so the edge sees the cadence it would have seen live.
+    private int FlushEarlyAudio(IEdgeSession session)
+    {
+        var count = _pendingCount;
+        if (_pending is null || count == 0)
+        {
+            return 0;
+        }
+
+        for (var offset = 0; offset < count; offset += _frameSamples)
+        {
+            session.SendAudio(_pending.AsSpan(offset, Math.Min(_frameSamples, count - offset)));
+        }
+
+        _pendingCount = 0;
+        return count;
+    }
+
+    private async Task FinishEdgeAsync()
+    {
+        var join = Volatile.Read(ref _joinTask);
+        if (join is not null)
+        {
+            await RunShutdownStepAsync("edge join", ct => join.WaitAsync(ct)).ConfigureAwait(false);
+        }
+
+        IEdgeSession? session;
+        lock (_gate)
+        {
+            session = _session;
+            _liveSession = null;
+            if (_pending is not null)
+            {
+                ArrayPool<short>.Shared.Return(_pending);
+                _pending = null;
+            }
+        }
+
+        if (session is not null)
+        {
+            await RunShutdownStepAsync("edge leave", ct => session.LeaveAsync(ct).AsTask()).ConfigureAwait(false);
+            await RunShutdownStepAsync("edge dispose", _ => session.DisposeAsync().AsTask()).ConfigureAwait(false);
+        }
+
+        // A claimed call's prepared work belongs to the bridge; it may still be finishing.
+        _ = DisposePreparedAsync(_call.Prepared);
+    }
+
+    private async Task DisposePreparedAsync(Task<object?> prepared)
+    {
+        try
+        {
+            switch (await prepared.ConfigureAwait(false))
+            {
+                case IAsyncDisposable asyncDisposable:
+                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                    break;
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
+        }
+        catch (Exception) when (prepared.IsFaulted || prepared.IsCanceled)
+        {
+            // Already reported by the join, or cancelled because the call ended first.
+        }
+        catch (Exception ex)
+        {
+            BridgeLog.ShutdownStepFailed(_bridge.Logger, CallId, "prepared work dispose", ex);
+        }
+    }
+
+    private async Task RunShutdownStepAsync(string step, Func<CancellationToken, Task> action)
+    {
+        using var timeout = new CancellationTokenSource(_bridge.Options.ShutdownTimeout, _bridge.Time);
+        try
+        {
+            await action(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!timeout.IsCancellationRequested)
+        {
+            // The step was cancelled because the call is ending, which is what we asked for.
+        }
+        catch (Exception ex)
+        {
+            BridgeLog.ShutdownStepFailed(_bridge.Logger, CallId, step, ex);
+        }
+    }
+
+    private static string DisplayName(CallInfo info) =>
+        string.IsNullOrEmpty(info.From) ? "Phone caller" : $"Phone {Redaction.MaskPhoneNumber(info.From)}";
+}

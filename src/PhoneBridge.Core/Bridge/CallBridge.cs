@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Edge;
+using PhoneBridge.Core.Phone;
+using PhoneBridge.Core.Registry;
+
+namespace PhoneBridge.Core.Bridge;
+
+/// <summary>
+/// Connects a claimed call's phone media stream to the edge call where the agent is, and owns the
+/// call until either side ends it.
+/// </summary>
+public sealed class CallBridge
+{
+    public CallBridge(
+        IEdge edge,
+        ICallRegistry registry,
+        BridgeCounters counters,
+        IOptions<BridgeOptions> options,
+        TimeProvider time,
+        ILogger<CallBridge> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Edge = edge;
+        Registry = registry;
+        Counters = counters;
+        Options = options.Value;
+        Time = time;
+        Logger = logger;
+    }
+
+    internal IEdge Edge { get; }
+
+    internal ICallRegistry Registry { get; }
+
+    internal BridgeCounters Counters { get; }
+
+    internal BridgeOptions Options { get; }
+
+    internal TimeProvider Time { get; }
+
+    internal ILogger Logger { get; }
+
+    /// <summary>
+    /// Runs the call: the phone stream's receive loop, the edge join once the stream has started, and
+    /// audio, DTMF, clear and hangup between them. Completes when the call is over however it ended
+    /// (either side, <paramref name="cancellationToken"/>, or the registry releasing the call); it does
+    /// not throw for any of those. The registry entry is released at the end.
+    /// </summary>
+    /// <param name="call">The call claimed from the registry; its prepared result is disposed at the end.</param>
+    /// <param name="phone">The provider media stream, not yet running.</param>
+    /// <param name="phoneUserId">Edge user id of the phone participant; must not contain the raw number.</param>
+    public async Task AttachPhoneToCallAsync(RegisteredCall call, IPhoneMediaStream phone, string phoneUserId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(phone);
+        ArgumentException.ThrowIfNullOrEmpty(phoneUserId);
+
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, call.Ended);
+        var bridged = new BridgedCall(this, call, phone, phoneUserId, lifetime);
+        Counters.CallStarted();
+        BridgeLog.Attached(Logger, call.CallId, phone.Provider, Edge.Name);
+        string reason;
+        try
+        {
+            reason = await bridged.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Registry.Release(call.CallId);
+            Counters.CallEnded();
+        }
+
+        BridgeLog.Ended(Logger, call.CallId, reason);
+    }
+}

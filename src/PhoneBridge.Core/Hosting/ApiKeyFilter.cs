@@ -1,0 +1,53 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace PhoneBridge.Core.Hosting;
+
+/// <summary>
+/// Guards our own management endpoints with <c>Authorization: Bearer {PhoneBridge:ApiKey}</c>. Without a
+/// configured key every request is refused, so the endpoints are closed by default.
+/// </summary>
+internal sealed partial class ApiKeyFilter(IOptionsMonitor<PhoneBridgeOptions> options, ILogger<ApiKeyFilter> logger) : IEndpointFilter
+{
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var configured = options.CurrentValue.ApiKey;
+        if (string.IsNullOrEmpty(configured))
+        {
+            LogNoKeyConfigured(logger, http.GetEndpoint()?.DisplayName);
+            return ValueTask.FromResult<object?>(TypedResults.Unauthorized());
+        }
+
+        if (!Matches(http.Request.Headers.Authorization.ToString(), configured))
+        {
+            LogRejected(logger, http.GetEndpoint()?.DisplayName, http.Connection.RemoteIpAddress?.ToString());
+            return ValueTask.FromResult<object?>(TypedResults.Unauthorized());
+        }
+
+        return next(context);
+    }
+
+    internal static bool Matches(string authorization, string configured)
+    {
+        const string scheme = "Bearer ";
+        if (!authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        // Hashing first makes the comparison independent of both lengths.
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(authorization.AsSpan(scheme.Length).Trim().ToString()));
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(configured));
+        return CryptographicOperations.FixedTimeEquals(presented, expected);
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Management request to {Endpoint} refused: PhoneBridge:ApiKey is not configured")]
+    private static partial void LogNoKeyConfigured(ILogger logger, string? endpoint);
+
+    [LoggerMessage(2, LogLevel.Warning, "Management request to {Endpoint} from {RemoteIp} refused: missing or wrong API key")]
+    private static partial void LogRejected(ILogger logger, string? endpoint, string? remoteIp);
+}

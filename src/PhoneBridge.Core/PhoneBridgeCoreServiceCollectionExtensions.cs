@@ -1,0 +1,50 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PhoneBridge.Core.Bridge;
+using PhoneBridge.Core.Edge;
+using PhoneBridge.Core.Registry;
+
+namespace PhoneBridge.Core;
+
+public static class PhoneBridgeCoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the call registry, the bridge, its counters, the local echo edge and their options.
+    /// Registrations made earlier win (<see cref="ICallRegistry"/>, <see cref="IEdge"/>, <see cref="TimeProvider"/>),
+    /// so e.g. the Stream edge replaces the echo edge by being registered first, or by
+    /// <c>services.Replace(...)</c> afterwards.
+    /// Idempotent.
+    /// </summary>
+    public static IServiceCollection AddPhoneBridgeCore(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(CallBridge)))
+        {
+            return services;
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptions<CallRegistryOptions>()
+            .BindConfiguration(CallRegistryOptions.SectionName)
+            .Validate(o => o.ConnectTimeout > TimeSpan.Zero, "PhoneBridge:Registry:ConnectTimeout must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<BridgeOptions>()
+            .BindConfiguration(BridgeOptions.SectionName)
+            .Validate(BridgeOptions.IsValid, "PhoneBridge:Bridge:PreLiveBuffer must be 0-5 s and ShutdownTimeout 0-60 s (exclusive of 0).")
+            .ValidateOnStart();
+        services.AddOptions<EchoEdgeOptions>()
+            .BindConfiguration(EchoEdgeOptions.SectionName)
+            .Validate(EchoEdgeOptions.IsValid, "PhoneBridge:Echo:Delay must be between 0 and 10 s.")
+            .ValidateOnStart();
+
+        services.TryAddSingleton<InMemoryCallRegistry>();
+        services.TryAddSingleton<ICallRegistry>(sp => sp.GetRequiredService<InMemoryCallRegistry>());
+        services.TryAddSingleton<BridgeCounters>();
+        services.TryAddSingleton<CallBridge>();
+        services.TryAddSingleton<LocalEchoEdge>();
+        services.TryAddSingleton<IEdge>(sp => sp.GetRequiredService<LocalEchoEdge>());
+
+        return services;
+    }
+}

@@ -1,0 +1,343 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace PhoneBridge.Core.Registry;
+
+/// <summary>
+/// The default <see cref="ICallRegistry"/>: entries live in this process, each with its own
+/// <see cref="TimeProvider"/> timer that expires it when the media socket does not connect in time.
+/// </summary>
+public sealed partial class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDisposable
+{
+    // Longer tokens are refused before any comparison; real ones are 43 characters.
+    private const int MaxTokenBytes = 256;
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly ILogger<InMemoryCallRegistry> _logger;
+    private readonly TimeSpan _connectTimeout;
+    private int _live;
+    private int _disposed;
+
+    public InMemoryCallRegistry(IOptions<CallRegistryOptions> options, TimeProvider time, ILogger<InMemoryCallRegistry> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _connectTimeout = options.Value.ConnectTimeout;
+        if (_connectTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "ConnectTimeout must be positive.");
+        }
+
+        _time = time;
+        _logger = logger;
+    }
+
+    public int Count => Volatile.Read(ref _live);
+
+    public CallRegistration Register(CallRegistrationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (request.CallId is not null && !CallIds.IsValidCallId(request.CallId))
+        {
+            throw new ArgumentException(
+                $"Call id must be 1-{CallIds.MaxCallIdLength} characters of A-Z, a-z, 0-9, '-', '_' or '.'.",
+                nameof(request));
+        }
+
+        var now = _time.GetUtcNow();
+        var info = new CallInfo(request.CallId ?? CallIds.NewCallId(), request.Provider, request.ProviderCallId, request.From, request.To, now);
+        var token = CallIds.NewToken();
+        var entry = new Entry(this, info, Encoding.UTF8.GetBytes(token), now + _connectTimeout);
+        entry.Prepared = request.Prepare is null
+            ? Task.FromResult<object?>(null)
+            : RunPrepareAsync(request.Prepare, info, entry.Ended.Token);
+
+        if (!TryAdd(entry))
+        {
+            CancelQuietly(entry.Ended);
+            _ = DisposePreparedAsync(entry);
+            throw new InvalidOperationException($"Call '{info.CallId}' is already registered.");
+        }
+
+        Interlocked.Increment(ref _live);
+        entry.Timer = _time.CreateTimer(static s => ((Entry)s!).Owner.OnTimer((Entry)s!), entry, _connectTimeout, Timeout.InfiniteTimeSpan);
+
+        LogRegistered(_logger, info.CallId, info.Provider, _connectTimeout.TotalSeconds);
+        return new CallRegistration(info, token, entry.ExpiresAt);
+    }
+
+    public ClaimResult TryClaim(string callId, string token, out RegisteredCall? call)
+    {
+        call = null;
+        if (callId is null || !_entries.TryGetValue(callId, out var entry))
+        {
+            LogClaimRefused(_logger, Sanitize(callId), ClaimResult.UnknownCall);
+            return ClaimResult.UnknownCall;
+        }
+
+        if (!TokenMatches(entry.TokenBytes, token))
+        {
+            LogClaimRefused(_logger, entry.Info.CallId, ClaimResult.BadToken);
+            return ClaimResult.BadToken;
+        }
+
+        if (entry.State == EntryState.Waiting && _time.GetUtcNow() >= entry.ExpiresAt)
+        {
+            // The timer may lag behind the clock; the deadline is what counts.
+            Expire(entry);
+        }
+
+        var previous = (EntryState)Interlocked.CompareExchange(ref entry.StateValue, (int)EntryState.Claimed, (int)EntryState.Waiting);
+        var result = previous switch
+        {
+            EntryState.Waiting => ClaimResult.Claimed,
+            EntryState.Claimed => ClaimResult.AlreadyClaimed,
+            EntryState.Expired => ClaimResult.Expired,
+            _ => ClaimResult.UnknownCall,
+        };
+
+        if (result != ClaimResult.Claimed)
+        {
+            LogClaimRefused(_logger, entry.Info.CallId, result);
+            return result;
+        }
+
+        entry.Timer?.Dispose();
+        call = new RegisteredCall(entry.Info, entry.Prepared, entry.Ended.Token);
+        LogClaimed(_logger, entry.Info.CallId);
+        return ClaimResult.Claimed;
+    }
+
+    public void Release(string callId)
+    {
+        if (callId is null || !_entries.TryRemove(callId, out var entry))
+        {
+            return;
+        }
+
+        var previous = (EntryState)Interlocked.Exchange(ref entry.StateValue, (int)EntryState.Released);
+        entry.Timer?.Dispose();
+        if (previous is EntryState.Waiting or EntryState.Claimed)
+        {
+            Interlocked.Decrement(ref _live);
+            CancelQuietly(entry.Ended);
+            LogReleased(_logger, entry.Info.CallId);
+        }
+
+        if (previous == EntryState.Waiting)
+        {
+            _ = DisposePreparedAsync(entry);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var callId in _entries.Keys)
+        {
+            Release(callId);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private bool TryAdd(Entry entry)
+    {
+        while (!_entries.TryAdd(entry.Info.CallId, entry))
+        {
+            // An expired entry only lingers so late claims hear "expired"; a new registration wins.
+            if (!_entries.TryGetValue(entry.Info.CallId, out var existing))
+            {
+                continue;
+            }
+
+            if (existing.State != EntryState.Expired)
+            {
+                return false;
+            }
+
+            if (_entries.TryUpdate(entry.Info.CallId, entry, existing))
+            {
+                existing.Timer?.Dispose();
+                return true;
+            }
+        }
+
+        return true;
+    }
+
+    private void OnTimer(Entry entry)
+    {
+        if (entry.State == EntryState.Waiting)
+        {
+            Expire(entry);
+        }
+        else if (entry.State == EntryState.Expired)
+        {
+            _entries.TryRemove(KeyValuePair.Create(entry.Info.CallId, entry));
+            entry.Timer?.Dispose();
+        }
+    }
+
+    private void Expire(Entry entry)
+    {
+        if (Interlocked.CompareExchange(ref entry.StateValue, (int)EntryState.Expired, (int)EntryState.Waiting) != (int)EntryState.Waiting)
+        {
+            return;
+        }
+
+        Interlocked.Decrement(ref _live);
+        CancelQuietly(entry.Ended);
+        LogExpired(_logger, entry.Info.CallId);
+
+        // Keep a tombstone for one more timeout so a late socket is told why it was refused.
+        try
+        {
+            entry.Timer?.Change(_connectTimeout, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        _ = DisposePreparedAsync(entry);
+    }
+
+    private static Task<object?> RunPrepareAsync(Func<CallInfo, CancellationToken, Task<object?>> prepare, CallInfo info, CancellationToken ct)
+    {
+        // Run the delegate off the webhook's thread: its synchronous part may be slow.
+        return Task.Run(() => prepare(info, ct), CancellationToken.None);
+    }
+
+    private async Task DisposePreparedAsync(Entry entry)
+    {
+        object? result;
+        try
+        {
+            result = await entry.Prepared.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Nobody claimed the call, so nobody else will observe this failure.
+            if (ex is not OperationCanceledException)
+            {
+                LogUnclaimedPrepareFailed(_logger, entry.Info.CallId, ex);
+            }
+
+            return;
+        }
+
+        try
+        {
+            switch (result)
+            {
+                case IAsyncDisposable asyncDisposable:
+                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                    break;
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
+        }
+        catch (Exception ex)
+        {
+            LogPreparedDisposeFailed(_logger, entry.Info.CallId, ex);
+        }
+    }
+
+    private static bool TokenMatches(byte[] expected, string? token)
+    {
+        if (token is null)
+        {
+            return false;
+        }
+
+        Span<byte> provided = stackalloc byte[MaxTokenBytes];
+        if (!Encoding.UTF8.TryGetBytes(token, provided, out var written))
+        {
+            return false;
+        }
+
+        // Always compare a full expected-length buffer so the work done does not depend on where the
+        // first difference is, nor (beyond this branch-free AND) on the provided length.
+        var lengthMatches = written == expected.Length;
+        var candidate = lengthMatches ? provided[..written] : expected;
+        var bytesMatch = CryptographicOperations.FixedTimeEquals(candidate, expected);
+        return lengthMatches & bytesMatch;
+    }
+
+    private static string Sanitize(string? callId) => CallIds.IsValidCallId(callId) ? callId! : "(invalid)";
+
+    private static void CancelQuietly(CancellationTokenSource cts)
+    {
+        try
+        {
+            cts.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // Callbacks belong to the call's owner; their failures must not break the registry.
+        }
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Call {CallId} registered for {Provider}; media socket expected within {TimeoutSeconds} s")]
+    private static partial void LogRegistered(ILogger logger, string callId, string provider, double timeoutSeconds);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Call {CallId} claimed by its media socket")]
+    private static partial void LogClaimed(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Media socket for call {CallId} refused: {Result}")]
+    private static partial void LogClaimRefused(ILogger logger, string callId, ClaimResult result);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Call {CallId} expired before its media socket connected")]
+    private static partial void LogExpired(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Call {CallId} released")]
+    private static partial void LogReleased(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Prepare step of unclaimed call {CallId} failed")]
+    private static partial void LogUnclaimedPrepareFailed(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "Disposing the prepared work of call {CallId} failed")]
+    private static partial void LogPreparedDisposeFailed(ILogger logger, string callId, Exception exception);
+
+    private enum EntryState
+    {
+        Waiting,
+        Claimed,
+        Expired,
+        Released,
+    }
+
+    private sealed class Entry(InMemoryCallRegistry owner, CallInfo info, byte[] tokenBytes, DateTimeOffset expiresAt)
+    {
+        public int StateValue;
+
+        public InMemoryCallRegistry Owner { get; } = owner;
+
+        public CallInfo Info { get; } = info;
+
+        public byte[] TokenBytes { get; } = tokenBytes;
+
+        public DateTimeOffset ExpiresAt { get; } = expiresAt;
+
+        public CancellationTokenSource Ended { get; } = new();
+
+        public Task<object?> Prepared { get; set; } = Task.FromResult<object?>(null);
+
+        public ITimer? Timer { get; set; }
+
+        public EntryState State => (EntryState)Volatile.Read(ref StateValue);
+    }
+}

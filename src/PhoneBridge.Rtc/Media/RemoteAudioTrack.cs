@@ -1,0 +1,63 @@
+using PhoneBridge.Rtc.Opus;
+
+namespace PhoneBridge.Rtc.Media;
+
+/// <summary>
+/// An incoming audio track: Opus RTP from one m-line decoded to mono PCM at <see cref="SampleRate"/> (the phone's
+/// rate, so no resampling), delivered through <see cref="FrameReceived"/> on the connection's receive loop.
+/// </summary>
+public sealed class RemoteAudioTrack : IDisposable
+{
+    private readonly OpusDecoder _decoder;
+    private readonly JitterBuffer _jitter;
+
+    internal RemoteAudioTrack(string mid, string? streamId, string? trackId, int sampleRate, byte payloadType, int audioLevelExtensionId)
+    {
+        Mid = mid;
+        StreamId = streamId;
+        TrackId = trackId;
+        SampleRate = sampleRate;
+        PayloadType = payloadType;
+        AudioLevelExtensionId = audioLevelExtensionId;
+        _decoder = new OpusDecoder(sampleRate);
+        _jitter = new JitterBuffer(_decoder, Deliver);
+    }
+
+    public string Mid { get; }
+
+    /// <summary>The remote msid stream id (for the Stream SFU: "&lt;track lookup prefix&gt;:TRACK_TYPE_AUDIO:&lt;suffix&gt;").</summary>
+    public string? StreamId { get; }
+
+    public string? TrackId { get; }
+
+    public int SampleRate { get; }
+
+    public byte PayloadType { get; }
+
+    /// <summary>The SSRC media arrived with (0 until the first packet).</summary>
+    public uint Ssrc { get; internal set; }
+
+    /// <summary>Last RFC 6464 level the sender reported, −1 when not signalled.</summary>
+    public int LastAudioLevel { get; private set; } = -1;
+
+    public JitterBufferStats Stats => _jitter.Stats;
+
+    internal int AudioLevelExtensionId { get; }
+
+    /// <summary>Decoded 20 ms frames (concealed frames included, so the stream has no holes).</summary>
+    public event AudioFrameHandler? FrameReceived;
+
+    internal void OnRtp(in RtpAudioPacket packet, uint arrivalRtpTicks)
+    {
+        if (packet.AudioLevel >= 0)
+        {
+            LastAudioLevel = packet.AudioLevel;
+        }
+
+        _jitter.Push(packet.SequenceNumber, packet.Timestamp, packet.Payload, arrivalRtpTicks);
+    }
+
+    public void Dispose() => _decoder.Dispose();
+
+    private void Deliver(ReadOnlySpan<short> pcm) => FrameReceived?.Invoke(pcm);
+}

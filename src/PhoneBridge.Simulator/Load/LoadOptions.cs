@@ -1,0 +1,27 @@
+using PhoneBridge.Simulator.Twilio;
+
+namespace PhoneBridge.Simulator.Load;
+
+public sealed record LoadOptions
+{
+    public required TwilioCallerOptions Caller { get; init; }
+
+    public int Calls { get; init; } = 10;
+
+    /// <summary>How long each call streams audio.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Calls are dialled evenly over this time so the webhook is not hit all at once.</summary>
+    public TimeSpan Ramp { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Most webhooks/handshakes in flight at once during the ramp.</summary>
+    public int MaxConcurrentDials { get; init; } = 16;
+
+    /// <summary>Bearer key for <c>GET /stats</c> (the server's <c>PhoneBridge:ApiKey</c>).</summary>
+    public string? ApiKey { get; init; }
+
+    public TimeSpan LateTolerance { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How long to wait after the audio for the last echoes.</summary>
+    public TimeSpan EchoGrace { get; init; } = TimeSpan.FromSeconds(2);
+}

@@ -1,0 +1,46 @@
+using PhoneBridge.Simulator.Measurement;
+
+namespace PhoneBridge.Simulator.Load;
+
+public sealed record LoadReport
+{
+    public int CallsRequested { get; init; }
+
+    public int CallsConnected { get; init; }
+
+    public int CallsFailed { get; init; }
+
+    public IReadOnlyList<string> Failures { get; init; } = [];
+
+    public long FramesSent { get; init; }
+
+    public long FramesLate { get; init; }
+
+    public TimeSpan MaxSendLateness { get; init; }
+
+    public long FramesEchoed { get; init; }
+
+    public long FramesLost { get; init; }
+
+    public long InvalidMessages { get; init; }
+
+    public required LatencySamples Latencies { get; init; }
+
+    /// <summary>The window in which every call was up: where the CPU figure comes from.</summary>
+    public TimeSpan SteadyWindow { get; init; }
+
+    public int CallsInWindow { get; init; }
+
+    /// <summary>Server CPU spent in the steady window; null when <c>/stats</c> was not readable.</summary>
+    public double? ServerCpuMs { get; init; }
+
+    /// <summary>Server CPU per call-second of the steady window, in milliseconds.</summary>
+    public double? CpuMsPerCallSecond =>
+        ServerCpuMs is { } cpu && CallsInWindow > 0 && SteadyWindow > TimeSpan.Zero
+            ? cpu / (CallsInWindow * SteadyWindow.TotalSeconds)
+            : null;
+
+    public int? ActiveCallsAtPeak { get; init; }
+
+    public int? ActiveCallsAfter { get; init; }
+}

@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using PhoneBridge.Simulator.Audio;
+using PhoneBridge.Simulator.Measurement;
+using PhoneBridge.Simulator.Pacing;
+using PhoneBridge.Simulator.Twilio;
+
+namespace PhoneBridge.Simulator.Load;
+
+/// <summary>
+/// Runs N simulated Twilio calls at once, all paced by one <see cref="FramePacer"/>, and reads the
+/// server's CPU over the window in which every call is up.
+/// </summary>
+public static class LoadRunner
+{
+    public static async Task<LoadReport> RunAsync(
+        HttpClient http, LoadOptions options, TimeProvider time, TextWriter? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Calls, 1);
+        if (options.Ramp >= options.Duration)
+        {
+            throw new ArgumentException("The ramp must be shorter than the call duration, or no moment has every call up.");
+        }
+
+        var frames = (long)(options.Duration.TotalMilliseconds / 20);
+        // Every call reads the same clip from its own offset; the clip is long enough that a call never
+        // repeats a frame, so each echo matches exactly one sent frame.
+        var audio = CallerAudio.TestSignal(options.Duration + TimeSpan.FromSeconds(1));
+        var failures = new ConcurrentQueue<string>();
+        var reports = new ConcurrentQueue<TwilioCallReport>();
+        var allConnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var settled = 0;
+        using var dials = new SemaphoreSlim(options.MaxConcurrentDials);
+        await using var pacer = new FramePacer(time);
+        var mediaOptions = new TwilioMediaCallOptions { LateTolerance = options.LateTolerance };
+
+        void Settled()
+        {
+            if (Interlocked.Increment(ref settled) == options.Calls)
+            {
+                allConnected.TrySetResult();
+            }
+        }
+
+        async Task RunCallAsync(int index)
+        {
+            var delay = options.Ramp * index / options.Calls;
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            }
+
+            TwilioMediaCall? call = null;
+            await dials.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                call = await TwilioPhone.DialAsync(http, options.Caller, time, mediaOptions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SimulatorException or HttpRequestException or System.Net.WebSockets.WebSocketException
+                or HandshakeRefusedException or OperationCanceledException)
+            {
+                failures.Enqueue($"call {index}: {ex.Message}");
+                Settled();
+                return;
+            }
+            finally
+            {
+                dials.Release();
+            }
+
+            await using (call.ConfigureAwait(false))
+            {
+                call.Play(audio, frames, pacer, firstFrame: index * 37L % audio.FrameCount);
+                Settled();
+                await call.PlaybackCompleted.ConfigureAwait(false);
+                firstDone.TrySetResult();
+                await call.WaitForEchoesAsync(options.EchoGrace, cancellationToken).ConfigureAwait(false);
+                await call.HangUpAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                var report = call.Report();
+                if (report.Failure is not null)
+                {
+                    failures.Enqueue($"call {index}: {report.Failure}");
+                }
+
+                reports.Enqueue(report);
+            }
+        }
+
+        var running = Enumerable.Range(0, options.Calls).Select(RunCallAsync).ToArray();
+
+        await allConnected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var windowStart = time.GetTimestamp();
+        var atPeak = await ServerStats.TryGetAsync(http, options.Caller.Server, options.ApiKey, cancellationToken).ConfigureAwait(false);
+        var connected = options.Calls - failures.Count;
+        progress?.WriteLine($"{connected} of {options.Calls} calls up; measuring.");
+
+        await firstDone.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var windowEnd = time.GetTimestamp();
+        var atEnd = await ServerStats.TryGetAsync(http, options.Caller.Server, options.ApiKey, cancellationToken).ConfigureAwait(false);
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+        var after = await ServerStats.TryGetAsync(http, options.Caller.Server, options.ApiKey, cancellationToken).ConfigureAwait(false);
+
+        var latencies = new LatencySamples();
+        long sent = 0, late = 0, echoed = 0, lost = 0, invalid = 0;
+        var maxLateness = TimeSpan.Zero;
+        foreach (var report in reports)
+        {
+            sent += report.FramesSent;
+            late += report.FramesLate;
+            echoed += report.FramesEchoed;
+            lost += report.FramesLost;
+            invalid += report.InvalidMessagesReceived;
+            maxLateness = report.MaxSendLateness > maxLateness ? report.MaxSendLateness : maxLateness;
+            latencies.AddRange(report.Latencies);
+        }
+
+        return new LoadReport
+        {
+            CallsRequested = options.Calls,
+            CallsConnected = reports.Count,
+            CallsFailed = options.Calls - reports.Count,
+            Failures = [.. failures],
+            FramesSent = sent,
+            FramesLate = late,
+            MaxSendLateness = maxLateness,
+            FramesEchoed = echoed,
+            FramesLost = lost,
+            InvalidMessages = invalid,
+            Latencies = latencies,
+            SteadyWindow = time.GetElapsedTime(windowStart, windowEnd),
+            CallsInWindow = connected,
+            ServerCpuMs = atPeak is not null && atEnd is not null ? atEnd.ProcessCpuMs - atPeak.ProcessCpuMs : null,
+            ActiveCallsAtPeak = atPeak?.ActiveCalls,
+            ActiveCallsAfter = after?.ActiveCalls,
+        };
+    }
+}

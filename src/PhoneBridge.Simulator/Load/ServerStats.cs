@@ -1,0 +1,54 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace PhoneBridge.Simulator.Load;
+
+/// <summary>The figures the load test reads from the server's <c>GET /stats</c>.</summary>
+public sealed record ServerStats(double ProcessCpuMs, int ActiveCalls)
+{
+    /// <summary>Reads <c>GET /stats</c>; null when the server has no stats endpoint or refuses the key.</summary>
+    public static async Task<ServerStats?> TryGetAsync(HttpClient http, Uri server, string? apiKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server, "/stats"));
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return Parse(body);
+    }
+
+    /// <summary>Reads <c>processCpuMs</c> and <c>activeCalls</c> from the top-level object; null if either is missing.</summary>
+    public static ServerStats? Parse(byte[] json)
+    {
+        using var document = JsonDocument.Parse(json);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        double? cpu = null;
+        int? active = null;
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            if (property.NameEquals("processCpuMs") && property.Value.TryGetDouble(out var c))
+            {
+                cpu = c;
+            }
+            else if (property.NameEquals("activeCalls") && property.Value.TryGetInt32(out var a))
+            {
+                active = a;
+            }
+        }
+
+        return cpu is null || active is null ? null : new ServerStats(cpu.Value, active.Value);
+    }
+}

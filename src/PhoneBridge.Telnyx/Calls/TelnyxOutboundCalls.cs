@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Hosting;
+using PhoneBridge.Core.Registry;
+using PhoneBridge.Telnyx.CallControl;
+using PhoneBridge.Telnyx.Media;
+
+namespace PhoneBridge.Telnyx.Calls;
+
+/// <summary>Places and ends Telnyx calls whose media is bridged like an incoming call's.</summary>
+public sealed partial class TelnyxOutboundCalls
+{
+    private readonly ICallRegistry _registry;
+    private readonly TelnyxCallControlClient _client;
+    private readonly TelnyxCallTracker _tracker;
+    private readonly TelnyxOptions _options;
+    private readonly IOptionsMonitor<PhoneBridgeOptions> _hosting;
+    private readonly ILogger<TelnyxOutboundCalls> _logger;
+
+    internal TelnyxOutboundCalls(
+        ICallRegistry registry,
+        TelnyxCallControlClient client,
+        TelnyxCallTracker tracker,
+        IOptions<TelnyxOptions> options,
+        IOptionsMonitor<PhoneBridgeOptions> hosting,
+        ILogger<TelnyxOutboundCalls> logger)
+    {
+        _hosting = hosting;
+        _registry = registry;
+        _client = client;
+        _tracker = tracker;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Places a call with media URLs built from <c>PhoneBridge:PublicUrl</c>.</summary>
+    /// <exception cref="InvalidOperationException"><c>PhoneBridge:PublicUrl</c> or <c>Telnyx:ConnectionId</c> is not configured.</exception>
+    public Task<TelnyxOutboundCall> PlaceCallAsync(string to, string from, CancellationToken cancellationToken)
+    {
+        var publicUrl = _hosting.CurrentValue.PublicUrl;
+        if (string.IsNullOrWhiteSpace(publicUrl) || !Uri.TryCreate(publicUrl.Trim(), UriKind.Absolute, out _))
+        {
+            throw new InvalidOperationException("PhoneBridge:PublicUrl (or NGROK_URL) is required to place calls outside a request.");
+        }
+
+        var webSocketBase = new Uri(PublicUrlResolver.ToWebSocketUrl(publicUrl.Trim().TrimEnd('/')), UriKind.Absolute);
+        return PlaceCallAsync(to, from, webSocketBase, cancellationToken);
+    }
+
+    /// <summary>
+    /// Registers the call, then dials it with the tokenized media URL. The registration is released if the
+    /// dial is refused.
+    /// </summary>
+    /// <param name="to">Number or SIP URI to call; never logged.</param>
+    /// <param name="from">A Telnyx number of the account, E.164; never logged.</param>
+    /// <param name="publicWebSocketBase">Public <c>wss://host</c> of this server.</param>
+    /// <exception cref="TelnyxApiException">Telnyx refused the dial.</exception>
+    /// <exception cref="InvalidOperationException"><c>Telnyx:ConnectionId</c> is not configured.</exception>
+    public async Task<TelnyxOutboundCall> PlaceCallAsync(
+        string to, string from, Uri publicWebSocketBase, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(to);
+        ArgumentException.ThrowIfNullOrWhiteSpace(from);
+        ArgumentNullException.ThrowIfNull(publicWebSocketBase);
+        if (string.IsNullOrWhiteSpace(_options.ConnectionId))
+        {
+            throw new InvalidOperationException("Telnyx:ConnectionId (the Call Control App id) is required to place calls.");
+        }
+
+        var registration = _registry.Register(new CallRegistrationRequest(TelnyxProvider.Name, null, from, to));
+        var stream = new TelnyxStreamSettings(
+            TelnyxMediaUrl.Build(publicWebSocketBase, registration.CallId, registration.Token), _options.Codec);
+        TelnyxDialResult dial;
+        try
+        {
+            dial = await _client.DialAsync(
+                new TelnyxDialCommand(_options.ConnectionId, to, from, stream, Guid.NewGuid().ToString("N")),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _registry.Release(registration.CallId);
+            throw;
+        }
+
+        _tracker.TryAdd(dial.CallControlId, registration.CallId, outbound: true, out _);
+        Log.Dialed(_logger, registration.CallId, dial.CallControlId, _options.Codec);
+        return new TelnyxOutboundCall(registration.CallId, dial.CallControlId);
+    }
+
+    /// <summary>Hangs up a call. Returns false when Telnyx says it had already ended.</summary>
+    public async Task<bool> HangUpAsync(string callControlId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(callControlId);
+        var wasLive = await _client.HangUpAsync(callControlId, Guid.NewGuid().ToString("N"), cancellationToken)
+            .ConfigureAwait(false);
+        if (_tracker.TryRemove(callControlId, out var call))
+        {
+            _registry.Release(call.CallId);
+        }
+
+        Log.HungUp(_logger, callControlId, wasLive);
+        return wasLive;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Dialed Telnyx call {CallId} ({CallControlId}), streaming {Codec}")]
+        public static partial void Dialed(ILogger logger, string callId, string callControlId, TelnyxCodec codec);
+
+        [LoggerMessage(EventId = 2302, Level = LogLevel.Information, Message = "Hung up Telnyx call {CallControlId}; was live: {WasLive}")]
+        public static partial void HungUp(ILogger logger, string callControlId, bool wasLive);
+    }
+}

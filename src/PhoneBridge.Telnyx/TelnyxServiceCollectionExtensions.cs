@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Hosting;
+using PhoneBridge.Core.Registry;
+using PhoneBridge.Telnyx.CallControl;
+using PhoneBridge.Telnyx.Calls;
+using PhoneBridge.Telnyx.Endpoints;
+using PhoneBridge.Telnyx.Webhooks;
+
+namespace PhoneBridge.Telnyx;
+
+public static class TelnyxServiceCollectionExtensions
+{
+    /// <summary>Call Control API requests that take longer than this are failed and retried.</summary>
+    public static readonly TimeSpan ApiTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Registers the Telnyx provider: options (section <c>Telnyx</c>, validated at start when configured),
+    /// webhook verification, the Call Control client and the background command worker.
+    /// </summary>
+    public static IServiceCollection AddTelnyx(this IServiceCollection services)
+    {
+        services.AddOptions<TelnyxOptions>().BindConfiguration(TelnyxOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelnyxOptions>, TelnyxOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddPhoneBridgeHosting();
+
+        services.TryAddSingleton(sp => TelnyxSignatureVerifier.FromBase64(
+            sp.GetRequiredService<IOptions<TelnyxOptions>>().Value.PublicKey ?? string.Empty,
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddHttpClient<TelnyxCallControlClient>((sp, http) =>
+        {
+            var options = sp.GetRequiredService<IOptions<TelnyxOptions>>().Value;
+            TelnyxCallControlClient.Configure(http, options.ApiBaseUrl, options.ApiKey ?? string.Empty);
+            http.Timeout = ApiTimeout;
+        });
+
+        services.TryAddSingleton<TelnyxCallTracker>();
+        services.TryAddSingleton<TelnyxCommandQueue>();
+        services.TryAddSingleton<TelnyxEventProcessor>();
+        services.TryAddTransient(sp => new TelnyxOutboundCalls(
+            sp.GetRequiredService<ICallRegistry>(),
+            sp.GetRequiredService<TelnyxCallControlClient>(),
+            sp.GetRequiredService<TelnyxCallTracker>(),
+            sp.GetRequiredService<IOptions<TelnyxOptions>>(),
+            sp.GetRequiredService<IOptionsMonitor<PhoneBridgeOptions>>(),
+            sp.GetRequiredService<ILogger<TelnyxOutboundCalls>>()));
+        services.AddHostedService<TelnyxCommandWorker>();
+        return services;
+    }
+
+    /// <summary>
+    /// Maps <c>/telnyx/*</c> when Telnyx is configured; otherwise maps nothing, so those paths are 404.
+    /// </summary>
+    public static IEndpointRouteBuilder MapTelnyx(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<TelnyxOptions>>().Value.IsEnabled)
+        {
+            TelnyxEndpoints.Map(endpoints);
+        }
+
+        return endpoints;
+    }
+}

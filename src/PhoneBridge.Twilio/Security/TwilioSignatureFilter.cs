@@ -1,0 +1,130 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Hosting;
+
+namespace PhoneBridge.Twilio.Security;
+
+/// <summary>
+/// Lets a request through only when its <c>X-Twilio-Signature</c> matches; otherwise 403, logged once, and the
+/// handler never runs. Form posts sign their parameters, JSON posts sign <c>bodySHA256</c>, WebSocket upgrades
+/// sign the <c>wss://</c> URL (the trailing-slash variant Twilio's docs mention is accepted too).
+/// </summary>
+internal sealed class TwilioSignatureFilter(
+    IOptionsMonitor<TwilioOptions> options,
+    PublicUrlResolver urls,
+    ILogger<TwilioSignatureFilter> logger) : IEndpointFilter
+{
+    private const int MaxJsonBodyBytes = 1024 * 1024;
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var failure = await VerifyAsync(http.Request).ConfigureAwait(false);
+        if (failure is { } reason)
+        {
+            TwilioLog.SignatureRejected(logger, http.GetEndpoint()?.DisplayName, http.Connection.RemoteIpAddress?.ToString(), reason);
+            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        return await next(context).ConfigureAwait(false);
+    }
+
+    private async Task<SignatureFailure?> VerifyAsync(HttpRequest request)
+    {
+        var token = options.CurrentValue.AuthToken;
+        if (string.IsNullOrEmpty(token))
+        {
+            return SignatureFailure.NotConfigured;
+        }
+
+        var signature = request.Headers[TwilioRequestValidator.SignatureHeader].ToString();
+        if (string.IsNullOrEmpty(signature))
+        {
+            return SignatureFailure.Missing;
+        }
+
+        var validator = new TwilioRequestValidator(token);
+        var url = urls.GetRequestUrl(request);
+        bool valid;
+        if (IsWebSocketUpgrade(request))
+        {
+            var wsUrl = PublicUrlResolver.ToWebSocketUrl(url);
+            valid = validator.Validate(wsUrl, null, signature) | validator.Validate(WithTrailingSlash(wsUrl), null, signature);
+        }
+        else if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
+            valid = validator.Validate(url, form, signature);
+        }
+        else if (request.HasJsonContentType())
+        {
+            var body = await ReadBodyAsync(request).ConfigureAwait(false);
+            if (body is null)
+            {
+                return SignatureFailure.UnreadableBody;
+            }
+
+            valid = validator.ValidateJsonBody(url, body, signature);
+        }
+        else
+        {
+            valid = validator.Validate(url, null, signature);
+        }
+
+        return valid ? null : SignatureFailure.Invalid;
+    }
+
+    private static bool IsWebSocketUpgrade(HttpRequest request) =>
+        request.HttpContext.WebSockets.IsWebSocketRequest
+        || request.Headers.ContainsKey("Sec-WebSocket-Version")
+        || HttpMethods.IsConnect(request.Method);
+
+    private static string WithTrailingSlash(string url)
+    {
+        var query = url.IndexOf('?', StringComparison.Ordinal);
+        var path = query < 0 ? url : url[..query];
+        if (path.EndsWith('/'))
+        {
+            return url;
+        }
+
+        return query < 0 ? url + "/" : string.Concat(path, "/", url.AsSpan(query));
+    }
+
+    /// <summary>Buffers the body so the handler can read it again; null when it is too large or the client went away.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request)
+    {
+        if (request.ContentLength > MaxJsonBodyBytes)
+        {
+            return null;
+        }
+
+        request.EnableBuffering(MaxJsonBodyBytes);
+        using var copy = new MemoryStream();
+        try
+        {
+            var buffer = new byte[16 * 1024];
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+            {
+                if (copy.Length + read > MaxJsonBodyBytes)
+                {
+                    return null;
+                }
+
+                copy.Write(buffer, 0, read);
+            }
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        finally
+        {
+            request.Body.Position = 0;
+        }
+
+        return copy.ToArray();
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using PhoneBridge.Core.Hosting;
+using PhoneBridge.Twilio.Calls;
+using PhoneBridge.Twilio.Security;
+using PhoneBridge.Twilio.Voice;
+
+namespace PhoneBridge.Twilio;
+
+public static class TwilioEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// <c>POST /twilio/voice</c> (signed webhook → TwiML), <c>/twilio/media/{callId}/{token}</c> (signed, tokenized
+    /// media socket), and the API-key guarded <c>POST /twilio/calls</c> and <c>DELETE /twilio/calls/{callSid}</c>.
+    /// </summary>
+    public static RouteGroupBuilder MapTwilio(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var twilio = endpoints.MapGroup("/twilio");
+
+        twilio.MapPost("/voice", VoiceEndpoint.HandleAsync)
+            .ValidateTwilioSignature()
+            .WithName("TwilioVoiceWebhook");
+
+        var calls = twilio.MapGroup("/calls").RequirePhoneBridgeApiKey();
+        calls.MapPost("/", CallsEndpoints.CreateAsync).WithName("TwilioCreateCall");
+        calls.MapDelete("/{callSid}", CallsEndpoints.HangUpAsync).WithName("TwilioHangUpCall");
+
+        return twilio;
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace PhoneBridge.Twilio;
+
+internal sealed class TwilioOptionsValidator(IHostEnvironment environment) : IValidateOptions<TwilioOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TwilioOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.AuthToken) && !environment.IsDevelopment())
+        {
+            failures.Add(
+                "Twilio:AuthToken (or TWILIO_AUTH_TOKEN) is required: it verifies X-Twilio-Signature on every webhook and media socket. " +
+                "Use the primary auth token from the Twilio console.");
+        }
+
+        if (!Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttps && api.Scheme != Uri.UriSchemeHttp))
+        {
+            failures.Add("Twilio:ApiBaseUrl must be an absolute http or https URL.");
+        }
+
+        if (options.MaxMessageBytes is < 1024 or > 16 * 1024 * 1024)
+        {
+            failures.Add("Twilio:MaxMessageBytes must be between 1024 and 16777216.");
+        }
+
+        if (options.SendQueueCapacity is < 1 or > 100_000)
+        {
+            failures.Add("Twilio:SendQueueCapacity must be between 1 and 100000.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.AccountSid) && !options.AccountSid.StartsWith("AC", StringComparison.Ordinal))
+        {
+            failures.Add("Twilio:AccountSid must start with \"AC\".");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
