@@ -346,12 +346,12 @@ public sealed partial class IceAgent : IAsyncDisposable
     public ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken ct)
     {
         var pair = _selected ?? EarlyPair();
-        if (pair is null)
+        if (pair is not null && !ct.IsCancellationRequested)
         {
-            return ValueTask.CompletedTask;
+            SendData(pair, datagram.Span);
         }
 
-        return SendDataAsync(pair, datagram, ct);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Before nomination: the best succeeded pair, else one the peer nominated over an authenticated check.</summary>
@@ -444,6 +444,7 @@ public sealed partial class IceAgent : IAsyncDisposable
                 }
 
                 socket.Bind(new IPEndPoint(address, port));
+                socket.Blocking = false;
                 return socket;
             }
             catch (SocketException ex)

@@ -43,6 +43,7 @@ public static class SimulatorCli
             {
                 "call" => await CallAsync(parsed, http, output, interrupted.Token).ConfigureAwait(false),
                 "load" => await LoadAsync(parsed, http, output, interrupted.Token).ConfigureAwait(false),
+                "telnyx" => await Telnyx.TelnyxCli.RunAsync(parsed, http, output, interrupted.Token).ConfigureAwait(false),
                 "help" or "--help" => Help(output),
                 _ => throw new CliException($"Unknown command '{parsed.Command}'."),
             };

@@ -52,12 +52,13 @@ public sealed class FakeCallControlApi : IAsyncDisposable
 
     private int _refused;
 
-    public static async Task<FakeCallControlApi> StartAsync(string apiKey, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    /// <param name="port">Port on 127.0.0.1; 0 picks a free one.</param>
+    public static async Task<FakeCallControlApi> StartAsync(string apiKey, TimeProvider? time = null, int port = 0, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(apiKey);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         var api = new FakeCallControlApi(app, apiKey, time ?? TimeProvider.System);
         app.MapPost("/v2/calls", (Delegate)api.DialAsync);

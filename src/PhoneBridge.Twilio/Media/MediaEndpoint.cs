@@ -22,6 +22,7 @@ internal static class MediaEndpoint
         string token,
         ICallRegistry registry,
         CallBridge bridge,
+        BridgeCounters counters,
         TwilioRestClient twilio,
         IOptionsMonitor<TwilioOptions> options,
         IHostApplicationLifetime lifetime,
@@ -59,6 +60,7 @@ internal static class MediaEndpoint
             // Shutdown ends the call properly (socket closed, call hung up) instead of dropping it.
             using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
             await bridge.AttachPhoneToCallAsync(call, stream, "phone-" + call.CallId, ended.Token).ConfigureAwait(false);
+            counters.AddFramesDropped(stream.MessagesDropped);
             TwilioLog.MediaEnded(logger, callId);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -49,21 +49,24 @@ internal sealed class TelnyxBridgeHost : IAsyncDisposable
 
     internal TelnyxCallTracker Tracker => App.Services.GetRequiredService<TelnyxCallTracker>();
 
-    public static async Task<TelnyxBridgeHost> StartAsync(string codec)
+    /// <param name="commandApiPort">When set, the server uses a Call Control API on this port run by someone else.</param>
+    public static async Task<TelnyxBridgeHost> StartAsync(
+        string codec, TelnyxWebhookSigner? signer = null, string apiKey = TelnyxApiKey, int? commandApiPort = null)
     {
-        var signer = TelnyxWebhookSigner.CreateRandom();
-        var api = await FakeCallControlApi.StartAsync(TelnyxApiKey);
+        signer ??= TelnyxWebhookSigner.CreateRandom();
+        var api = await FakeCallControlApi.StartAsync(apiKey);
+        var apiBaseUrl = commandApiPort is { } port ? $"http://127.0.0.1:{port}/v2" : api.BaseUrl.ToString();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Telnyx:ApiKey"] = TelnyxApiKey,
+            ["Telnyx:ApiKey"] = apiKey,
             ["Telnyx:PublicKey"] = signer.PublicKeyBase64,
             ["Telnyx:ConnectionId"] = "e2e-connection",
             ["Telnyx:Codec"] = codec,
-            ["Telnyx:ApiBaseUrl"] = api.BaseUrl.ToString(),
+            ["Telnyx:ApiBaseUrl"] = apiBaseUrl,
             ["PhoneBridge:ApiKey"] = BridgeApiKey,
         });
         builder.Services.AddPhoneBridgeCore();
