@@ -1,39 +1,42 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using PhoneBridge.Core.Bridge;
 using PhoneBridge.Core.Registry;
+using PhoneBridge.Simulator.Load;
 using PhoneBridge.Simulator.Twilio;
-using PhoneBridge.Twilio;
 
 namespace PhoneBridge.Integration.Tests.Bridge;
 
 /// <summary>
-/// The server's Twilio bridge (registry, signature checks, media endpoint, bridge, local echo edge) on a
-/// real loopback Kestrel port, with test credentials.
+/// The real server (its <c>Program</c>) on a loopback Kestrel port, with the local echo edge and test
+/// credentials.
 /// </summary>
-public sealed class BridgeServer : IAsyncDisposable
+public sealed class BridgeServer : WebApplicationFactory<Program>
 {
     public const string AuthToken = "integration-auth-token";
-    public const string ApiKey = "integration-api-key";
 
-    private readonly WebApplication _app;
+    private readonly TimeProvider? _time;
+    private readonly Dictionary<string, string?> _settings;
 
-    private BridgeServer(WebApplication app, Uri baseUrl)
+    private BridgeServer(TimeProvider? time, IDictionary<string, string?>? settings)
     {
-        _app = app;
-        BaseUrl = baseUrl;
+        _time = time;
+        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["Twilio:AuthToken"] = AuthToken,
+            ["PhoneBridge:PublicUrl"] = string.Empty,
+        };
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
 
-    public Uri BaseUrl { get; }
-
-    public IServiceProvider Services => _app.Services;
+    public Uri BaseUrl { get; private set; } = null!;
 
     public TwilioCallerOptions Caller => new() { Server = BaseUrl, AuthToken = AuthToken };
 
@@ -41,41 +44,36 @@ public sealed class BridgeServer : IAsyncDisposable
 
     public long ActiveCalls => Services.GetRequiredService<BridgeCounters>().ActiveCalls;
 
-    public static async Task<BridgeServer> StartAsync(TimeProvider? time = null, IDictionary<string, string?>? settings = null)
+    public static Task<BridgeServer> StartAsync(TimeProvider? time = null, IDictionary<string, string?>? settings = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var configuration = new Dictionary<string, string?>
-        {
-            ["Twilio:AuthToken"] = AuthToken,
-            ["PhoneBridge:ApiKey"] = ApiKey,
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            configuration[key] = value;
-        }
-
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Warning);
-        if (time is not null)
-        {
-            builder.Services.Replace(ServiceDescriptor.Singleton(time));
-        }
-
-        builder.Services.AddTwilio();
-        var app = builder.Build();
-        app.UseWebSockets();
-        app.MapTwilio();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new BridgeServer(app, new Uri(address.TrimEnd('/') + "/"));
+        var server = new BridgeServer(time, settings);
+        server.StartServer();
+        var address = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        return Task.FromResult(server);
     }
 
     public HttpClient NewHttpClient() => new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    public async ValueTask DisposeAsync()
+    public async Task<ServerStats?> StatsAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        using var http = NewHttpClient();
+        return await ServerStats.TryGetAsync(http, BaseUrl, null, CancellationToken.None);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseEnvironment("Development");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Warning));
+        if (_time is not null)
+        {
+            builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton(_time)));
+        }
     }
 }

@@ -169,7 +169,7 @@ public sealed class TwilioBridgeTests : IClassFixture<TwilioBridgeTests.SharedSe
         {
             call.Play(audio, 1000, pacer); // longer than the test: the caller hangs up mid-stream
             await call.WaitForFirstEchoAsync(Generous);
-            Assert.True(_server.ActiveCalls >= 1);
+            Assert.True((await _server.StatsAsync())?.ActiveCalls >= 1, "GET /stats does not count the call");
 
             await call.HangUpAsync(Generous, CancellationToken.None);
             Assert.Null(call.Report().Failure);
@@ -177,6 +177,7 @@ public sealed class TwilioBridgeTests : IClassFixture<TwilioBridgeTests.SharedSe
 
         Assert.True(await Eventually.TrueAsync(() => _server.Registry.Count == 0), $"{_server.Registry.Count} calls still registered");
         Assert.True(await Eventually.TrueAsync(() => _server.ActiveCalls == 0), $"{_server.ActiveCalls} calls still active");
+        Assert.Equal(0, (await _server.StatsAsync())?.ActiveCalls);
     }
 
     [Fact]
