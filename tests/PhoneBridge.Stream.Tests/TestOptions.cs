@@ -16,7 +16,7 @@ internal static class TestOptions
         BaseUrl = baseUrl ?? new Uri("http://127.0.0.1:1"),
     };
 
-    public static IOptionsMonitor<StreamOptions> Monitor(StreamOptions options) => new StaticMonitor<StreamOptions>(options);
+    public static IOptionsMonitor<T> Monitor<T>(T options) => new StaticMonitor<T>(options);
 
     private sealed class StaticMonitor<T>(T value) : IOptionsMonitor<T>
     {

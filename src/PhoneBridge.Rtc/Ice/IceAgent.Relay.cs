@@ -36,8 +36,7 @@ public sealed partial class IceAgent
             return false;
         }
 
-        var socket = local.Socket;
-        relay.SendToPeer(to.EndPoint, data, wrapped => SendRaw(socket, relay.ServerAddress, wrapped));
+        relay.SendToPeer(to.EndPoint, data);
         return true;
     }
 
@@ -56,7 +55,7 @@ public sealed partial class IceAgent
         var serverAddress = server.Serialize();
         var relay = new TurnAllocation(
             server, url.Server.Username!, url.Server.Credential!,
-            (data, ct) => SendToServerAsync(socket, serverAddress, data, ct),
+            data => SendRaw(socket, serverAddress, data),
             _logger, _time, _options.ServerTimeout);
         var entry = new LocalCandidateEntry(new IceCandidate("0", 1, "udp", 0, "0.0.0.0", 0, IceCandidateType.Relayed), socket, isBase: true)
         {
@@ -114,33 +113,14 @@ public sealed partial class IceAgent
         }
     }
 
-    private async ValueTask SendToServerAsync(IceSocket socket, SocketAddress server, ReadOnlyMemory<byte> data, CancellationToken ct)
-    {
-        try
-        {
-            await socket.Socket.SendToAsync(data, SocketFlags.None, server, ct).ConfigureAwait(false);
-        }
-        catch (SocketException ex)
-        {
-            IceAgentLog.SendFailed(_logger, IceAddress.ToEndPoint(server), ex.SocketErrorCode.ToString());
-        }
-        catch (ObjectDisposedException)
-        {
-            // closing
-        }
-        catch (OperationCanceledException)
-        {
-            // closing
-        }
-    }
-
     private async Task DisposeRelaysAsync()
     {
         var relays = _relays;
-        _relays = [];
         foreach (var entry in relays)
         {
             await entry.Relay!.DisposeAsync().ConfigureAwait(false);
         }
+
+        _relays = [];
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using PhoneBridge.Rtc.Stun;
 
 namespace PhoneBridge.Rtc.Ice;
@@ -10,7 +9,7 @@ public sealed partial class IceAgent
     private readonly StunTransactionClient _serverTransactions;
     private long _droppedDatagrams;
 
-    /// <summary>Datagrams dropped because they did not come from the selected (or, before selection, a valid) pair.</summary>
+    /// <summary>Datagrams dropped: received from outside the selected (or, before selection, a valid) pair, or not sent because the socket buffer was full.</summary>
     public long DroppedDatagrams => Interlocked.Read(ref _droppedDatagrams);
 
     private async Task ReceiveLoopAsync(IceSocket socket)
@@ -187,41 +186,22 @@ public sealed partial class IceAgent
             return;
         }
 
-        try
-        {
-            local.Socket.Socket.SendTo(data, SocketFlags.None, to.Address);
-        }
-        catch (SocketException ex)
-        {
-            IceAgentLog.SendFailed(_logger, to.EndPoint, ex.SocketErrorCode.ToString());
-        }
-        catch (ObjectDisposedException)
-        {
-            // closing
-        }
+        SendRaw(local.Socket, to.Address, data);
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendDataAsync(CandidatePairEntry pair, ReadOnlyMemory<byte> datagram, CancellationToken ct)
+    /// <summary>
+    /// Synchronous send on the non-blocking socket: UDP send completes immediately or fails with WouldBlock (then the
+    /// datagram is dropped, as the network could), and avoids the per-call state the async socket path allocates.
+    /// </summary>
+    private void SendData(CandidatePairEntry pair, ReadOnlySpan<byte> datagram)
     {
-        try
+        if (pair.Local.Relay is { } relay)
         {
-            if (pair.Local.Relay is { } relay)
-            {
-                await relay.SendToPeerAsync(pair.Remote.EndPoint, datagram, ct).ConfigureAwait(false);
-                return;
-            }
+            relay.SendToPeer(pair.Remote.EndPoint, datagram);
+            return;
+        }
 
-            await pair.Local.Socket.Socket.SendToAsync(datagram, SocketFlags.None, pair.Remote.Address, ct).ConfigureAwait(false);
-        }
-        catch (SocketException ex)
-        {
-            IceAgentLog.SendFailed(_logger, pair.Remote.EndPoint, ex.SocketErrorCode.ToString());
-        }
-        catch (ObjectDisposedException)
-        {
-            // closing
-        }
+        SendRaw(pair.Local.Socket, pair.Remote.Address, datagram);
     }
 
     private async Task GatherFromServersAsync()
@@ -352,6 +332,10 @@ public sealed partial class IceAgent
         try
         {
             socket.Socket.SendTo(data, SocketFlags.None, to);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
+        {
+            Interlocked.Increment(ref _droppedDatagrams);
         }
         catch (SocketException ex)
         {

@@ -346,12 +346,12 @@ public sealed partial class IceAgent : IAsyncDisposable
     public ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken ct)
     {
         var pair = _selected ?? EarlyPair();
-        if (pair is null)
+        if (pair is not null && !ct.IsCancellationRequested)
         {
-            return ValueTask.CompletedTask;
+            SendData(pair, datagram.Span);
         }
 
-        return SendDataAsync(pair, datagram, ct);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Before nomination: the best succeeded pair, else one the peer nominated over an authenticated check.</summary>
@@ -390,9 +390,11 @@ public sealed partial class IceAgent : IAsyncDisposable
             sockets = [.. _sockets];
         }
 
-        await _lifetime.CancelAsync().ConfigureAwait(false);
         await _timer.DisposeAsync().ConfigureAwait(false);
+
+        // Relays are released while the receive loops still run, so the server's answer to the release arrives.
         await DisposeRelaysAsync().ConfigureAwait(false);
+        await _lifetime.CancelAsync().ConfigureAwait(false);
         foreach (var socket in sockets)
         {
             socket.Socket.Dispose();
@@ -406,7 +408,8 @@ public sealed partial class IceAgent : IAsyncDisposable
         _gatheringComplete.TrySetResult();
         _events.Writer.TryComplete();
         await _eventLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _lifetime.Dispose();
+
+        // _lifetime is not disposed: gathering tasks still finishing may read its token.
     }
 
     private List<IPAddress> ResolveHostAddresses()
@@ -441,6 +444,7 @@ public sealed partial class IceAgent : IAsyncDisposable
                 }
 
                 socket.Bind(new IPEndPoint(address, port));
+                socket.Blocking = false;
                 return socket;
             }
             catch (SocketException ex)

@@ -24,9 +24,12 @@ public sealed class TurnAllocation : IAsyncDisposable
 
     private delegate void AttributeWriter(ref StunMessageWriter writer);
 
+    /// <summary>Sends one datagram to the server from the shared socket, without blocking (a full socket drops it, as UDP may).</summary>
+    public delegate void DatagramSender(ReadOnlySpan<byte> datagram);
+
     private readonly string _username;
     private readonly string _password;
-    private readonly Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> _send;
+    private readonly DatagramSender _send;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
@@ -43,12 +46,14 @@ public sealed class TurnAllocation : IAsyncDisposable
     private byte[]? _key;
     private Task _maintenance = Task.CompletedTask;
     private bool _allocated;
+    private int _disposed;
 
     /// <param name="server">The TURN server's UDP address.</param>
     /// <param name="send">Sends one datagram to the server from the shared socket.</param>
-    public TurnAllocation(IPEndPoint server, string username, string password, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> send, ILogger logger, TimeProvider time, TimeSpan timeout)
+    public TurnAllocation(IPEndPoint server, string username, string password, DatagramSender send, ILogger logger, TimeProvider time, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(send);
         ArgumentException.ThrowIfNullOrEmpty(username);
         ArgumentNullException.ThrowIfNull(password);
         Server = IceAddress.Normalize(server);
@@ -75,6 +80,8 @@ public sealed class TurnAllocation : IAsyncDisposable
     /// <summary>Requests the allocation; false (logged) when the server refuses or does not answer.</summary>
     public async Task<bool> AllocateAsync(CancellationToken ct)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _lifetime.Token);
+        ct = linked.Token;
         var response = await RequestAsync(StunMethod.Allocate, static (ref StunMessageWriter w) =>
         {
             w.AddUInt32(StunAttributeType.RequestedTransport, 17u << 24); // UDP
@@ -96,6 +103,11 @@ public sealed class TurnAllocation : IAsyncDisposable
         MappedEndPoint = message.TryGetXorAddress(StunAttributeType.XorMappedAddress, out var mapped) ? IceAddress.Normalize(mapped) : null;
         message.TryGetUInt32(StunAttributeType.Lifetime, out var lifetime);
         TurnLog.Allocated(_logger, Server, RelayedEndPoint, MappedEndPoint, lifetime);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return false;
+        }
+
         _allocated = true;
         _maintenance = MaintainAsync(_lifetime.Token);
         return true;
@@ -190,29 +202,17 @@ public sealed class TurnAllocation : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Relays one datagram to <paramref name="peer"/> synchronously (STUN checks sent under the agent's lock).</summary>
-    internal void SendToPeer(IPEndPoint peer, ReadOnlySpan<byte> data, Action<ReadOnlySpan<byte>> sendNow)
+    /// <summary>
+    /// Relays one datagram to <paramref name="peer"/>: ChannelData once a channel is bound, a Send indication before.
+    /// Uses a pooled buffer, so the media path does not allocate.
+    /// </summary>
+    public void SendToPeer(IPEndPoint peer, ReadOnlySpan<byte> data)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(data.Length + 64);
         try
         {
             var length = Wrap(peer, data, buffer);
-            sendNow(buffer.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>Relays one datagram to <paramref name="peer"/> (the media path; pooled buffer, no allocation).</summary>
-    public async ValueTask SendToPeerAsync(IPEndPoint peer, ReadOnlyMemory<byte> data, CancellationToken ct)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(data.Length + 64);
-        try
-        {
-            var length = Wrap(peer, data.Span, buffer);
-            await _send(buffer.AsMemory(0, length), ct).ConfigureAwait(false);
+            _send(buffer.AsSpan(0, length));
         }
         finally
         {
@@ -238,6 +238,11 @@ public sealed class TurnAllocation : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _maintenance.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (_allocated)
@@ -254,7 +259,7 @@ public sealed class TurnAllocation : IAsyncDisposable
             }
         }
 
-        _lifetime.Dispose();
+        // _lifetime is not disposed: fire-and-forget permission/channel requests may still read its token.
     }
 
     private async Task CreatePermissionAsync(IPAddress peer)
@@ -345,7 +350,7 @@ public sealed class TurnAllocation : IAsyncDisposable
             var id = StunTransactionId.NewRandom();
             var buffer = new byte[512];
             var length = BuildRequest(buffer, method, id, attributes);
-            var response = await _client.RequestAsync(id, buffer.AsMemory(0, length), SendBlocking, _timeout, ct).ConfigureAwait(false);
+            var response = await _client.RequestAsync(id, buffer.AsMemory(0, length), data => _send(data.Span), _timeout, ct).ConfigureAwait(false);
             if (response is null)
             {
                 if (!quiet)
@@ -422,14 +427,5 @@ public sealed class TurnAllocation : IAsyncDisposable
 
         writer.AddFingerprint();
         return writer.Length;
-    }
-
-    private void SendBlocking(ReadOnlyMemory<byte> data)
-    {
-        var pending = _send(data, CancellationToken.None);
-        if (!pending.IsCompletedSuccessfully)
-        {
-            _ = pending.AsTask();
-        }
     }
 }

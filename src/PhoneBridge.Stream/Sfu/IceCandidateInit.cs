@@ -13,6 +13,7 @@ public sealed record IceCandidateInit(
     [property: JsonPropertyName("sdpMLineIndex")] int? SdpMLineIndex,
     [property: JsonPropertyName("usernameFragment")] string? UsernameFragment = null)
 {
+    [JsonIgnore]
     public bool IsEndOfCandidates => string.IsNullOrWhiteSpace(Candidate);
 
     public string ToJson() => JsonSerializer.Serialize(this, IceCandidateJsonContext.Default.IceCandidateInit);

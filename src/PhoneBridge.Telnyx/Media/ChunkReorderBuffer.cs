@@ -47,7 +47,9 @@ internal sealed class ChunkReorderBuffer : IDisposable
 
         if (_next < 0)
         {
-            _next = chunk;
+            // Chunks count from 1, and the very first ones may arrive swapped too: expect chunk 1 when this one is
+            // close to the start, so it is not dropped as late.
+            _next = chunk <= _window ? Math.Min(chunk, 1) : chunk;
         }
 
         if (chunk < _next)

@@ -20,7 +20,7 @@ public class TurnAllocationTests(CoturnFixture coturn) : IClassFixture<CoturnFix
         var serverAddress = Coturn.EndPoint.Serialize();
         await using var allocation = new TurnAllocation(
             Coturn.EndPoint, CoturnServer.Username, CoturnServer.Password,
-            async (data, ct) => await socket.SendToAsync(data, SocketFlags.None, serverAddress, ct),
+            data => socket.SendTo(data, SocketFlags.None, serverAddress),
             NullLogger.Instance, TimeProvider.System, TimeSpan.FromSeconds(10));
 
         // The server's answers arrive on our socket; feed them to the allocation like the agent's receive loop does.
@@ -65,7 +65,7 @@ public class TurnAllocationTests(CoturnFixture coturn) : IClassFixture<CoturnFix
 
         // Send indication path (no channel yet); retry while the permission is being installed.
         var buffer = new byte[2048];
-        var got = await RetryReceiveAsync(peer, buffer, () => allocation.SendToPeerAsync(peerEndPoint, new byte[] { 1, 2, 3 }, CancellationToken.None));
+        var got = await RetryReceiveAsync(peer, buffer, () => allocation.SendToPeer(peerEndPoint, [1, 2, 3]));
         Assert.Equal(new byte[] { 1, 2, 3 }, buffer[..got.Length]);
         Assert.Equal(relayed, got.From);
 
@@ -76,7 +76,7 @@ public class TurnAllocationTests(CoturnFixture coturn) : IClassFixture<CoturnFix
         // ChannelBind, then ChannelData both ways.
         allocation.BindChannel(peerEndPoint);
         await Task.Delay(500);
-        got = await RetryReceiveAsync(peer, buffer, () => allocation.SendToPeerAsync(peerEndPoint, new byte[] { 4, 5 }, CancellationToken.None));
+        got = await RetryReceiveAsync(peer, buffer, () => allocation.SendToPeer(peerEndPoint, [4, 5]));
         Assert.Equal(new byte[] { 4, 5 }, buffer[..got.Length]);
         await peer.SendToAsync(new byte[] { 6 }, relayed);
         await WaitForAsync(() => { lock (peerPayloads) { return peerPayloads.Any(p => p.SequenceEqual(new byte[] { 6 })); } }, "channel data");
@@ -93,7 +93,7 @@ public class TurnAllocationTests(CoturnFixture coturn) : IClassFixture<CoturnFix
         var serverAddress = Coturn.EndPoint.Serialize();
         await using var allocation = new TurnAllocation(
             Coturn.EndPoint, CoturnServer.Username, "wrong",
-            async (data, ct) => await socket.SendToAsync(data, SocketFlags.None, serverAddress, ct),
+            data => socket.SendTo(data, SocketFlags.None, serverAddress),
             NullLogger.Instance, TimeProvider.System, TimeSpan.FromSeconds(10));
         using var stop = new CancellationTokenSource();
         var receive = Task.Run(async () =>
@@ -194,11 +194,11 @@ public class TurnAllocationTests(CoturnFixture coturn) : IClassFixture<CoturnFix
         Assert.All(receivedByA.Received, d => Assert.Equal(0x81, d[0]));
     }
 
-    private static async Task<(int Length, IPEndPoint From)> RetryReceiveAsync(Socket socket, byte[] buffer, Func<ValueTask> send)
+    private static async Task<(int Length, IPEndPoint From)> RetryReceiveAsync(Socket socket, byte[] buffer, Action send)
     {
         for (var attempt = 0; attempt < 40; attempt++)
         {
-            await send();
+            send();
             using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(250));
             try
             {

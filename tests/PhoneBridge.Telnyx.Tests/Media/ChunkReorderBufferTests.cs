@@ -57,6 +57,24 @@ public sealed class ChunkReorderBufferTests
     }
 
     [Fact]
+    public void TheFirstChunksMayArriveSwapped()
+    {
+        var (handler, buffer) = Create();
+        using var _ = buffer;
+        Push(buffer, handler, 2, 1, 4, 3);
+        Assert.Equal([1, 2, 3, 4], Delivered(handler));
+    }
+
+    [Fact]
+    public void AStreamJoinedLateStartsAtItsFirstChunk()
+    {
+        var (handler, buffer) = Create();
+        using var _ = buffer;
+        Push(buffer, handler, 500, 501);
+        Assert.Equal([500, 501], Delivered(handler));
+    }
+
+    [Fact]
     public void DuplicatesAreDropped()
     {
         var (handler, buffer) = Create();

@@ -1,0 +1,17 @@
+namespace PhoneBridge.Stream.Agents;
+
+/// <summary>Optional agent server to launch per call (section <c>Agent</c>), e.g. a Vision Agents <c>serve</c> runner.</summary>
+public sealed class AgentOptions
+{
+    public const string SectionName = "Agent";
+
+    /// <summary>Base URL of the agent server; when unset no agent is launched.</summary>
+    public Uri? ServerUrl { get; set; }
+
+    /// <summary>Timeout of one request to the agent server.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    public static bool IsValid(AgentOptions options) =>
+        options.RequestTimeout > TimeSpan.Zero
+        && (options.ServerUrl is null || options.ServerUrl is { IsAbsoluteUri: true, Scheme: "http" or "https" });
+}

@@ -1,0 +1,168 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Registry;
+
+namespace PhoneBridge.Stream.Agents;
+
+/// <summary>
+/// Starts an agent for a call on a Vision Agents agent server (<c>POST /calls/{call_id}/sessions</c>) while the
+/// provider is still opening the media socket, and closes it (<c>DELETE .../sessions/{session_id}</c>) when the
+/// call ends. Used as the call registry's prepare step.
+/// </summary>
+public sealed class VisionAgentsLauncher
+{
+    private readonly HttpClient _http;
+    private readonly IOptionsMonitor<AgentOptions> _options;
+    private readonly IOptionsMonitor<StreamOptions> _stream;
+    private readonly ILogger<VisionAgentsLauncher> _logger;
+
+    public VisionAgentsLauncher(HttpClient http, IOptionsMonitor<AgentOptions> options, IOptionsMonitor<StreamOptions> stream, ILogger<VisionAgentsLauncher> logger)
+    {
+        _http = http;
+        _options = options;
+        _stream = stream;
+        _logger = logger;
+    }
+
+    /// <summary>True when <c>Agent:ServerUrl</c> is set.</summary>
+    public bool IsConfigured => _options.CurrentValue.ServerUrl is not null;
+
+    /// <summary>The registry prepare step: launches the agent into the call's Stream call.</summary>
+    public async Task<object?> PrepareAsync(CallInfo call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return await StartSessionAsync(StreamCallIds.For(call.CallId, _stream.CurrentValue), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the agent server to join <paramref name="streamCallId"/>.</summary>
+    public async Task<AgentSession> StartSessionAsync(string streamCallId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamCallId);
+        var options = _options.CurrentValue;
+        var server = options.ServerUrl ?? throw new InvalidOperationException("Agent:ServerUrl is not configured.");
+        var callType = _stream.CurrentValue.CallType;
+        var uri = new Uri(WithSlash(server), $"calls/{Uri.EscapeDataString(streamCallId)}/sessions");
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.RequestTimeout);
+        try
+        {
+            using var response = await _http.PostAsJsonAsync(uri, new StartSessionRequest(callType), AgentJsonContext.Default.StartSessionRequest, timeout.Token).ConfigureAwait(false);
+            if (response.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.OK))
+            {
+                var detail = await ReadDetailAsync(response, timeout.Token).ConfigureAwait(false);
+                AgentLog.StartRefused(_logger, streamCallId, (int)response.StatusCode, detail);
+                throw new AgentLaunchException($"Agent server refused the session ({(int)response.StatusCode}): {detail}", response.StatusCode);
+            }
+
+            var body = await response.Content.ReadFromJsonAsync(AgentJsonContext.Default.StartSessionResponse, timeout.Token).ConfigureAwait(false);
+            if (body is null || string.IsNullOrEmpty(body.SessionId))
+            {
+                throw new AgentLaunchException("Agent server answered without a session_id.", response.StatusCode);
+            }
+
+            AgentLog.Started(_logger, streamCallId, body.SessionId);
+            return new AgentSession(this, callType, streamCallId, body.SessionId, body.SessionStartedAt);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new AgentLaunchException($"Agent server did not answer within {options.RequestTimeout.TotalSeconds:0.#} s.", null, e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new AgentLaunchException($"Agent server unreachable: {e.Message}", e.StatusCode, e);
+        }
+        catch (JsonException e)
+        {
+            throw new AgentLaunchException($"Agent server answered malformed JSON: {e.Message}", null, e);
+        }
+    }
+
+    /// <summary>Asks the agent server to close a session; 404 (already gone) counts as closed.</summary>
+    public async Task StopSessionAsync(AgentSession session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var options = _options.CurrentValue;
+        var server = options.ServerUrl ?? throw new InvalidOperationException("Agent:ServerUrl is not configured.");
+        var uri = new Uri(WithSlash(server), $"calls/{Uri.EscapeDataString(session.CallId)}/sessions/{Uri.EscapeDataString(session.SessionId)}");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.RequestTimeout);
+        try
+        {
+            using var response = await _http.DeleteAsync(uri, timeout.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotFound)
+            {
+                throw new AgentLaunchException($"Agent server could not close the session ({(int)response.StatusCode}).", response.StatusCode);
+            }
+
+            AgentLog.Stopped(_logger, session.CallId, session.SessionId);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new AgentLaunchException($"Agent server did not answer within {options.RequestTimeout.TotalSeconds:0.#} s.", null, e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new AgentLaunchException($"Agent server unreachable: {e.Message}", e.StatusCode, e);
+        }
+    }
+
+    internal async Task CloseQuietlyAsync(AgentSession session)
+    {
+        try
+        {
+            await StopSessionAsync(session, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (AgentLaunchException e)
+        {
+            // The server also closes idle agents on its own (60 s alone in a call), so this is not fatal.
+            AgentLog.StopFailed(_logger, session.CallId, session.SessionId, e.Message);
+        }
+    }
+
+    private static async Task<string> ReadDetailAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            using var json = JsonDocument.Parse(text);
+            return json.RootElement.TryGetProperty("detail", out var d) ? d.ToString() : text;
+        }
+        catch (JsonException)
+        {
+            return response.ReasonPhrase ?? "error";
+        }
+    }
+
+    private static Uri WithSlash(Uri server) => server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
+}
+
+internal sealed record StartSessionRequest([property: JsonPropertyName("call_type")] string CallType);
+
+internal sealed record StartSessionResponse(
+    [property: JsonPropertyName("session_id")] string SessionId,
+    [property: JsonPropertyName("call_id")] string? CallId,
+    [property: JsonPropertyName("session_started_at")] DateTimeOffset? SessionStartedAt);
+
+[JsonSerializable(typeof(StartSessionRequest))]
+[JsonSerializable(typeof(StartSessionResponse))]
+internal sealed partial class AgentJsonContext : JsonSerializerContext;
+
+internal static partial class AgentLog
+{
+    [LoggerMessage(1400, LogLevel.Information, "Agent session {SessionId} started for Stream call {CallId}")]
+    public static partial void Started(ILogger logger, string callId, string sessionId);
+
+    [LoggerMessage(1401, LogLevel.Warning, "Agent server refused a session for Stream call {CallId}: HTTP {Status} {Detail}")]
+    public static partial void StartRefused(ILogger logger, string callId, int status, string detail);
+
+    [LoggerMessage(1402, LogLevel.Information, "Agent session {SessionId} for Stream call {CallId} closed")]
+    public static partial void Stopped(ILogger logger, string callId, string sessionId);
+
+    [LoggerMessage(1403, LogLevel.Warning, "Could not close agent session {SessionId} for Stream call {CallId}: {Reason}")]
+    public static partial void StopFailed(ILogger logger, string callId, string sessionId, string reason);
+}
