@@ -13,10 +13,15 @@ public static class PhoneBridgeCoreServiceCollectionExtensions
     /// Registrations made earlier win (<see cref="ICallRegistry"/>, <see cref="IEdge"/>, <see cref="TimeProvider"/>),
     /// so e.g. the Stream edge replaces the echo edge by being registered first, or by
     /// <c>services.Replace(...)</c> afterwards.
+    /// Idempotent.
     /// </summary>
     public static IServiceCollection AddPhoneBridgeCore(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(CallBridge)))
+        {
+            return services;
+        }
 
         services.TryAddSingleton(TimeProvider.System);
 

@@ -1,6 +1,31 @@
+using PhoneBridge.Core;
+using PhoneBridge.Core.Hosting;
+using PhoneBridge.Server.Hosting;
+using PhoneBridge.Server.Stats;
+using PhoneBridge.Telnyx;
+using PhoneBridge.Twilio;
+
 var builder = WebApplication.CreateBuilder(args);
+
+// TWILIO_AUTH_TOKEN, NGROK_URL, STREAM_API_KEY, … as aliases of their section keys.
+builder.Configuration.AddPhoneBridgeEnvironmentAliases();
+
+builder.Services.AddPhoneBridgeCore();      // call registry, bridge, counters, local echo edge
+builder.AddTwilio();                        // /twilio/*: webhook, media socket, outbound calls
+builder.Services.AddTelnyx();               // /telnyx/*: webhooks, media socket, Call Control
+builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, graceful shutdown
+
 var app = builder.Build();
-app.MapGet("/health", () => TypedResults.Ok("ok"));
+
+app.UseForwardedHeaders();
+app.UseWebSockets();
+
+app.MapHealthChecks("/health");
+app.MapStats();                             // GET /stats for load tests and dashboards
+app.MapTwilio();
+app.MapTelnyx();
+
 app.Run();
 
+/// <summary>Entry point; public so tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

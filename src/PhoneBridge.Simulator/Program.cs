@@ -1,1 +1,9 @@
-return await PhoneBridge.Simulator.Cli.SimulatorCli.RunAsync(args, Console.Out, Console.Error, CancellationToken.None).ConfigureAwait(false);
+using PhoneBridge.Simulator.Cli;
+
+namespace PhoneBridge.Simulator;
+
+internal static class SimulatorProgram
+{
+    public static Task<int> Main(string[] args) =>
+        SimulatorCli.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
+}

@@ -5,6 +5,9 @@ public sealed class TwilioOptions
 {
     public const string SectionName = "Twilio";
 
+    /// <summary>Serves <c>/twilio/*</c>. Set false for a Telnyx-only deployment, which then needs no Twilio token.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Account SID (<c>AC…</c>); needed for REST calls (outbound calls, hangup).</summary>
     public string? AccountSid { get; set; }
 

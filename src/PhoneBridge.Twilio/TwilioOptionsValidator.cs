@@ -7,6 +7,11 @@ internal sealed class TwilioOptionsValidator(IHostEnvironment environment) : IVa
 {
     public ValidateOptionsResult Validate(string? name, TwilioOptions options)
     {
+        if (!options.Enabled)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(options.AuthToken) && !environment.IsDevelopment())
         {

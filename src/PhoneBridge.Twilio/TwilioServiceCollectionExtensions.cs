@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Twilio.Rest;
 
@@ -11,12 +12,19 @@ public static class TwilioServiceCollectionExtensions
 {
     /// <summary>
     /// Twilio options (validated on start: outside Development an auth token is required), the REST client
-    /// and the host pieces the endpoints use. The call registry and bridge come from <c>AddPhoneBridgeCore</c>.
+    /// and the host pieces the endpoints use, plus the core registry and bridge (<c>AddPhoneBridgeCore</c>,
+    /// whose earlier registrations win). Idempotent.
     /// </summary>
     public static IServiceCollection AddTwilio(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(TwilioRestClient)))
+        {
+            return services;
+        }
+
         services.AddPhoneBridgeHosting();
+        services.AddPhoneBridgeCore();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<TwilioOptions>()
             .BindConfiguration(TwilioOptions.SectionName)

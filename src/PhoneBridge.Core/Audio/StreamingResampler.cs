@@ -67,7 +67,10 @@ public sealed class StreamingResampler
 
         DelaySamples = center / _down;
         DelayInputSamples = center / _up;
-        _tapsPerPhase = (length + _up - 1) / _up;
+        // Whole SIMD vectors per branch: the extra taps are zeros on the oldest side, so the output
+        // is unchanged and the dot product has no scalar tail.
+        var lanes = Vector<float>.Count;
+        _tapsPerPhase = (((length + _up - 1) / _up) + lanes - 1) / lanes * lanes;
         _coefficients = BuildPolyphase(Design(length, center, cutoffHz / upRate, _up), _up, _tapsPerPhase);
         _work = new float[_tapsPerPhase - 1 + ChunkSamples];
     }

@@ -52,6 +52,14 @@ public sealed class JitterBuffer
         _maxDelayFrames = Math.Clamp(maxDelayMs / 20, _minDelayFrames, capacityFrames - 1);
     }
 
+    /// <summary>First extended sequence number received (RFC 3550 base_seq), -1 before any packet.</summary>
+    internal long BaseSequence { get; private set; } = -1;
+
+    /// <summary>Highest extended sequence number received.</summary>
+    internal long HighestSequence => _highestSeq;
+
+    internal uint JitterRtpTicks => (uint)_jitterTicks;
+
     public int TargetDelayFrames
     {
         get
@@ -82,6 +90,7 @@ public sealed class JitterBuffer
         if (!_started)
         {
             _started = true;
+            BaseSequence = sequenceNumber;
             _nextSeq = sequenceNumber;
             _highestSeq = sequenceNumber;
         }

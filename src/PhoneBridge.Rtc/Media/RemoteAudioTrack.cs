@@ -44,6 +44,17 @@ public sealed class RemoteAudioTrack : IDisposable
 
     internal int AudioLevelExtensionId { get; }
 
+    internal JitterBuffer Jitter => _jitter;
+
+    // RTCP receiver-report state (RFC 3550 §6.4.1, A.3).
+    internal uint LastSenderReportNtp { get; set; }
+
+    internal long LastSenderReportArrival { get; set; }
+
+    internal long PreviousExpected { get; set; }
+
+    internal long PreviousReceived { get; set; }
+
     /// <summary>Decoded 20 ms frames (concealed frames included, so the stream has no holes).</summary>
     public event AudioFrameHandler? FrameReceived;
 

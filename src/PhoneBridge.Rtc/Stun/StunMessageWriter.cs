@@ -38,7 +38,7 @@ public ref struct StunMessageWriter
     /// <summary>The value used to pad attributes to 4 bytes; receivers ignore it (RFC 5769 vectors use 0x20).</summary>
     internal byte PaddingByte { get; set; }
 
-    public void AddAttribute(ushort type, ReadOnlySpan<byte> value)
+    public void AddAttribute(ushort type, scoped ReadOnlySpan<byte> value)
     {
         var valueSpan = Reserve(type, value.Length);
         value.CopyTo(valueSpan);
@@ -85,7 +85,7 @@ public ref struct StunMessageWriter
     }
 
     /// <summary>Appends MESSAGE-INTEGRITY (HMAC-SHA1 under <paramref name="key"/>).</summary>
-    public void AddMessageIntegrity(ReadOnlySpan<byte> key)
+    public void AddMessageIntegrity(scoped ReadOnlySpan<byte> key)
     {
         var start = _length;
         var mac = Reserve(StunAttributeType.MessageIntegrity, StunMessage.MessageIntegrityLength);

@@ -38,6 +38,14 @@ public sealed class CallerAudio
     /// <summary>Converts PCM16 at any rate to μ-law 8 kHz with the bridge's own resampler and codec.</summary>
     public static CallerAudio FromPcm(ReadOnlySpan<short> pcm, int sampleRate)
     {
+        if (sampleRate is not (8000 or 16000 or 24000 or 48000))
+        {
+            // The bridge's resampler takes the telephony/WebRTC rates. Bring anything else (44.1 kHz
+            // files, say) to 48 kHz by linear interpolation first: over the speech band that is nearly
+            // exact, and the 48→8 kHz low-pass that follows removes the images interpolation leaves.
+            return FromPcm(LinearTo48k(pcm, sampleRate), 48000);
+        }
+
         short[] narrow;
         if (sampleRate == SampleRate)
         {
@@ -45,13 +53,41 @@ public sealed class CallerAudio
         }
         else
         {
-            throw new NotSupportedException($"Only 8000 Hz WAV files are read for now, not {sampleRate} Hz.");
+            var resampler = new StreamingResampler(sampleRate, SampleRate);
+            // Feed the filter's delay worth of silence after the clip and drop as much from the front,
+            // so the whole clip comes out, aligned with the original.
+            var padded = new short[pcm.Length + resampler.DelayInputSamples + 1];
+            pcm.CopyTo(padded);
+            var output = new short[StreamingResampler.MaxOutputLength(sampleRate, SampleRate, padded.Length)];
+            var written = resampler.Process(padded, output);
+            var skip = Math.Min(resampler.DelaySamples, written);
+            var length = Math.Min(written - skip, (int)((long)pcm.Length * SampleRate / sampleRate));
+            narrow = output.AsSpan(skip, length).ToArray();
         }
 
         var codes = new byte[Math.Max(narrow.Length, FrameBytes)];
         codes.AsSpan().Fill(G711.MuLawSilence);
         G711.MuLawEncode(narrow, codes);
         return new CallerAudio(codes);
+    }
+
+    private static short[] LinearTo48k(ReadOnlySpan<short> pcm, int sampleRate)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sampleRate, 1000);
+        var length = (int)((long)pcm.Length * 48000 / sampleRate);
+        var output = new short[length];
+        var step = (double)sampleRate / 48000;
+        for (var i = 0; i < length; i++)
+        {
+            var position = i * step;
+            var index = (int)position;
+            var fraction = position - index;
+            var a = pcm[Math.Min(index, pcm.Length - 1)];
+            var b = pcm[Math.Min(index + 1, pcm.Length - 1)];
+            output[i] = (short)Math.Round(a + ((b - a) * fraction));
+        }
+
+        return output;
     }
 
     public static CallerAudio FromWav(WavFile wav)

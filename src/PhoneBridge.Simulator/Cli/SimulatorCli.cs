@@ -15,11 +15,12 @@ public static class SimulatorCli
           call --server http://127.0.0.1:5080 [--wav in.wav] [--seconds 5] [--record out.wav] [--dtmf 123]
                [--auth-token TOKEN] [--public-url URL] [--from +1...] [--to +1...]
           load --server http://127.0.0.1:5080 --calls N --seconds T [--ramp-seconds R] [--api-key KEY]
-               [--auth-token TOKEN] [--public-url URL] [--late-ms 20]
+               [--server-pid PID] [--auth-token TOKEN] [--public-url URL] [--late-ms 20]
 
         --auth-token   Twilio auth token the server checks signatures with (default: the server's Development token)
         --public-url   the server's PhoneBridge:PublicUrl, if set: Twilio signs that URL
         --api-key      the server's PhoneBridge:ApiKey, to read GET /stats (CPU per call-second)
+        --server-pid   read the server's CPU from this local process instead of GET /stats
         --late-ms      a frame sent later than its 20 ms slot by more than this counts as late
         """;
 
@@ -42,6 +43,7 @@ public static class SimulatorCli
             {
                 "call" => await CallAsync(parsed, http, output, interrupted.Token).ConfigureAwait(false),
                 "load" => await LoadAsync(parsed, http, output, interrupted.Token).ConfigureAwait(false),
+                "telnyx" => await Telnyx.TelnyxCli.RunAsync(parsed, http, output, interrupted.Token).ConfigureAwait(false),
                 "help" or "--help" => Help(output),
                 _ => throw new CliException($"Unknown command '{parsed.Command}'."),
             };
@@ -158,6 +160,7 @@ public static class SimulatorCli
             Duration = TimeSpan.FromSeconds(seconds),
             Ramp = TimeSpan.FromSeconds(args.Double("ramp-seconds", Math.Min(5, seconds / 3), 0, 3600)),
             ApiKey = args.String("api-key"),
+            ServerProcessId = args.String("server-pid") is null ? null : args.Int("server-pid", 0, 1, int.MaxValue),
             LateTolerance = TimeSpan.FromMilliseconds(args.Double("late-ms", 20, 0, 10_000)),
         };
         args.EnsureAllRead();
@@ -191,7 +194,7 @@ public static class SimulatorCli
         output.WriteLine($"round trip {Latency(report.Latencies)}");
         var cpu = report.CpuMsPerCallSecond is { } perCallSecond
             ? string.Create(CultureInfo.InvariantCulture, $"{report.ServerCpuMs:0} ms CPU over {report.SteadyWindow.TotalSeconds:0.0} s x {report.CallsInWindow} calls = {perCallSecond:0.000} ms CPU per call-second")
-            : "unavailable (GET /stats not readable; pass --api-key)";
+            : "unavailable (GET /stats not readable; pass --api-key or --server-pid)";
         output.WriteLine($"server: {cpu}; active calls at peak {report.ActiveCallsAtPeak?.ToString(CultureInfo.InvariantCulture) ?? "?"}, after {report.ActiveCallsAfter?.ToString(CultureInfo.InvariantCulture) ?? "?"}");
     }
 

@@ -20,6 +20,12 @@ public sealed record LoadOptions
     /// <summary>Bearer key for <c>GET /stats</c> (the server's <c>PhoneBridge:ApiKey</c>).</summary>
     public string? ApiKey { get; init; }
 
+    /// <summary>
+    /// When set, server CPU is read from this local process (<see cref="System.Diagnostics.Process.TotalProcessorTime"/>)
+    /// instead of <c>GET /stats</c>.
+    /// </summary>
+    public int? ServerProcessId { get; init; }
+
     public TimeSpan LateTolerance { get; init; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>How long to wait after the audio for the last echoes.</summary>

@@ -12,6 +12,17 @@ namespace PhoneBridge.Simulator.Load;
 /// </summary>
 public static class LoadRunner
 {
+    private static double? ProcessCpuMs(int? processId)
+    {
+        if (processId is not { } pid)
+        {
+            return null;
+        }
+
+        using var process = System.Diagnostics.Process.GetProcessById(pid);
+        return process.TotalProcessorTime.TotalMilliseconds;
+    }
+
     public static async Task<LoadReport> RunAsync(
         HttpClient http, LoadOptions options, TimeProvider time, TextWriter? progress, CancellationToken cancellationToken)
     {
@@ -94,12 +105,15 @@ public static class LoadRunner
         await allConnected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         var windowStart = time.GetTimestamp();
         var atPeak = await ServerStats.TryGetAsync(http, options.Caller.Server, options.ApiKey, cancellationToken).ConfigureAwait(false);
+        var cpuAtPeak = ProcessCpuMs(options.ServerProcessId) ?? atPeak?.ProcessCpuMs;
         var connected = options.Calls - failures.Count;
         progress?.WriteLine($"{connected} of {options.Calls} calls up; measuring.");
 
         await firstDone.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         var windowEnd = time.GetTimestamp();
+        var cpuAtEnd = ProcessCpuMs(options.ServerProcessId);
         var atEnd = await ServerStats.TryGetAsync(http, options.Caller.Server, options.ApiKey, cancellationToken).ConfigureAwait(false);
+        cpuAtEnd ??= atEnd?.ProcessCpuMs;
 
         await Task.WhenAll(running).ConfigureAwait(false);
         var after = await ServerStats.TryGetAsync(http, options.Caller.Server, options.ApiKey, cancellationToken).ConfigureAwait(false);
@@ -133,7 +147,7 @@ public static class LoadRunner
             Latencies = latencies,
             SteadyWindow = time.GetElapsedTime(windowStart, windowEnd),
             CallsInWindow = connected,
-            ServerCpuMs = atPeak is not null && atEnd is not null ? atEnd.ProcessCpuMs - atPeak.ProcessCpuMs : null,
+            ServerCpuMs = cpuAtEnd - cpuAtPeak,
             ActiveCallsAtPeak = atPeak?.ActiveCalls,
             ActiveCallsAfter = after?.ActiveCalls,
         };

@@ -38,6 +38,7 @@ public sealed class TwilioMediaCall : IPacedCall, IAsyncDisposable
     private readonly TimeSpan _lateTolerance;
     private readonly long _frameTicks;
     private readonly TaskCompletionSource _playbackDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstMedia = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _echoesDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _receiveLoop = Task.CompletedTask;
 
@@ -260,6 +261,9 @@ public sealed class TwilioMediaCall : IPacedCall, IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the server has sent some audio back (the call is bridged end to end).</summary>
+    public Task WaitForFirstEchoAsync(TimeSpan timeout) => _firstMedia.Task.WaitAsync(timeout, _time);
+
     /// <summary>Waits for the socket to close; aborts it when <paramref name="timeout"/> passes first.</summary>
     public async Task WaitClosedAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -426,7 +430,12 @@ public sealed class TwilioMediaCall : IPacedCall, IAsyncDisposable
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
-            _failure ??= "send: " + ex.Message;
+            // A send racing the server's close is how a call ends, not a failure.
+            if (!_lifetime.IsCancellationRequested && _socket.State is WebSocketState.Open or WebSocketState.Aborted)
+            {
+                _failure ??= "send: " + ex.Message;
+            }
+
             _playbackDone.TrySetResult();
         }
         finally
@@ -545,6 +554,7 @@ public sealed class TwilioMediaCall : IPacedCall, IAsyncDisposable
                     _playout.Enqueue(payloadLength, now);
                     _matcher.OnReceived(payload[..payloadLength]);
                     _recording?.Write(payload[..payloadLength]);
+                    _firstMedia.TrySetResult();
                     if (_matcher.FramesPending == 0 && _playbackDone.Task.IsCompleted)
                     {
                         _echoesDrained.TrySetResult();

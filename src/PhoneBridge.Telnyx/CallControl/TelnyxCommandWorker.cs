@@ -58,8 +58,9 @@ internal sealed partial class TelnyxCommandWorker(
                 Log.CommandRetrying(logger, CommandName(command), command.CallControlId, attempt, e.Message);
                 await Task.Delay(FirstRetryDelay * attempt, timeProvider, stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is TelnyxApiException or OperationCanceledException or HttpRequestException)
+            catch (Exception e)
             {
+                // Any failure ends this command only; the worker keeps serving the other calls.
                 Log.CommandFailed(logger, CommandName(command), command.CallControlId, e.Message);
                 OnFailed(command);
                 return;

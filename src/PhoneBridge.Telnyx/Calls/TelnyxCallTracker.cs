@@ -41,6 +41,22 @@ internal sealed class TelnyxCallTracker(TimeProvider timeProvider)
     public bool TryRemove(string callControlId, [NotNullWhen(true)] out TelnyxTrackedCall? call) =>
         _calls.TryRemove(callControlId, out call);
 
+    /// <summary>Finds a call by our call id (once per media socket, so a scan is fine).</summary>
+    public bool TryFindByCallId(string callId, [NotNullWhen(true)] out TelnyxTrackedCall? call)
+    {
+        foreach (var (_, candidate) in _calls)
+        {
+            if (string.Equals(candidate.CallId, callId, StringComparison.Ordinal))
+            {
+                call = candidate;
+                return true;
+            }
+        }
+
+        call = null;
+        return false;
+    }
+
     /// <summary>Removes the entry only if it still belongs to <paramref name="callId"/>.</summary>
     public bool TryRemove(string callControlId, string callId) =>
         _calls.TryGetValue(callControlId, out var call)

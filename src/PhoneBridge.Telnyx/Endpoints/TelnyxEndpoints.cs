@@ -19,9 +19,11 @@ internal static class TelnyxEndpoints
         var group = endpoints.MapGroup("/telnyx").WithTags("Telnyx");
         group.MapPost("/events", HandleEventAsync).AddEndpointFilter<TelnyxWebhookFilter>();
 
-        var calls = group.MapGroup("/calls").AddEndpointFilter<ApiKeyFilter>();
+        var calls = group.MapGroup("/calls").RequirePhoneBridgeApiKey();
         calls.MapPost("/", PlaceCallAsync);
         calls.MapDelete("/{callControlId}", HangUpAsync);
+
+        group.Map("/media/{callId}/{token}", TelnyxMediaEndpoint.HandleAsync);
     }
 
     private static Results<Ok, BadRequest<string>, StatusCodeHttpResult> HandleEventAsync(

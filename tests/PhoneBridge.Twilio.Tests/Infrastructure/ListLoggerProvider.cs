@@ -13,7 +13,13 @@ public sealed class ListLoggerProvider : ILoggerProvider
     public IReadOnlyList<LogEntry> WithEventId(int id) =>
         Entries.Where(e => e.EventId.Id == id && e.Category.StartsWith("PhoneBridge", StringComparison.Ordinal)).ToList();
 
-    public string AllText() => string.Join('\n', Entries.Select(e => e.Category + " " + e.Message + " " + e.Exception));
+    /// <summary>
+    /// Everything the product logged. Framework request logs (Microsoft.AspNetCore.Hosting at Information) carry
+    /// request paths, which is why the server's appsettings keep Microsoft.AspNetCore at Warning.
+    /// </summary>
+    public string AllText() => string.Join(
+        '\n',
+        Entries.Where(e => !e.Category.StartsWith("Microsoft.", StringComparison.Ordinal)).Select(e => e.Category + " " + e.Message + " " + e.Exception));
 
     public void Dispose()
     {

@@ -14,16 +14,19 @@ public sealed class TwilioTestApp : IAsyncDisposable
     public const string AuthToken = "test-auth-token";
     public const string AccountSid = "AC00000000000000000000000000000001";
 
-    private TwilioTestApp(WebApplication app, RecordingCallRegistry registry, ListLoggerProvider logs)
+    private TwilioTestApp(WebApplication app, RecordingCallRegistry? registry, ListLoggerProvider logs)
     {
         App = app;
-        Registry = registry;
+        _registry = registry;
         Logs = logs;
     }
 
     public WebApplication App { get; }
 
-    public RecordingCallRegistry Registry { get; }
+    private readonly RecordingCallRegistry? _registry;
+
+    /// <summary>The recording registry; only when started without the real one.</summary>
+    public RecordingCallRegistry Registry => _registry ?? throw new InvalidOperationException("Started with the real registry.");
 
     public ListLoggerProvider Logs { get; }
 
@@ -34,7 +37,8 @@ public sealed class TwilioTestApp : IAsyncDisposable
     public static async Task<TwilioTestApp> StartAsync(
         IDictionary<string, string?>? configuration = null,
         Action<IServiceCollection>? services = null,
-        string environment = "Production")
+        string environment = "Production",
+        bool realRegistry = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.WebHost.UseTestServer();
@@ -50,8 +54,12 @@ public sealed class TwilioTestApp : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         var logs = new ListLoggerProvider();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
-        var registry = new RecordingCallRegistry();
-        builder.Services.AddSingleton<ICallRegistry>(registry);
+        var registry = realRegistry ? null : new RecordingCallRegistry();
+        if (registry is not null)
+        {
+            builder.Services.AddSingleton<ICallRegistry>(registry);
+        }
+
         builder.Services.AddTwilio();
         services?.Invoke(builder.Services);
 

@@ -1,0 +1,349 @@
+using System.Net;
+using System.Net.Sockets;
+using PhoneBridge.Rtc.Stun;
+
+namespace PhoneBridge.Rtc.Ice;
+
+public sealed partial class IceAgent
+{
+    private readonly StunTransactionClient _serverTransactions;
+    private long _droppedDatagrams;
+
+    /// <summary>Datagrams dropped: received from outside the selected (or, before selection, a valid) pair, or not sent because the socket buffer was full.</summary>
+    public long DroppedDatagrams => Interlocked.Read(ref _droppedDatagrams);
+
+    private async Task ReceiveLoopAsync(IceSocket socket)
+    {
+        var buffer = new byte[ReceiveBufferSize];
+        var from = new SocketAddress(socket.Family);
+        var ct = _lifetime.Token;
+        var transientErrors = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            int received;
+            try
+            {
+                received = await socket.Socket.ReceiveFromAsync(buffer, SocketFlags.None, from, ct).ConfigureAwait(false);
+                transientErrors = 0;
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused
+                or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.MessageSize)
+            {
+                // ICMP errors for earlier sends and oversize datagrams are per-packet; a flood of them means the socket is unusable.
+                if (++transientErrors > 1000)
+                {
+                    IceAgentLog.ReceiveLoopFailed(_logger, ex, socket.LocalEndPoint);
+                    break;
+                }
+
+                continue;
+            }
+            catch (SocketException ex)
+            {
+                IceAgentLog.ReceiveLoopFailed(_logger, ex, socket.LocalEndPoint);
+                break;
+            }
+
+            try
+            {
+                OnDatagram(socket, from, buffer.AsSpan(0, received));
+            }
+#pragma warning disable CA1031 // One bad datagram must not end the receive loop.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                IceAgentLog.DatagramFailed(_logger, ex, received);
+            }
+        }
+    }
+
+    private void OnDatagram(IceSocket socket, SocketAddress from, ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        if (TryHandleRelayDatagram(socket, from, data))
+        {
+            return;
+        }
+
+        if (socket.HostBase is { } local)
+        {
+            OnPacket(local, from, data);
+        }
+    }
+
+    /// <summary>A datagram that arrived on <paramref name="local"/> (directly or unwrapped from TURN).</summary>
+    private void OnPacket(LocalCandidateEntry local, SocketAddress from, ReadOnlySpan<byte> data)
+    {
+        // RFC 7983: 0–3 is STUN; everything else is media/DTLS for the data handler.
+        if (data[0] < 4)
+        {
+            OnStun(local, from, data);
+            return;
+        }
+
+        if (!IsFromUsablePair(local, from))
+        {
+            Interlocked.Increment(ref _droppedDatagrams);
+            return;
+        }
+
+        var handler = Volatile.Read(ref _dataHandler);
+        if (handler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            handler.OnData(data);
+        }
+#pragma warning disable CA1031 // A faulty handler must not end the receive loop.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            IceAgentLog.DataHandlerFailed(_logger, ex);
+        }
+    }
+
+    private bool IsFromUsablePair(LocalCandidateEntry local, SocketAddress from)
+    {
+        if (_selected is { } selected)
+        {
+            return selected.Local == local && selected.Remote.Address.Equals(from);
+        }
+
+        // Before nomination completes the peer may already start DTLS on a pair it validated.
+        foreach (var pair in _validPairs)
+        {
+            if (pair.Local == local && pair.Remote.Address.Equals(from))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void OnStun(LocalCandidateEntry local, SocketAddress from, ReadOnlySpan<byte> data)
+    {
+        var result = StunMessage.TryParse(data, out var message);
+        if (result != StunParseResult.Ok)
+        {
+            IceAgentLog.MalformedStun(_logger, result, data.Length);
+            return;
+        }
+
+        if (message.Method != StunMethod.Binding)
+        {
+            return;
+        }
+
+        if (_serverTransactions.TryComplete(message))
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            switch (message.Class)
+            {
+                case StunClass.Request:
+                    HandleBindingRequestLocked(local, SocketAddressKey.From(from), message);
+                    break;
+                case StunClass.SuccessResponse or StunClass.ErrorResponse:
+                    HandleBindingResponseLocked(local, SocketAddressKey.From(from), message);
+                    break;
+                default:
+                    break; // Binding indications are keepalives.
+            }
+        }
+    }
+
+    private void SendToPairLocked(CandidatePairEntry pair, ReadOnlySpan<byte> data) =>
+        SendToLocked(pair.Local, new SocketAddressKey(pair.Remote.Address, pair.Remote.EndPoint), data);
+
+    private void SendToLocked(LocalCandidateEntry local, SocketAddressKey to, ReadOnlySpan<byte> data)
+    {
+        if (SendViaRelayLocked(local, to, data))
+        {
+            return;
+        }
+
+        SendRaw(local.Socket, to.Address, data);
+    }
+
+    /// <summary>
+    /// Synchronous send on the non-blocking socket: UDP send completes immediately or fails with WouldBlock (then the
+    /// datagram is dropped, as the network could), and avoids the per-call state the async socket path allocates.
+    /// </summary>
+    private void SendData(CandidatePairEntry pair, ReadOnlySpan<byte> datagram)
+    {
+        if (pair.Local.Relay is { } relay)
+        {
+            relay.SendToPeer(pair.Remote.EndPoint, datagram);
+            return;
+        }
+
+        SendRaw(pair.Local.Socket, pair.Remote.Address, datagram);
+    }
+
+    private async Task GatherFromServersAsync()
+    {
+        var work = new List<Task>();
+        List<IceSocket> sockets;
+        lock (_gate)
+        {
+            sockets = [.. _sockets];
+        }
+
+        foreach (var server in _options.Servers)
+        {
+            foreach (var url in server.Urls)
+            {
+                var parsed = IceServerUrl.TryParse(url, server, out var reason);
+                if (parsed is null)
+                {
+                    IceAgentLog.ServerSkipped(_logger, url, reason ?? "unsupported");
+                    continue;
+                }
+
+                foreach (var socket in sockets)
+                {
+                    if (parsed.IsTurn)
+                    {
+                        work.Add(GatherRelayAsync(parsed, socket));
+                    }
+                    else if (_options.Policy == IcePolicy.All)
+                    {
+                        work.Add(GatherServerReflexiveAsync(parsed, socket));
+                    }
+                }
+            }
+        }
+
+        await Task.WhenAll(work).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                Raise(() => LocalCandidate?.Invoke(null));
+                RescheduleLocked();
+            }
+        }
+
+        _gatheringComplete.TrySetResult();
+    }
+
+    private async Task<IPEndPoint?> ResolveServerAsync(IceServerUrl url, AddressFamily family)
+    {
+        if (IPAddress.TryParse(url.Host, out var literal))
+        {
+            literal = IceAddress.Normalize(literal);
+            return literal.AddressFamily == family ? new IPEndPoint(literal, url.Port) : null;
+        }
+
+        try
+        {
+            var addresses = await Dns.GetHostAddressesAsync(url.Host, family, _lifetime.Token).ConfigureAwait(false);
+            return addresses.Length > 0 ? new IPEndPoint(addresses[0], url.Port) : null;
+        }
+        catch (SocketException ex)
+        {
+            IceAgentLog.ServerFailed(_logger, url.Host, ex.SocketErrorCode.ToString());
+            return null;
+        }
+    }
+
+    private async Task GatherServerReflexiveAsync(IceServerUrl url, IceSocket socket)
+    {
+        var server = await ResolveServerAsync(url, socket.Family).ConfigureAwait(false);
+        if (server is null)
+        {
+            return;
+        }
+
+        var id = StunTransactionId.NewRandom();
+        var request = new byte[StunMessage.HeaderLength + 8];
+        var writer = new StunMessageWriter(request, StunMethod.Binding, StunClass.Request, id);
+        writer.AddFingerprint();
+        var serverAddress = server.Serialize();
+        byte[]? responseBytes;
+        try
+        {
+            responseBytes = await _serverTransactions.RequestAsync(
+                id, request.AsMemory(0, writer.Length), data => SendRaw(socket, serverAddress, data.Span), _options.ServerTimeout, _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (responseBytes is null)
+        {
+            IceAgentLog.ServerFailed(_logger, $"{url.Host}:{url.Port}", "no response");
+            return;
+        }
+
+        if (StunMessage.TryParse(responseBytes, out var message) != StunParseResult.Ok
+            || message.Class != StunClass.SuccessResponse
+            || !(message.TryGetXorAddress(StunAttributeType.XorMappedAddress, out var mapped) || message.TryGetAddress(StunAttributeType.MappedAddress, out mapped)))
+        {
+            IceAgentLog.ServerFailed(_logger, $"{url.Host}:{url.Port}", "no mapped address in the response");
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_disposed || socket.HostBase is not { } hostBase)
+            {
+                return;
+            }
+
+            mapped = IceAddress.Normalize(mapped);
+            var localPreference = (int)((hostBase.Candidate.Priority >> 8) & 0xFFFF);
+            var candidate = new IceCandidate(
+                Foundation("srflx", socket.LocalEndPoint.Address, url.Host), 1, "udp",
+                IceCandidate.ComputePriority(IceCandidateType.ServerReflexive, localPreference),
+                mapped.Address.ToString(), mapped.Port, IceCandidateType.ServerReflexive,
+                hostBase.Candidate.Address, hostBase.Candidate.Port);
+            AddLocalCandidateLocked(new LocalCandidateEntry(candidate, socket, isBase: false));
+        }
+    }
+
+    private void SendRaw(IceSocket socket, SocketAddress to, ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            socket.Socket.SendTo(data, SocketFlags.None, to);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
+        {
+            Interlocked.Increment(ref _droppedDatagrams);
+        }
+        catch (SocketException ex)
+        {
+            IceAgentLog.SendFailed(_logger, IceAddress.ToEndPoint(to), ex.SocketErrorCode.ToString());
+        }
+        catch (ObjectDisposedException)
+        {
+            // closing
+        }
+    }
+}

@@ -1,0 +1,537 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using PhoneBridge.Rtc.Stun;
+
+namespace PhoneBridge.Rtc.Ice;
+
+/// <summary>
+/// A full ICE agent (RFC 8445) for one bundled, rtcp-muxed media stream: one UDP socket per address family,
+/// host / server-reflexive / relayed candidates, trickle in both directions, controlling or controlled role with
+/// role-conflict repair, regular nomination, peer-reflexive learning and consent freshness (RFC 7675).
+/// All work runs on socket receive loops and one <see cref="TimeProvider"/> timer; no thread is owned.
+/// </summary>
+public sealed partial class IceAgent : IAsyncDisposable
+{
+    private const string IceChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    private const int ReceiveBufferSize = 4096;
+
+    private readonly IceAgentOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Channel<Action> _events = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _eventLoop;
+    private readonly TaskCompletionSource _gatheringComplete = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<IceSocket> _sockets = [];
+    private readonly List<LocalCandidateEntry> _localCandidates = [];
+    private readonly List<RemoteCandidateEntry> _remoteCandidates = [];
+    private readonly List<CandidatePairEntry> _pairs = [];
+    private readonly LinkedList<CandidatePairEntry> _triggered = new();
+    private readonly Dictionary<StunTransactionId, PendingTransaction> _transactions = [];
+    private readonly ulong _tieBreaker;
+
+    private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _controlling;
+    private bool _gatherStarted;
+    private bool _disposed;
+    private byte[] _localKey;
+    private string? _remoteUfrag;
+    private byte[]? _remoteKey;
+    private bool _remoteEndOfCandidates;
+    private IceConnectionState _state = IceConnectionState.New;
+    private volatile CandidatePairEntry? _selected;
+    private volatile CandidatePairEntry[] _validPairs = [];
+    private IIceDataHandler? _dataHandler;
+    private int _prflxCounter;
+
+    public IceAgent(IceAgentOptions options, ILogger<IceAgent> logger, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(time);
+        options.Validate();
+        _options = options;
+        _logger = logger;
+        _time = time;
+        _controlling = options.Controlling;
+        _tieBreaker = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+        LocalUfrag = RandomNumberGenerator.GetString(IceChars, 8);
+        LocalPassword = RandomNumberGenerator.GetString(IceChars, 24);
+        _localKey = StunCredentials.ShortTermKey(LocalPassword);
+        _serverTransactions = new StunTransactionClient(time);
+        _timer = time.CreateTimer(static state => ((IceAgent)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _eventLoop = RunEventLoopAsync();
+    }
+
+    /// <summary>Local username fragment for <c>a=ice-ufrag</c>.</summary>
+    public string LocalUfrag { get; private set; }
+
+    /// <summary>Local password for <c>a=ice-pwd</c>.</summary>
+    public string LocalPassword { get; private set; }
+
+    /// <summary>Trickled local candidates; <c>null</c> signals end-of-candidates.</summary>
+    public event Action<IceCandidate?>? LocalCandidate;
+
+    public event Action<IceConnectionState>? StateChanged;
+
+    public IceConnectionState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>Current role (may change through role-conflict resolution).</summary>
+    public bool IsControlling
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _controlling;
+            }
+        }
+    }
+
+    /// <summary>Whether the remote agent is ICE-lite (<c>a=ice-lite</c>); a full agent must then be controlling.</summary>
+    public bool RemoteIsLite { get; private set; }
+
+    /// <summary>The nominated pair data flows over, or null.</summary>
+    public IceCandidatePair? SelectedPair => _selected?.ToPublic();
+
+    /// <summary>Completes when every configured server answered or timed out (after end-of-candidates was raised).</summary>
+    public Task GatheringCompleted => _gatheringComplete.Task;
+
+    /// <summary>Receives non-STUN datagrams from the selected pair, on the receive loop.</summary>
+    public IIceDataHandler? DataHandler
+    {
+        set => Volatile.Write(ref _dataHandler, value);
+    }
+
+    /// <summary>Snapshot of the local candidates gathered so far (for non-trickle SDP).</summary>
+    public IReadOnlyList<IceCandidate> GetLocalCandidates()
+    {
+        lock (_gate)
+        {
+            return [.. _localCandidates.Where(IsAdvertised).Select(c => c.Candidate)];
+        }
+    }
+
+    /// <summary>
+    /// Binds one UDP socket per address family, raises the host candidates and starts the receive loops. Server
+    /// reflexive and relay candidates follow asynchronously through <see cref="LocalCandidate"/>; see
+    /// <see cref="GatheringCompleted"/>.
+    /// </summary>
+    public Task GatherAsync(CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_gatherStarted)
+            {
+                throw new InvalidOperationException("GatherAsync was already called.");
+            }
+
+            _gatherStarted = true;
+        }
+
+        var addresses = ResolveHostAddresses();
+        var families = addresses.Select(a => a.AddressFamily).Distinct().ToList();
+        if (families.Count == 0)
+        {
+            throw new IceException("No usable local address for host candidates (check HostAddresses / EnableIpv6).");
+        }
+
+        var hostIndex = 0;
+        foreach (var family in families)
+        {
+            var familyAddresses = addresses.Where(a => a.AddressFamily == family).ToList();
+            var bindAddress = familyAddresses.Count == 1
+                ? familyAddresses[0]
+                : family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+            var socket = BindSocket(bindAddress);
+            var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+            var iceSocket = new IceSocket(socket, new IPEndPoint(familyAddresses[0], port));
+            var familyPreference = family == AddressFamily.InterNetwork ? 65535 : 40000;
+            lock (_gate)
+            {
+                _sockets.Add(iceSocket);
+                for (var i = 0; i < familyAddresses.Count; i++)
+                {
+                    var address = familyAddresses[i];
+                    var candidate = new IceCandidate(
+                        Foundation("host", address, null), 1, "udp",
+                        IceCandidate.ComputePriority(IceCandidateType.Host, familyPreference - (hostIndex * 10) - i),
+                        address.ToString(), port, IceCandidateType.Host);
+                    var entry = new LocalCandidateEntry(candidate, iceSocket, isBase: i == 0);
+                    iceSocket.HostBase ??= entry;
+                    AddLocalCandidateLocked(entry);
+                }
+
+                if (_options.PublicIp is { } publicIp && IceAddress.Normalize(publicIp).AddressFamily == family)
+                {
+                    var address = IceAddress.Normalize(publicIp);
+                    var candidate = new IceCandidate(
+                        Foundation("host", address, null), 1, "udp",
+                        IceCandidate.ComputePriority(IceCandidateType.Host, familyPreference - (hostIndex * 10) - 5),
+                        address.ToString(), port, IceCandidateType.Host);
+                    AddLocalCandidateLocked(new LocalCandidateEntry(candidate, iceSocket, isBase: false));
+                }
+
+                iceSocket.ReceiveLoop = Task.Run(() => ReceiveLoopAsync(iceSocket));
+                RescheduleLocked();
+            }
+
+            hostIndex++;
+        }
+
+        _ = GatherFromServersAsync();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Sets the peer's <c>a=ice-ufrag</c>/<c>a=ice-pwd</c>; checks start once these and a remote candidate are known.</summary>
+    public void SetRemoteCredentials(string ufrag, string pwd, bool remoteIsLite = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ufrag);
+        ArgumentException.ThrowIfNullOrEmpty(pwd);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _remoteUfrag = ufrag;
+            _remoteKey = StunCredentials.ShortTermKey(pwd);
+            RemoteIsLite = remoteIsLite;
+            if (remoteIsLite && !_controlling)
+            {
+                // RFC 8445 §6.1.1: with a lite peer the full agent is always controlling.
+                SetRoleLocked(controlling: true);
+            }
+
+            StartChecksLocked();
+        }
+    }
+
+    /// <summary>Adds a trickled or SDP remote candidate. Non-UDP, non-RTP-component and unresolvable (mDNS) ones are ignored.</summary>
+    public void AddRemoteCandidate(IceCandidate candidate)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        if (!string.Equals(candidate.Protocol, "udp", StringComparison.OrdinalIgnoreCase))
+        {
+            IceAgentLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "not UDP");
+            return;
+        }
+
+        if (candidate.Component != 1)
+        {
+            IceAgentLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "RTCP component (rtcp-mux is used)");
+            return;
+        }
+
+        if (candidate.IPAddress is not { } address || candidate.Port == 0)
+        {
+            // mDNS host names: the peer's checks will reveal the address as peer-reflexive.
+            IceAgentLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "address is not an IP literal");
+            return;
+        }
+
+        if (_options.RemoteAddressFilter is { } filter && !filter(address))
+        {
+            IceAgentLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "address rejected by RemoteAddressFilter");
+            return;
+        }
+
+        var endPoint = new IPEndPoint(address, candidate.Port);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var existing = FindRemoteLocked(endPoint.Serialize());
+            if (existing is not null)
+            {
+                if (existing.Candidate.Type == IceCandidateType.PeerReflexive)
+                {
+                    existing.Candidate = candidate with { Address = address.ToString() };
+                }
+
+                return;
+            }
+
+            AddRemoteLocked(new RemoteCandidateEntry(candidate with { Address = address.ToString() }, endPoint));
+            StartChecksLocked();
+        }
+    }
+
+    /// <summary>The peer signalled end-of-candidates: once every pair failed, the agent fails without waiting for the timeout.</summary>
+    public void AddRemoteEndOfCandidates()
+    {
+        lock (_gate)
+        {
+            _remoteEndOfCandidates = true;
+            RescheduleLocked();
+        }
+    }
+
+    /// <summary>Starts connectivity checks (if credentials and candidates are there) and completes once a pair is selected.</summary>
+    /// <exception cref="IceException">ICE failed.</exception>
+    public Task ConnectAsync(CancellationToken ct)
+    {
+        Task connected;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_gatherStarted)
+            {
+                throw new InvalidOperationException("Call GatherAsync before ConnectAsync.");
+            }
+
+            StartChecksLocked();
+            connected = _connected.Task;
+        }
+
+        return connected.WaitAsync(ct);
+    }
+
+    /// <summary>
+    /// ICE restart (RFC 8445 §9): new local credentials, remote candidates and pairs forgotten. The current
+    /// selected pair keeps carrying data until a new one is selected. Signal the new credentials, then call
+    /// <see cref="SetRemoteCredentials"/>, <see cref="AddRemoteCandidate"/> and <see cref="ConnectAsync"/> again.
+    /// </summary>
+    public void Restart()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            LocalUfrag = RandomNumberGenerator.GetString(IceChars, 8);
+            LocalPassword = RandomNumberGenerator.GetString(IceChars, 24);
+            _localKey = StunCredentials.ShortTermKey(LocalPassword);
+            _remoteUfrag = null;
+            _remoteKey = null;
+            _remoteEndOfCandidates = false;
+            _remoteCandidates.Clear();
+            _pairs.Clear();
+            _triggered.Clear();
+            _transactions.Clear();
+            _validPairs = [];
+            _checksStartedAt = null;
+            _nominationDeadline = null;
+            if (_connected.Task.IsCompleted)
+            {
+                _connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            _restartPending = _selected is not null;
+            if (_selected is null || _state is IceConnectionState.Failed)
+            {
+                _selected = null;
+                SetStateLocked(IceConnectionState.New);
+            }
+
+            IceAgentLog.Restarted(_logger);
+            RescheduleLocked();
+        }
+    }
+
+    /// <summary>
+    /// Sends one datagram over the selected pair (wrapped for TURN when relayed). Without a selected pair (not yet
+    /// connected, consent expired, closed) the datagram is dropped, as RFC 7675 requires after consent loss.
+    /// </summary>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken ct)
+    {
+        var pair = _selected ?? EarlyPair();
+        if (pair is not null && !ct.IsCancellationRequested)
+        {
+            SendData(pair, datagram.Span);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Before nomination: the best succeeded pair, else one the peer nominated over an authenticated check.</summary>
+    private CandidatePairEntry? EarlyPair()
+    {
+        CandidatePairEntry? nominated = null;
+        foreach (var pair in _validPairs)
+        {
+            if (pair.State == CandidatePairState.Succeeded)
+            {
+                return pair;
+            }
+
+            nominated ??= pair.PeerNominated ? pair : null;
+        }
+
+        return nominated;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<IceSocket> sockets;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _selected = null;
+            _validPairs = [];
+            _transactions.Clear();
+            SetStateLocked(IceConnectionState.Closed);
+            _connected.TrySetException(new ObjectDisposedException(nameof(IceAgent)));
+            sockets = [.. _sockets];
+        }
+
+        await _timer.DisposeAsync().ConfigureAwait(false);
+
+        // Relays are released while the receive loops still run, so the server's answer to the release arrives.
+        await DisposeRelaysAsync().ConfigureAwait(false);
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        foreach (var socket in sockets)
+        {
+            socket.Socket.Dispose();
+        }
+
+        foreach (var socket in sockets)
+        {
+            await socket.ReceiveLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _gatheringComplete.TrySetResult();
+        _events.Writer.TryComplete();
+        await _eventLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+        // _lifetime is not disposed: gathering tasks still finishing may read its token.
+    }
+
+    private List<IPAddress> ResolveHostAddresses()
+    {
+        IEnumerable<IPAddress> candidates = _options.HostAddresses.Count > 0
+            ? _options.HostAddresses.Select(IceAddress.Normalize)
+            : NetworkInterface.GetAllNetworkInterfaces()
+                .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+                .SelectMany(n => n.GetIPProperties().UnicastAddresses.Select(u => u.Address))
+                .Where(a => !IPAddress.IsLoopback(a) && !a.IsIPv6LinkLocal);
+        return [.. candidates
+            .Where(a => a.AddressFamily == AddressFamily.InterNetwork || (_options.EnableIpv6 && a.AddressFamily == AddressFamily.InterNetworkV6))
+            .Distinct()];
+    }
+
+    private Socket BindSocket(IPAddress address)
+    {
+        var start = _options.PortRangeStart;
+        var end = _options.PortRangeEnd;
+        var attempts = start == 0 ? 1 : end - start + 1;
+        var offset = start == 0 ? 0 : RandomNumberGenerator.GetInt32(attempts);
+        SocketException? last = null;
+        for (var i = 0; i < attempts; i++)
+        {
+            var port = start == 0 ? 0 : start + ((offset + i) % attempts);
+            var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                if (address.AddressFamily == AddressFamily.InterNetworkV6)
+                {
+                    socket.DualMode = false;
+                }
+
+                socket.Bind(new IPEndPoint(address, port));
+                socket.Blocking = false;
+                return socket;
+            }
+            catch (SocketException ex)
+            {
+                socket.Dispose();
+                last = ex;
+            }
+        }
+
+        throw new IceException($"Could not bind a UDP socket on {address} (ports {start}-{end}).", last!);
+    }
+
+    private bool IsAdvertised(LocalCandidateEntry entry) =>
+        _options.Policy == IcePolicy.All || entry.Candidate.Type == IceCandidateType.Relayed;
+
+    private void AddLocalCandidateLocked(LocalCandidateEntry entry)
+    {
+        _localCandidates.Add(entry);
+        IceAgentLog.CandidateGathered(_logger, entry.Candidate.Type, entry.Candidate.Address, entry.Candidate.Port);
+        if (IsAdvertised(entry))
+        {
+            var candidate = entry.Candidate;
+            Raise(() => LocalCandidate?.Invoke(candidate));
+        }
+
+        if (entry.IsBase && IsAdvertised(entry))
+        {
+            foreach (var remote in _remoteCandidates)
+            {
+                AddPairLocked(entry, remote);
+            }
+        }
+    }
+
+    private static string Foundation(string type, IPAddress baseAddress, string? server)
+    {
+        var hash = System.IO.Hashing.Crc32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes($"{type}|{baseAddress}|{server}"));
+        return hash.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private void Raise(Action action) => _events.Writer.TryWrite(action);
+
+    private async Task RunEventLoopAsync()
+    {
+        await foreach (var action in _events.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                action();
+            }
+#pragma warning disable CA1031 // A subscriber's exception must not stop the agent.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                IceAgentLog.EventHandlerFailed(_logger, ex);
+            }
+        }
+    }
+
+    private void SetStateLocked(IceConnectionState state)
+    {
+        if (_state == state || _state == IceConnectionState.Closed)
+        {
+            return;
+        }
+
+        _state = state;
+        IceAgentLog.StateChanged(_logger, state);
+        Raise(() => StateChanged?.Invoke(state));
+    }
+
+    private void SetRoleLocked(bool controlling)
+    {
+        if (_controlling == controlling)
+        {
+            return;
+        }
+
+        _controlling = controlling;
+        IceAgentLog.RoleSwitched(_logger, controlling);
+        foreach (var pair in _pairs)
+        {
+            pair.ComputePriority(controlling);
+            pair.Nominating = false;
+            pair.PeerNominated = false;
+        }
+
+        _pairs.Sort(static (a, b) => b.Priority.CompareTo(a.Priority));
+    }
+}

@@ -1,0 +1,405 @@
+using System.Buffers.Binary;
+using Microsoft.Extensions.Logging;
+using PhoneBridge.Rtc.Dtls;
+using PhoneBridge.Rtc.Ice;
+using PhoneBridge.Rtc.Media;
+using PhoneBridge.Rtc.Opus;
+using PhoneBridge.Rtc.Sdp;
+using PhoneBridge.Rtc.Srtp;
+
+namespace PhoneBridge.Rtc;
+
+public sealed partial class PeerConnection
+{
+    private const int ReceiveBufferSize = 2048;
+
+    private readonly byte[] _receiveBuffer = new byte[ReceiveBufferSize];
+    private readonly Lock _protectLock = new();
+    private DtlsTransport? _dtls;
+    private SrtpSession? _srtp;
+    private Task? _run;
+    private long _unprotectFailures;
+    private long _unknownSsrcLogged;
+    private bool _handlerFailureLogged;
+
+    /// <summary>Packets that failed SRTP authentication or replay checks.</summary>
+    public long UnprotectFailures => Interlocked.Read(ref _unprotectFailures);
+
+    private void StartTransport()
+    {
+        lock (_gate)
+        {
+            if (_run is not null || _disposed)
+            {
+                return;
+            }
+
+            _run = RunAsync(_lifetime.Token);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        // Let the caller finish its signalling call before the transport starts doing work.
+        await Task.Yield();
+        try
+        {
+            SetState(PeerConnectionState.Connecting);
+            await _ice!.ConnectAsync(ct).ConfigureAwait(false);
+            var keys = await _dtls!.HandshakeAsync(ct).ConfigureAwait(false);
+            var session = SrtpSession.Create(keys, isClient: DtlsRole == Dtls.DtlsRole.Client);
+            keys.Clear();
+            SrtpProfile = session.Profile;
+            PeerConnectionLog.Secured(_logger, Id, DtlsRole.ToString()!, session.Profile.RegisteredName());
+            List<AudioTransceiver> senders;
+            lock (_gate)
+            {
+                _srtp = session;
+                senders = [.. _transceivers.Where(t => !t.Rejected && t.Negotiated.CanSend() && t.Track is not null)];
+                foreach (var t in senders)
+                {
+                    t.Encoder = new OpusEncoder(new OpusEncoderOptions
+                    {
+                        SampleRate = t.SampleRate,
+                        Complexity = _options.OpusComplexity,
+                        Bitrate = _options.OpusBitrate,
+                        InbandFec = true,
+                        PacketLossPercent = _options.OpusPacketLossPercent,
+                    });
+                    t.Packetizer = new OpusRtpPacketizer(
+                        t.Encoder, t.Ssrc, t.PayloadType,
+                        BinaryPrimitives.ReadUInt16LittleEndian(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2)),
+                        BinaryPrimitives.ReadUInt32LittleEndian(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)))
+                    {
+                        AudioLevelExtensionId = t.AudioLevelId,
+                        MidExtensionId = t.MidId,
+                        Mid = t.Mid,
+                    };
+                }
+            }
+
+            if (_ice.State == IceConnectionState.Connected)
+            {
+                SetState(PeerConnectionState.Connected);
+            }
+
+            var loops = senders.Select(t => SendLoopAsync(t, ct)).ToList();
+            loops.Add(RtcpLoopAsync(ct));
+            await Task.WhenAll(loops).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is DtlsHandshakeException or IceException or OpusException or TimeoutException or InvalidOperationException)
+        {
+            PeerConnectionLog.Failed(_logger, Id, e.Message);
+            SetState(PeerConnectionState.Failed);
+        }
+    }
+
+    private async Task SendLoopAsync(AudioTransceiver t, CancellationToken ct)
+    {
+        var track = t.Track!;
+        var packetizer = t.Packetizer!;
+        var buffer = new byte[OpusRtpPacketizer.MaxPacketSize + SrtpProfileInfo.MaxOverhead];
+        var last = _time.GetTimestamp();
+        try
+        {
+            // Frames queued before the connection came up are stale; start from live audio.
+            while (track.Frames.TryRead(out var stale))
+            {
+                LocalAudioTrack.Release(stale);
+            }
+
+            await foreach (var frame in track.Frames.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                int length;
+                try
+                {
+                    var now = _time.GetTimestamp();
+                    length = packetizer.Packetize(frame.AsSpan(0, track.FrameSize), buffer, _time.GetElapsedTime(last, now));
+                    last = now;
+                }
+                finally
+                {
+                    LocalAudioTrack.Release(frame);
+                }
+
+                lock (_protectLock)
+                {
+                    length = _srtp!.ProtectRtp(buffer, length);
+                }
+
+                await _ice!.SendAsync(buffer.AsMemory(0, length), ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is OpusException or ArgumentException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            PeerConnectionLog.SendLoopFailed(_logger, e, Id, t.Mid);
+        }
+    }
+
+    private async Task RtcpLoopAsync(CancellationToken ct)
+    {
+        var buffer = new byte[RtcpReports.MaxSize + SrtpProfileInfo.MaxOverhead];
+        using var timer = new PeriodicTimer(_options.RtcpInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                await SendRtcpAsync(buffer, bye: false, ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async ValueTask SendRtcpAsync(byte[] buffer, bool bye, CancellationToken ct)
+    {
+        int length;
+        lock (_gate)
+        {
+            if (_srtp is null)
+            {
+                return;
+            }
+
+            length = RtcpReports.Write(buffer, _transceivers, _cname, _time, bye);
+        }
+
+        if (length == 0)
+        {
+            return;
+        }
+
+        lock (_protectLock)
+        {
+            length = _srtp.ProtectRtcp(buffer, length);
+        }
+
+        await _ice!.SendAsync(buffer.AsMemory(0, length), ct).ConfigureAwait(false);
+    }
+
+    private ValueTask SendDtlsAsync(ReadOnlyMemory<byte> datagram, CancellationToken ct) =>
+        _ice is { } ice ? ice.SendAsync(datagram, ct) : ValueTask.CompletedTask;
+
+    private void OnIceState(IceConnectionState state)
+    {
+        switch (state)
+        {
+            case IceConnectionState.Checking:
+                SetState(PeerConnectionState.Connecting);
+                break;
+            case IceConnectionState.Connected when _srtp is not null:
+                SetState(PeerConnectionState.Connected);
+                break;
+            case IceConnectionState.Disconnected:
+                SetState(PeerConnectionState.Disconnected);
+                break;
+            case IceConnectionState.Failed:
+                PeerConnectionLog.Failed(_logger, Id, "ICE failed (no route, or consent expired)");
+                SetState(PeerConnectionState.Failed);
+                _lifetime.Cancel();
+                break;
+        }
+    }
+
+    private void OnDtlsState(DtlsTransportState state)
+    {
+        if (state == DtlsTransportState.Closed && !_disposed)
+        {
+            // The peer said close_notify: it is gone, so stop sending into the void (and its ICMP errors).
+            SetState(PeerConnectionState.Closed);
+            _lifetime.Cancel();
+        }
+        else if (state == DtlsTransportState.Failed)
+        {
+            SetState(PeerConnectionState.Failed);
+            _lifetime.Cancel();
+        }
+    }
+
+    private void OnData(ReadOnlySpan<byte> datagram)
+    {
+        if (datagram.IsEmpty)
+        {
+            return;
+        }
+
+        var first = datagram[0];
+        if (first is >= 20 and <= 63)
+        {
+            _dtls?.OnDatagram(datagram);
+            return;
+        }
+
+        var srtp = _srtp;
+        if (first is < 128 or > 191 || srtp is null || datagram.Length > ReceiveBufferSize || datagram.Length < 12)
+        {
+            return;
+        }
+
+        var buffer = _receiveBuffer.AsSpan();
+        datagram.CopyTo(buffer);
+        if (datagram[1] is >= 192 and <= 223)
+        {
+            if (!srtp.TryUnprotectRtcp(buffer, datagram.Length, out var rtcpLength))
+            {
+                CountUnprotectFailure("RTCP");
+                return;
+            }
+
+            RtcpReports.OnReceived(buffer[..rtcpLength], _transceivers, _time.GetTimestamp());
+            return;
+        }
+
+        if (!srtp.TryUnprotectRtp(buffer, datagram.Length, out var length))
+        {
+            CountUnprotectFailure("RTP");
+            return;
+        }
+
+        var ssrc = BinaryPrimitives.ReadUInt32BigEndian(buffer[8..]);
+        var t = FindReceiver(ssrc);
+        if (t?.RemoteTrack is not { } track)
+        {
+            if (Interlocked.Increment(ref _unknownSsrcLogged) == 1)
+            {
+                PeerConnectionLog.UnknownSsrc(_logger, Id, ssrc);
+            }
+
+            return;
+        }
+
+        if (!RtpAudioPacket.TryParse(buffer[..length], t.AudioLevelId, out var packet) || packet.PayloadType != t.PayloadType)
+        {
+            return;
+        }
+
+        var arrival = (uint)(_time.GetTimestamp() * 48000 / _time.TimestampFrequency);
+        try
+        {
+            track.OnRtp(packet, arrival);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A consumer's frame handler threw; keep receiving, log the first one only.
+            if (!_handlerFailureLogged)
+            {
+                _handlerFailureLogged = true;
+                PeerConnectionLog.HandlerFailed(_logger, e, Id);
+            }
+        }
+    }
+
+    private AudioTransceiver? FindReceiver(uint ssrc)
+    {
+        lock (_gate)
+        {
+            AudioTransceiver? unbound = null;
+            foreach (var t in _transceivers)
+            {
+                if (t.RemoteTrack is null || t.Rejected)
+                {
+                    continue;
+                }
+
+                if (t.RemoteSsrc == ssrc)
+                {
+                    return t;
+                }
+
+                if (t.RemoteSsrc is null && unbound is null)
+                {
+                    unbound = t;
+                }
+            }
+
+            // Peers that do not announce a=ssrc (allowed with BUNDLE + mid): bind the first unbound receiver.
+            if (unbound is not null)
+            {
+                unbound.RemoteSsrc = ssrc;
+                unbound.RemoteTrack!.Ssrc = ssrc;
+            }
+
+            return unbound;
+        }
+    }
+
+    private void CountUnprotectFailure(string kind)
+    {
+        var count = Interlocked.Increment(ref _unprotectFailures);
+        if (count == 1 || count % 1000 == 0)
+        {
+            PeerConnectionLog.UnprotectFailed(_logger, Id, kind, count);
+        }
+    }
+
+    /// <summary>Closes the connection: RTCP BYE, DTLS close_notify, sockets, codecs. Safe to call more than once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Task? run;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            run = _run;
+        }
+
+        if (_srtp is not null && _ice?.SelectedPair is not null && !_lifetime.IsCancellationRequested)
+        {
+            try
+            {
+                using var byeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(1), _time);
+                await SendRtcpAsync(new byte[RtcpReports.MaxSize + SrtpProfileInfo.MaxOverhead], bye: true, byeTimeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or System.Net.Sockets.SocketException or InvalidOperationException)
+            {
+                // Best effort: the peer also notices via DTLS close_notify or consent expiry.
+            }
+        }
+
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        if (run is not null)
+        {
+            await run.ConfigureAwait(false);
+        }
+
+        if (_dtls is not null)
+        {
+            _dtls.StateChanged -= OnDtlsState;
+            await _dtls.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_ice is not null)
+        {
+            await _ice.DisposeAsync().ConfigureAwait(false);
+        }
+
+        lock (_gate)
+        {
+            foreach (var t in _transceivers)
+            {
+                t.Track?.Dispose();
+                t.Dispose();
+            }
+        }
+
+        _srtp?.Dispose();
+        SetState(PeerConnectionState.Closed);
+        _lifetime.Dispose();
+    }
+
+    private sealed class Demux(PeerConnection owner) : IIceDataHandler
+    {
+        public void OnData(ReadOnlySpan<byte> datagram) => owner.OnData(datagram);
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PhoneBridge.Rtc.Opus;
+
+namespace PhoneBridge.Rtc;
+
+public static class RtcServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="RtcOptions"/> (section <c>PhoneBridge:Rtc</c>, validated on start, including that
+    /// libopus can be loaded) and <see cref="PeerConnectionFactory"/>.
+    /// </summary>
+    public static IServiceCollection AddPhoneBridgeRtc(this IServiceCollection services)
+    {
+        services.AddOptions<RtcOptions>()
+            .BindConfiguration(RtcOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RtcOptions>, OpusAvailableValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PeerConnectionFactory>();
+        return services;
+    }
+
+    /// <summary>Fails startup with the package name when libopus is missing, instead of on the first call.</summary>
+    private sealed class OpusAvailableValidator : IValidateOptions<RtcOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, RtcOptions options)
+        {
+            try
+            {
+                OpusLibrary.EnsureLoaded();
+                return ValidateOptionsResult.Success;
+            }
+            catch (DllNotFoundException e)
+            {
+                return ValidateOptionsResult.Fail(e.Message);
+            }
+        }
+    }
+}

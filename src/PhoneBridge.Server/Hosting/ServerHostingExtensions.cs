@@ -1,0 +1,43 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+
+namespace PhoneBridge.Server.Hosting;
+
+public static class ServerHostingExtensions
+{
+    /// <summary>
+    /// Forwarded headers (scheme, host and client address from a trusted proxy, so signatures and media URLs see
+    /// the public URL), WebSocket keep-alive, health checks and a shutdown long enough to hang up active calls.
+    /// </summary>
+    public static IServiceCollection AddServerHosting(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ServerOptions>()
+            .BindConfiguration(ServerOptions.SectionName)
+            .Validate(o => o.KnownProxies.All(p => IPAddress.TryParse(p, out _)), "PhoneBridge:Server:KnownProxies must hold IP addresses.")
+            .Validate(o => o.WebSocketKeepAlive >= TimeSpan.Zero && o.WebSocketKeepAlive <= TimeSpan.FromMinutes(10), "PhoneBridge:Server:WebSocketKeepAlive must be between 0 and 10 minutes.")
+            .Validate(o => o.ShutdownTimeout > TimeSpan.Zero && o.ShutdownTimeout <= TimeSpan.FromMinutes(5), "PhoneBridge:Server:ShutdownTimeout must be between 0 and 5 minutes.")
+            .ValidateOnStart();
+
+        services.AddOptions<ForwardedHeadersOptions>()
+            .Configure<IOptions<ServerOptions>>((forwarded, server) =>
+            {
+                forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+                foreach (var proxy in server.Value.KnownProxies)
+                {
+                    if (IPAddress.TryParse(proxy, out var address))
+                    {
+                        forwarded.KnownProxies.Add(address);
+                    }
+                }
+            });
+        services.AddOptions<WebSocketOptions>()
+            .Configure<IOptions<ServerOptions>>((webSockets, server) => webSockets.KeepAliveInterval = server.Value.WebSocketKeepAlive);
+        services.AddOptions<HostOptions>()
+            .Configure<IOptions<ServerOptions>>((host, server) => host.ShutdownTimeout = server.Value.ShutdownTimeout);
+
+        services.AddHealthChecks();
+        return services;
+    }
+}

@@ -1,0 +1,19 @@
+namespace PhoneBridge.Server.Hosting;
+
+/// <summary>Host settings (section <c>PhoneBridge:Server</c>).</summary>
+public sealed class ServerOptions
+{
+    public const string SectionName = "PhoneBridge:Server";
+
+    /// <summary>
+    /// Proxies (IP addresses) whose <c>X-Forwarded-*</c> headers are trusted, besides loopback (where a local
+    /// ngrok agent connects from).
+    /// </summary>
+    public IList<string> KnownProxies { get; } = [];
+
+    /// <summary>Ping interval on media sockets, so idle NATs and proxies keep them open.</summary>
+    public TimeSpan WebSocketKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long shutdown waits for active calls to hang up.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(15);
+}

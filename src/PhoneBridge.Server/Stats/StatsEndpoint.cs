@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PhoneBridge.Core.Bridge;
+
+namespace PhoneBridge.Server.Stats;
+
+public static class StatsEndpoint
+{
+    /// <summary><c>GET /stats</c>: what a load test needs to compute CPU per call and frame loss.</summary>
+    public static RouteHandlerBuilder MapStats(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        return endpoints.MapGet("/stats", Get).WithName("Stats");
+    }
+
+    internal static Ok<StatsResponse> Get(BridgeCounters counters) =>
+        TypedResults.Ok(new StatsResponse(
+            (long)Environment.CpuUsage.TotalTime.TotalMilliseconds,
+            counters.ActiveCalls,
+            counters.CallsTotal,
+            counters.FramesFromPhone,
+            counters.FramesToPhone,
+            counters.FramesDropped));
+}

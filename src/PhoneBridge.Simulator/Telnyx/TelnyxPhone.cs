@@ -1,0 +1,60 @@
+using System.Net.Http.Headers;
+
+namespace PhoneBridge.Simulator.Telnyx;
+
+/// <summary>
+/// Places a simulated incoming Telnyx call: a signed <c>call.initiated</c> webhook, the <c>answer</c> command
+/// caught by the fake Call Control API, then the media socket on the URL the answer named, with its codec.
+/// </summary>
+public sealed class TelnyxPhone(HttpClient http, Uri server, TelnyxWebhookSigner signer, FakeCallControlApi api, TimeProvider time)
+{
+    public static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(20);
+
+    public string From { get; init; } = "+15551230000";
+
+    public string To { get; init; } = "+15559870000";
+
+    public async Task<TelnyxMediaCall> RingAsync(CancellationToken cancellationToken)
+    {
+        var callControlId = "v3:sim-" + Guid.NewGuid().ToString("N");
+        api.AddIncomingCall(callControlId);
+        var body = TelnyxWebhookBodies.CallInitiated(Guid.NewGuid().ToString(), callControlId, From, To, time.GetUtcNow());
+        await PostWebhookAsync(body, cancellationToken).ConfigureAwait(false);
+
+        var answer = await api.WaitForAsync("answer", callControlId, AnswerTimeout, cancellationToken).ConfigureAwait(false);
+        var streamUrl = new Uri(answer.String("stream_url") ?? throw new SimulatorException("The answer named no stream_url."));
+        var codec = answer.String("stream_bidirectional_codec") ?? "PCMU";
+
+        // The answer names the public host (e.g. a tunnel); reach the same path on the server directly.
+        var direct = new UriBuilder(server)
+        {
+            Scheme = server.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
+            Path = streamUrl.AbsolutePath,
+        };
+        return await TelnyxMediaCall.ConnectAsync(direct.Uri, callControlId, codec, time, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The caller hangs up: the stream stops, the call ends at Telnyx and <c>call.hangup</c> is delivered.</summary>
+    public async Task HangUpAsync(TelnyxMediaCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        await call.HangUpAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        api.EndCall(call.CallControlId);
+        var body = TelnyxWebhookBodies.CallHangup(Guid.NewGuid().ToString(), call.CallControlId, "normal_clearing", time.GetUtcNow());
+        await PostWebhookAsync(body, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task PostWebhookAsync(byte[] body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "/telnyx/events"))
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+        };
+        signer.AddHeaders(request, body, time.GetUtcNow());
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new SimulatorException($"The server refused the Telnyx webhook: HTTP {(int)response.StatusCode}.");
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace PhoneBridge.Telnyx.Media;
+
+/// <summary>Limits of one Telnyx media socket.</summary>
+public sealed record TelnyxMediaStreamOptions
+{
+    /// <summary>Largest inbound message; a larger one closes the socket with 1009 (message too big).</summary>
+    public int MaxMessageBytes { get; init; } = 64 * 1024;
+
+    /// <summary>Outbound messages (20 ms frames, marks, clears) queued before the oldest is dropped.</summary>
+    public int SendQueueCapacity { get; init; } = 500;
+
+    /// <summary>Media chunks held back to restore order; each is 20 ms, so 3 chunks add at most 60 ms once per loss.</summary>
+    public int ReorderWindow { get; init; } = 3;
+
+    /// <summary>How long closing waits for the writer to flush and for Telnyx to answer the close.</summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,146 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Bridge;
+using PhoneBridge.Core.Edge;
+using PhoneBridge.Core.Phone;
+using PhoneBridge.Core.Registry;
+
+namespace PhoneBridge.Core.Tests.Bridge;
+
+public class BridgeHotPathTests
+{
+    [Fact]
+    public async Task LiveAudioInBothDirectionsDoesNotAllocate()
+    {
+        var edge = new CountingEdge();
+        var phone = new CountingPhone();
+        using var h = new BridgeHarness(edge);
+        var run = h.Bridge.AttachPhoneToCallAsync(h.Call, phone, "phone-1", CancellationToken.None);
+        var handler = await phone.Handler.Task.WaitAsync(TestTimeouts.Wait);
+        handler.OnStarted(new PhoneStreamStart("MZ", null, PhoneAudioFormat.MuLaw8k, new Dictionary<string, string>()));
+        var session = await edge.Session.Task.WaitAsync(TestTimeouts.Wait);
+
+        // Wait until early audio has been flushed and the bridge forwards directly.
+        var frame = new short[160];
+        for (var i = 0; session.Frames == 0 && i < 3000; i++)
+        {
+            handler.OnAudio(frame);
+            await Task.Delay(10);
+        }
+
+        Assert.NotEqual(0, session.Frames);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            handler.OnAudio(frame);
+            session.Handler!.OnRemoteAudio(frame);
+        }
+
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Assert.Equal(1000, phone.Frames);
+
+        phone.Stop.TrySetResult();
+        await run.WaitAsync(TestTimeouts.Wait);
+    }
+
+    [Fact]
+    public async Task PrepareFailureIsLoggedOnceAndNoSecretsAreLogged()
+    {
+        var bridgeLog = new ListLogger<CallBridge>();
+        var registryLog = new ListLogger<InMemoryCallRegistry>();
+        var registry = new InMemoryCallRegistry(Options.Create(new CallRegistryOptions()), TimeProvider.System, registryLog);
+        var registration = registry.Register(new CallRegistrationRequest(
+            "twilio", "CA1", "+15551234567", "+15557654321", (_, _) => Task.FromException<object?>(new InvalidOperationException("agent down"))));
+        registry.TryClaim(registration.CallId, "wrong", out _);
+        registry.TryClaim(registration.CallId, registration.Token, out var call);
+        using var counters = new BridgeCounters();
+        var bridge = new CallBridge(new FakeEdge(), registry, counters, Options.Create(new BridgeOptions()), TimeProvider.System, bridgeLog);
+        var phone = new FakePhone();
+
+        var run = bridge.AttachPhoneToCallAsync(call!, phone, "phone-4567", CancellationToken.None);
+        await phone.StartAsync(PhoneAudioFormat.MuLaw8k);
+        await phone.HungUp.WaitAsync(TestTimeouts.Wait);
+        await run.WaitAsync(TestTimeouts.Wait);
+
+        var errors = bridgeLog.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).ToList();
+        var error = Assert.Single(errors);
+        Assert.Equal(204, error.Id.Id);
+        Assert.IsType<InvalidOperationException>(error.Exception);
+
+        var everything = bridgeLog.Entries.Select(e => e.Message).Concat(registryLog.Entries.Select(e => e.Message)).ToList();
+        Assert.NotEmpty(everything);
+        Assert.DoesNotContain(everything, m => m.Contains(registration.Token, StringComparison.Ordinal));
+        Assert.DoesNotContain(everything, m => m.Contains("5551234567", StringComparison.Ordinal));
+        Assert.DoesNotContain(everything, m => m.Contains("5557654321", StringComparison.Ordinal));
+        registry.Dispose();
+    }
+
+    private sealed class CountingPhone : IPhoneMediaStream
+    {
+        public TaskCompletionSource<IPhoneStreamHandler> Handler { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Stop { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Frames;
+
+        public string Provider => "counting";
+
+        public async Task RunAsync(IPhoneStreamHandler handler, CancellationToken cancellationToken)
+        {
+            Handler.TrySetResult(handler);
+            await Stop.Task.WaitAsync(cancellationToken);
+        }
+
+        public void SendAudio(ReadOnlySpan<short> pcm) => Frames++;
+
+        public void SendMark(string name)
+        {
+        }
+
+        public void Clear()
+        {
+        }
+
+        public ValueTask HangUpAsync(string reason, CancellationToken cancellationToken)
+        {
+            Stop.TrySetResult();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class CountingEdge : IEdge
+    {
+        public TaskCompletionSource<CountingSession> Session { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Name => "counting";
+
+        public Task<IEdgeSession> JoinAsync(EdgeJoinRequest request, IEdgeSessionHandler handler, CancellationToken cancellationToken)
+        {
+            var session = new CountingSession { Handler = handler };
+            Session.TrySetResult(session);
+            return Task.FromResult<IEdgeSession>(session);
+        }
+    }
+
+    private sealed class CountingSession : IEdgeSession
+    {
+        private int _frames;
+
+        public IEdgeSessionHandler? Handler { get; init; }
+
+        public int Frames => Volatile.Read(ref _frames);
+
+        public Task Completion { get; } = new TaskCompletionSource().Task;
+
+        public void SendAudio(ReadOnlySpan<short> pcm) => Interlocked.Increment(ref _frames);
+
+        public void SendDtmf(char digit)
+        {
+        }
+
+        public ValueTask LeaveAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using PhoneBridge.Rtc.Media;
+using PhoneBridge.Rtc.Sdp;
+using PhoneBridge.Rtc.Srtp;
+using PhoneBridge.Rtc.Tests.Media;
+
+namespace PhoneBridge.Rtc.Tests.Interop;
+
+/// <summary>Real aiortc 1.4 peers on loopback, in both offer/answer (and so both DTLS) roles.</summary>
+[Collection(InteropCollection.Name)]
+public class AiortcInteropTests
+{
+    private const int Rate = 8000;
+    private const double Seconds = 3.0;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Aiortc_offers_and_we_answer_as_dtls_client()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var wav = Path.Combine(Path.GetTempPath(), $"aiortc-{Guid.NewGuid():N}.wav");
+        await using var peer = PythonPeer.Start("aiortc_peer.py", "--role", "offer", "--seconds", Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--wav", wav);
+        await using var pc = new PeerConnection(PeerConnectionLoopbackTests.LoopbackOptions(), NullLoggerFactory.Instance, TimeProvider.System) { DefaultReceiveSampleRate = Rate };
+        var track = pc.AddAudioTrack(MediaDirection.SendRecv, Rate, "phone-audio", "phone");
+        var connected = PeerConnectionLoopbackTests.Connected(pc);
+
+        var offer = (await peer.ReadAsync("offer", cts.Token)).GetProperty("sdp").GetString()!;
+        await pc.SetRemoteDescriptionAsync(new(RtcSdpType.Offer, offer), cts.Token);
+        var answer = await pc.CreateAnswerAsync(cts.Token);
+        pc.SetLocalDescription(answer);
+        Assert.Equal(SdpSetupRole.Active, SessionDescription.Parse(answer.Sdp).Media[0].Setup);
+        Assert.Equal(96, SessionDescription.Parse(answer.Sdp).Media[0].Codecs[0].PayloadType);
+        await peer.WriteAsync(new { type = "answer", sdp = answer.Sdp }, cts.Token);
+
+        await RunExchange(pc, track, peer, wav, cts.Token, connected);
+        Assert.Equal(PhoneBridge.Rtc.Dtls.DtlsRole.Client, pc.DtlsRole);
+    }
+
+    [Fact]
+    public async Task We_offer_and_aiortc_answers_so_we_are_dtls_server()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var wav = Path.Combine(Path.GetTempPath(), $"aiortc-{Guid.NewGuid():N}.wav");
+        await using var peer = PythonPeer.Start("aiortc_peer.py", "--role", "answer", "--seconds", Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--wav", wav);
+        await using var pc = new PeerConnection(PeerConnectionLoopbackTests.LoopbackOptions(), NullLoggerFactory.Instance, TimeProvider.System);
+        var track = pc.AddAudioTrack(MediaDirection.SendRecv, Rate, "phone-audio", "phone");
+        var connected = PeerConnectionLoopbackTests.Connected(pc);
+
+        var offer = await pc.CreateOfferAsync(cts.Token);
+        pc.SetLocalDescription(offer);
+        await peer.WriteAsync(new { type = "offer", sdp = offer.Sdp }, cts.Token);
+        var answer = (await peer.ReadAsync("answer", cts.Token)).GetProperty("sdp").GetString()!;
+        await pc.SetRemoteDescriptionAsync(new(RtcSdpType.Answer, answer), cts.Token);
+
+        await RunExchange(pc, track, peer, wav, cts.Token, connected);
+        Assert.Equal(PhoneBridge.Rtc.Dtls.DtlsRole.Server, pc.DtlsRole);
+    }
+
+    private static async Task RunExchange(PeerConnection pc, LocalAudioTrack track, PythonPeer peer, string wav, CancellationToken ct, Task connected)
+    {
+        try
+        {
+            await connected.WaitAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new InvalidOperationException($"not connected; aiortc said: {peer.Stderr}", e);
+        }
+
+        // aiortc 1.4 only implements SRTP_AES128_CM_SHA1_80.
+        Assert.Equal(SrtpProfile.AesCm128HmacSha1_80, pc.SrtpProfile);
+        var remote = Assert.Single(pc.RemoteTracks);
+        var capture = new AudioCapture(remote, (int)(Rate * 2.5));
+        var signal = TestSignal.ToneAndChirp(Rate, 2.0);
+        using var pumpCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var pump = AudioPump.RunAsync(track, signal, pumpCts.Token);
+        var done = await peer.ReadAsync("done", ct);
+        await capture.Completed.WaitAsync(ct);
+        await pumpCts.CancelAsync();
+        await pump;
+
+        PeerConnectionLoopbackTests.AssertCarries(signal, capture.Samples, Rate);
+        Assert.True(done.GetProperty("samples").GetInt32() > 48000, $"aiortc received {done.GetProperty("samples").GetInt32()} samples");
+        var atAiortc = PythonPeer.Decimate(PythonPeer.ReadWavMono16(wav), 6);
+        File.Delete(wav);
+        PeerConnectionLoopbackTests.AssertCarries(signal, atAiortc, Rate);
+    }
+}

@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Xml;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace PhoneBridge.Twilio.Tests.Infrastructure;
+
+/// <summary>
+/// A local stand-in for api.twilio.com's Calls resource on a loopback port. It checks requests the way Twilio
+/// does (path, Basic auth, form fields, the 4000-character inline TwiML limit, parseable TwiML) and answers
+/// with Twilio-shaped JSON, errors included.
+/// </summary>
+public sealed class FakeTwilioApi : IAsyncDisposable
+{
+    /// <summary>A <c>To</c> Twilio refuses as invalid (21211), like its magic test number.</summary>
+    public const string InvalidTo = "+15005550001";
+
+    /// <summary>A <c>To</c> that makes the fake answer with a non-JSON 500, like an outage behind a proxy.</summary>
+    public const string OutageTo = "+15005550500";
+
+    private readonly WebApplication _app;
+
+    private FakeTwilioApi(WebApplication app, string accountSid, string authToken)
+    {
+        _app = app;
+        AccountSid = accountSid;
+        AuthToken = authToken;
+        BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+    }
+
+    public string AccountSid { get; }
+
+    public string AuthToken { get; }
+
+    public string BaseUrl { get; }
+
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    public ConcurrentDictionary<string, string> Calls { get; } = new();
+
+    public sealed record RecordedRequest(string Method, string Path, string? Authorization, string? ContentType, Dictionary<string, string[]> Form);
+
+    public static async Task<FakeTwilioApi> StartAsync(string accountSid, string authToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        FakeTwilioApi? fake = null;
+        app.MapPost("/2010-04-01/Accounts/{account}/Calls.json", (HttpContext http, string account) => fake!.CreateCallAsync(http, account));
+        app.MapPost("/2010-04-01/Accounts/{account}/Calls/{callSid}.json", (HttpContext http, string account, string callSid) => fake!.UpdateCallAsync(http, account, callSid));
+        await app.StartAsync();
+        fake = new FakeTwilioApi(app, accountSid, authToken);
+        return fake;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task<IResult> CreateCallAsync(HttpContext http, string account)
+    {
+        var (form, failure) = await ReadAsync(http, account);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        var to = One(form, "To");
+        var from = One(form, "From");
+        var twiml = One(form, "Twiml");
+        if (string.IsNullOrEmpty(to))
+        {
+            return Error(400, 21201, "No 'To' number is specified");
+        }
+
+        if (string.IsNullOrEmpty(from))
+        {
+            return Error(400, 21603, "A 'From' phone number is required.");
+        }
+
+        if (to == OutageTo)
+        {
+            return Results.Content("<html><body>502 Bad Gateway</body></html>", "text/html", statusCode: 500);
+        }
+
+        if (to == InvalidTo)
+        {
+            return Error(400, 21211, $"Invalid 'To' Phone Number: {to[..^4]}XXXX");
+        }
+
+        if (string.IsNullOrEmpty(twiml) && string.IsNullOrEmpty(One(form, "Url")))
+        {
+            return Error(400, 21205, "Url parameter is required.");
+        }
+
+        if (twiml is not null)
+        {
+            if (twiml.Length > 4000)
+            {
+                return Error(400, 32018, "The TwiML provided exceeds the maximum length of 4000 characters.");
+            }
+
+            try
+            {
+                new XmlDocument().LoadXml(twiml);
+            }
+            catch (XmlException)
+            {
+                return Error(400, 12100, "Document parse failure");
+            }
+        }
+
+        var sid = "CA" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        Calls[sid] = "queued";
+        return Results.Json(
+            new Dictionary<string, object?>
+            {
+                ["sid"] = sid,
+                ["account_sid"] = account,
+                ["to"] = to,
+                ["from"] = from,
+                ["status"] = "queued",
+                ["direction"] = "outbound-api",
+                ["api_version"] = "2010-04-01",
+                ["uri"] = $"/2010-04-01/Accounts/{account}/Calls/{sid}.json",
+            },
+            statusCode: 201);
+    }
+
+    private async Task<IResult> UpdateCallAsync(HttpContext http, string account, string callSid)
+    {
+        var (form, failure) = await ReadAsync(http, account);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        var status = One(form, "Status");
+        if (status is not ("completed" or "canceled"))
+        {
+            return Error(400, 21218, "Invalid value for Status");
+        }
+
+        if (!Calls.TryRemove(callSid, out _))
+        {
+            return Error(404, 20404, $"The requested resource /2010-04-01/Accounts/{account}/Calls/{callSid}.json was not found");
+        }
+
+        return Results.Json(new Dictionary<string, object?> { ["sid"] = callSid, ["status"] = status });
+    }
+
+    private async Task<(Dictionary<string, string[]> Form, IResult? Failure)> ReadAsync(HttpContext http, string account)
+    {
+        var request = http.Request;
+        var form = new Dictionary<string, string[]>();
+        if (request.HasFormContentType)
+        {
+            foreach (var (key, values) in await request.ReadFormAsync())
+            {
+                form[key] = values.ToArray()!;
+            }
+        }
+
+        var authorization = request.Headers.Authorization.ToString();
+        Requests.Enqueue(new RecordedRequest(request.Method, request.Path.Value!, authorization, request.ContentType, form));
+
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}"));
+        if (authorization != expected || account != AccountSid)
+        {
+            return (form, Error(401, 20003, "Authenticate"));
+        }
+
+        if (!request.HasFormContentType || !MediaTypeHeaderValue.Parse(request.ContentType!).MediaType!.Equals("application/x-www-form-urlencoded", StringComparison.Ordinal))
+        {
+            return (form, Error(400, 20001, "Content-Type must be application/x-www-form-urlencoded"));
+        }
+
+        return (form, null);
+    }
+
+    private static string? One(Dictionary<string, string[]> form, string name) =>
+        form.TryGetValue(name, out var values) && values.Length == 1 ? values[0] : null;
+
+    private static IResult Error(int status, int code, string message) =>
+        Results.Json(
+            new Dictionary<string, object?>
+            {
+                ["code"] = code,
+                ["message"] = message,
+                ["more_info"] = $"https://www.twilio.com/docs/errors/{code}",
+                ["status"] = status,
+            },
+            statusCode: status);
+}

@@ -1,0 +1,37 @@
+using System.Threading.Channels;
+using PhoneBridge.Core.Phone;
+
+namespace PhoneBridge.Twilio.Tests.Infrastructure;
+
+/// <summary>Turns phone stream callbacks into an ordered event queue tests can await.</summary>
+public sealed class RecordingPhoneHandler : IPhoneStreamHandler
+{
+    private readonly Channel<object> _events = Channel.CreateUnbounded<object>();
+
+    public sealed record Started(PhoneStreamStart Start);
+
+    public sealed record Audio(short[] Pcm);
+
+    public sealed record Dtmf(char Digit);
+
+    public sealed record Mark(string Name);
+
+    public void OnStarted(PhoneStreamStart start) => _events.Writer.TryWrite(new Started(start));
+
+    public void OnAudio(ReadOnlySpan<short> pcm) => _events.Writer.TryWrite(new Audio(pcm.ToArray()));
+
+    public void OnDtmf(char digit) => _events.Writer.TryWrite(new Dtmf(digit));
+
+    public void OnMark(string name) => _events.Writer.TryWrite(new Mark(name));
+
+    public async Task<T> NextAsync<T>()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var next = await _events.Reader.ReadAsync(timeout.Token);
+        return Assert.IsType<T>(next);
+    }
+
+    public bool TryPeek(out object? next) => _events.Reader.TryPeek(out next);
+
+    public int Pending => _events.Reader.Count;
+}

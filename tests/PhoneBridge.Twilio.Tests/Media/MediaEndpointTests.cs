@@ -1,0 +1,212 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Xml.Linq;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Extensions.Time.Testing;
+using PhoneBridge.Core.Audio;
+using PhoneBridge.Core.Registry;
+using PhoneBridge.Twilio.Security;
+using PhoneBridge.Twilio.Tests.Infrastructure;
+
+namespace PhoneBridge.Twilio.Tests.Media;
+
+/// <summary>Webhook → TwiML → signed, tokenized media socket → bridge (local echo edge) on a TestServer.</summary>
+public class MediaEndpointTests
+{
+    private static readonly TwilioRequestValidator Signer = new(TwilioTestApp.AuthToken);
+
+    private static async Task<Uri> AnswerCallAsync(TwilioTestApp app)
+    {
+        var form = new Dictionary<string, string> { ["CallSid"] = MediaSocketPair.CallSid, ["From"] = "+14155550100", ["To"] = "+14155550199" };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/twilio/voice") { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add(
+            TwilioRequestValidator.SignatureHeader,
+            Signer.ComputeSignature("http://localhost/twilio/voice", form.ToDictionary(p => p.Key, p => new StringValues(p.Value))));
+        using var client = app.CreateClient();
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var url = XDocument.Parse(await response.Content.ReadAsStringAsync()).Descendants("Stream").Single().Attribute("url")!.Value;
+        return new Uri(url);
+    }
+
+    private static Task<WebSocket> ConnectAsync(TwilioTestApp app, Uri url, string? signature = "sign")
+    {
+        var client = app.Server.CreateWebSocketClient();
+        if (signature is not null)
+        {
+            var value = signature == "sign" ? Signer.ComputeSignature(url.OriginalString) : signature;
+            client.ConfigureRequest = request => request.Headers[TwilioRequestValidator.SignatureHeader] = value;
+        }
+
+        return client.ConnectAsync(url, CancellationToken.None);
+    }
+
+    private static Task SendAsync(WebSocket socket, string json) =>
+        socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private static async Task<string?> ReceiveAsync(WebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var buffer = new byte[64 * 1024];
+        var count = 0;
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer.AsMemory(count), timeout.Token);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return null;
+            }
+
+            count += result.Count;
+            if (result.EndOfMessage)
+            {
+                return Encoding.UTF8.GetString(buffer, 0, count);
+            }
+        }
+    }
+
+    private static async Task<int> HandshakeStatusAsync(Task<WebSocket> connect)
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => connect);
+        var match = System.Text.RegularExpressions.Regex.Match(error.Message, "status code: (\\d+)");
+        Assert.True(match.Success, error.Message);
+        return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task Caller_audio_is_bridged_and_the_echo_comes_back_as_twilio_media()
+    {
+        await using var app = await TwilioTestApp.StartAsync(realRegistry: true);
+        var url = await AnswerCallAsync(app);
+        Assert.Equal("ws", url.Scheme);
+
+        using var socket = await ConnectAsync(app, url);
+        await SendAsync(socket, MediaSocketPair.Connected);
+        await SendAsync(socket, MediaSocketPair.Start);
+        var frame = Enumerable.Range(0, 160).Select(i => (byte)(i + 20)).ToArray();
+        var echoed = false;
+        for (var i = 1; i <= 200 && !echoed; i++)
+        {
+            await SendAsync(socket, MediaSocketPair.Media(frame, i));
+            if (i < 5)
+            {
+                continue;
+            }
+
+            using var message = JsonDocument.Parse((await ReceiveAsync(socket))!);
+            Assert.Equal("media", message.RootElement.GetProperty("event").GetString());
+            Assert.Equal(MediaSocketPair.StreamSid, message.RootElement.GetProperty("streamSid").GetString());
+            var payload = Convert.FromBase64String(message.RootElement.GetProperty("media").GetProperty("payload").GetString()!);
+            var pcm = new short[payload.Length];
+            G711.MuLawDecode(payload, pcm);
+            var expected = new short[frame.Length];
+            G711.MuLawDecode(frame, expected);
+            echoed = pcm.AsSpan().SequenceEqual(expected);
+        }
+
+        Assert.True(echoed);
+        await SendAsync(socket, """{"event":"stop","sequenceNumber":"9","stop":{"accountSid":"AC1","callSid":"CA1"},"streamSid":"MZ1"}""");
+        while (await ReceiveAsync(socket) is not null)
+        {
+        }
+
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
+        var registry = app.App.Services.GetRequiredService<ICallRegistry>();
+        for (var i = 0; i < 300 && registry.Count > 0; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(0, registry.Count);
+        var token = url.Segments[^1];
+        Assert.DoesNotContain(token, app.Logs.AllText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reused_token_is_refused_at_the_handshake()
+    {
+        await using var app = await TwilioTestApp.StartAsync(realRegistry: true);
+        var url = await AnswerCallAsync(app);
+        using var first = await ConnectAsync(app, url);
+
+        Assert.Equal(403, await HandshakeStatusAsync(ConnectAsync(app, url)));
+        var refused = Assert.Single(app.Logs.WithEventId(1010));
+        Assert.Contains("AlreadyClaimed", refused.Message, StringComparison.Ordinal);
+        first.Abort();
+    }
+
+    [Fact]
+    public async Task Wrong_token_is_403_and_unknown_call_is_404()
+    {
+        await using var app = await TwilioTestApp.StartAsync(realRegistry: true);
+        var url = await AnswerCallAsync(app);
+        var segments = url.OriginalString.Split('/');
+        var wrongToken = new Uri(string.Join('/', segments[..^1]) + "/not-the-token");
+        var unknownCall = new Uri(string.Join('/', segments[..^2]) + "/no-such-call/" + segments[^1]);
+
+        Assert.Equal(403, await HandshakeStatusAsync(ConnectAsync(app, wrongToken)));
+        Assert.Equal(404, await HandshakeStatusAsync(ConnectAsync(app, unknownCall)));
+        Assert.Equal(2, app.Logs.WithEventId(1010).Count);
+        Assert.DoesNotContain(segments[^1], app.Logs.AllText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_or_missing_signature_is_403_and_does_not_burn_the_token()
+    {
+        await using var app = await TwilioTestApp.StartAsync(realRegistry: true);
+        var url = await AnswerCallAsync(app);
+
+        Assert.Equal(403, await HandshakeStatusAsync(ConnectAsync(app, url, signature: null)));
+        Assert.Equal(403, await HandshakeStatusAsync(ConnectAsync(app, url, signature: Signer.ComputeSignature("http" + url.OriginalString[2..]))));
+        Assert.Equal(2, app.Logs.WithEventId(1001).Count);
+        Assert.Empty(app.Logs.WithEventId(1010));
+
+        using var socket = await ConnectAsync(app, url);
+        Assert.Equal(WebSocketState.Open, socket.State);
+        socket.Abort();
+    }
+
+    [Fact]
+    public async Task Signature_over_the_trailing_slash_variant_is_accepted()
+    {
+        await using var app = await TwilioTestApp.StartAsync(realRegistry: true);
+        var url = await AnswerCallAsync(app);
+
+        using var socket = await ConnectAsync(app, url, signature: Signer.ComputeSignature(url.OriginalString + "/"));
+
+        Assert.Equal(WebSocketState.Open, socket.State);
+        socket.Abort();
+    }
+
+    [Fact]
+    public async Task Expired_registration_is_refused()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
+        await using var app = await TwilioTestApp.StartAsync(realRegistry: true, services: s => s.AddSingleton<TimeProvider>(clock));
+        var url = await AnswerCallAsync(app);
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+
+        var status = await HandshakeStatusAsync(ConnectAsync(app, url));
+        Assert.True(status is 403 or 404, $"status {status}");
+    }
+
+    [Fact]
+    public async Task Plain_request_to_the_media_url_is_400()
+    {
+        await using var app = await TwilioTestApp.StartAsync(realRegistry: true);
+        var url = await AnswerCallAsync(app);
+        var http = "http" + url.OriginalString[2..];
+        using var request = new HttpRequestMessage(HttpMethod.Get, http);
+        request.Headers.Add(TwilioRequestValidator.SignatureHeader, Signer.ComputeSignature(http));
+        using var client = app.CreateClient();
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+}
