@@ -152,24 +152,25 @@ public class StreamEdgeTests
     [Fact]
     public void The_stream_edge_replaces_the_echo_edge_only_when_configured()
     {
-        static IEdge Resolve(Dictionary<string, string?> config, bool withMedia)
+        static IEdge Resolve(Dictionary<string, string?> config, bool fakeMedia)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.Configuration.AddInMemoryCollection(config);
-            builder.Services.AddStreamEdge();
-            builder.Services.AddPhoneBridgeCore();
-            if (withMedia)
+            if (fakeMedia)
             {
                 builder.Services.AddSingleton<IStreamMediaFactory, FakeStreamMediaFactory>();
             }
+
+            builder.Services.AddStreamEdge();
+            builder.Services.AddPhoneBridgeCore();
 
             using var app = builder.Build();
             return app.Services.GetRequiredService<IEdge>();
         }
 
         var configured = new Dictionary<string, string?> { ["Stream:ApiKey"] = "k", ["Stream:ApiSecret"] = TestOptions.ApiSecret };
-        Assert.Equal("stream", Resolve(configured, withMedia: true).Name);
-        Assert.Equal("local", Resolve([], withMedia: true).Name);
-        Assert.Equal("local", Resolve(configured, withMedia: false).Name);
+        Assert.Equal("stream", Resolve(configured, fakeMedia: true).Name);
+        Assert.Equal("stream", Resolve(configured, fakeMedia: false).Name);
+        Assert.Equal("local", Resolve([], fakeMedia: false).Name);
     }
 }
