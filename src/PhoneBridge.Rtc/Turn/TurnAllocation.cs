@@ -152,11 +152,16 @@ public sealed class TurnAllocation : IAsyncDisposable
         _ = ChannelBindAsync(peer, channel);
     }
 
+    /// <summary>True when <paramref name="datagram"/> carried relayed data (see <see cref="Receive"/>).</summary>
+    internal bool TryUnwrap(ReadOnlySpan<byte> datagram, out SocketAddress peer, out ReadOnlySpan<byte> payload) =>
+        Receive(datagram, out peer, out payload) == TurnReceiveResult.Relayed;
+
     /// <summary>
-    /// Handles a datagram from the server: completes TURN transactions, and unwraps ChannelData and Data indications.
-    /// Returns true with the peer and payload when the datagram carried relayed data.
+    /// Handles a datagram from the server's address: unwraps ChannelData and Data indications, completes this
+    /// allocation's transactions, and reports <see cref="TurnReceiveResult.NotTurn"/> for STUN it does not own (a
+    /// STUN server at the same address answering a server-reflexive binding request).
     /// </summary>
-    internal bool TryUnwrap(ReadOnlySpan<byte> datagram, out SocketAddress peer, out ReadOnlySpan<byte> payload)
+    internal TurnReceiveResult Receive(ReadOnlySpan<byte> datagram, out SocketAddress peer, out ReadOnlySpan<byte> payload)
     {
         peer = null!;
         payload = default;
@@ -167,27 +172,27 @@ public sealed class TurnAllocation : IAsyncDisposable
             if (length > datagram.Length - ChannelDataHeader)
             {
                 TurnLog.MalformedDatagram(_logger, datagram.Length);
-                return false;
+                return TurnReceiveResult.Handled;
             }
 
             lock (_gate)
             {
                 if (!_peersByChannel.TryGetValue(channel, out var entry))
                 {
-                    return false;
+                    return TurnReceiveResult.Handled;
                 }
 
                 peer = entry.Address;
             }
 
             payload = datagram.Slice(ChannelDataHeader, length);
-            return true;
+            return TurnReceiveResult.Relayed;
         }
 
         if (StunMessage.TryParse(datagram, out var message) != StunParseResult.Ok)
         {
             TurnLog.MalformedDatagram(_logger, datagram.Length);
-            return false;
+            return TurnReceiveResult.Handled;
         }
 
         if (message.Class == StunClass.Indication && message.Method == StunMethod.Data)
@@ -195,15 +200,14 @@ public sealed class TurnAllocation : IAsyncDisposable
             if (!message.TryGetXorAddress(StunAttributeType.XorPeerAddress, out var from) || !message.TryGetAttribute(StunAttributeType.Data, out payload))
             {
                 TurnLog.MalformedDatagram(_logger, datagram.Length);
-                return false;
+                return TurnReceiveResult.Handled;
             }
 
             peer = IceAddress.Normalize(from).Serialize();
-            return true;
+            return TurnReceiveResult.Relayed;
         }
 
-        _client.TryComplete(message);
-        return false;
+        return _client.TryComplete(message) ? TurnReceiveResult.Handled : TurnReceiveResult.NotTurn;
     }
 
     /// <summary>
@@ -437,4 +441,17 @@ public sealed class TurnAllocation : IAsyncDisposable
         writer.AddFingerprint();
         return writer.Length;
     }
+}
+
+/// <summary>What <see cref="TurnAllocation.Receive"/> made of a datagram from the server's address.</summary>
+internal enum TurnReceiveResult
+{
+    /// <summary>Relayed data from a peer: the payload and peer are set.</summary>
+    Relayed,
+
+    /// <summary>A TURN response or an unusable datagram; nothing more to do.</summary>
+    Handled,
+
+    /// <summary>STUN that is not this allocation's; the caller should process it normally.</summary>
+    NotTurn,
 }
