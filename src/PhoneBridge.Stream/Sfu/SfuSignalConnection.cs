@@ -144,7 +144,8 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
     /// <summary>Sends <c>leave_call_request</c> (bounded by <paramref name="grace"/>) and closes with 1000.</summary>
     public async Task LeaveAsync(string sessionId, string reason, TimeSpan grace)
     {
-        using var timeout = new CancellationTokenSource(grace, _time);
+        // Sending and closing share the grace period.
+        using var timeout = new CancellationTokenSource(grace / 2, _time);
         try
         {
             await SendAsync(new SfuRequest { LeaveCallRequest = new LeaveCallRequest { SessionId = sessionId, Reason = reason } }, timeout.Token).ConfigureAwait(false);
@@ -154,7 +155,7 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
             SignalLog.LeaveNotSent(_logger, e.Message);
         }
 
-        await CloseAsync(WebSocketCloseStatus.NormalClosure, "leave", grace).ConfigureAwait(false);
+        await CloseAsync(WebSocketCloseStatus.NormalClosure, "leave", grace / 2).ConfigureAwait(false);
     }
 
     /// <summary>Closes the socket (bounded); the end is reported as <see cref="SfuSocketEnd.Closed"/>.</summary>

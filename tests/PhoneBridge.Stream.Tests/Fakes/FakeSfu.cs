@@ -87,6 +87,12 @@ internal sealed partial class FakeStream
     public Task SendAsync(string sessionId, SfuEvent evt) =>
         _sessions.TryGetValue(sessionId, out var s) ? s.SendAsync(evt) : throw new InvalidOperationException("unknown session " + sessionId);
 
+    /// <summary>Sends raw bytes as one binary frame (malformed-input tests).</summary>
+    public Task SendBytesAsync(string sessionId, byte[] bytes) =>
+        _sessions.TryGetValue(sessionId, out var s) && s.Socket is { } socket
+            ? socket.SendAsync(bytes, WebSocketMessageType.Binary, true, CancellationToken.None)
+            : Task.CompletedTask;
+
     /// <summary>Breaks a session's socket without a close handshake (network loss).</summary>
     public void DropSocket(string sessionId)
     {
