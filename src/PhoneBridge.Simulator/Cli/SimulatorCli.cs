@@ -195,6 +195,11 @@ public static class SimulatorCli
         var cpu = report.CpuMsPerCallSecond is { } perCallSecond
             ? string.Create(CultureInfo.InvariantCulture, $"{report.ServerCpuMs:0} ms CPU over {report.SteadyWindow.TotalSeconds:0.0} s x {report.CallsInWindow} calls = {perCallSecond:0.000} ms CPU per call-second")
             : "unavailable (GET /stats not readable; pass --api-key or --server-pid)";
+        if (report.CpuMsPerBridgedCallSecond is { } bridged)
+        {
+            cpu += string.Create(CultureInfo.InvariantCulture, $"; by frames bridged ({report.FramesInWindow}) {bridged:0.000} ms CPU per call-second");
+        }
+
         output.WriteLine($"server: {cpu}; active calls at peak {report.ActiveCallsAtPeak?.ToString(CultureInfo.InvariantCulture) ?? "?"}, after {report.ActiveCallsAfter?.ToString(CultureInfo.InvariantCulture) ?? "?"}");
     }
 

@@ -40,6 +40,16 @@ public sealed record LoadReport
             ? cpu / (CallsInWindow * SteadyWindow.TotalSeconds)
             : null;
 
+    /// <summary>Frames the server took from phones in the steady window (from <c>GET /stats</c>).</summary>
+    public long? FramesInWindow { get; init; }
+
+    /// <summary>
+    /// Server CPU per second of call audio actually bridged in the window (50 frames = one call-second).
+    /// Unlike <see cref="CpuMsPerCallSecond"/> it stays right when the callers fall behind real time.
+    /// </summary>
+    public double? CpuMsPerBridgedCallSecond =>
+        ServerCpuMs is { } cpu && FramesInWindow is > 0 and { } frames ? cpu / (frames / 50.0) : null;
+
     public int? ActiveCallsAtPeak { get; init; }
 
     public int? ActiveCallsAfter { get; init; }

@@ -148,6 +148,7 @@ public static class LoadRunner
             SteadyWindow = time.GetElapsedTime(windowStart, windowEnd),
             CallsInWindow = connected,
             ServerCpuMs = cpuAtEnd - cpuAtPeak,
+            FramesInWindow = atEnd?.FramesFromPhone - atPeak?.FramesFromPhone,
             ActiveCallsAtPeak = atPeak?.ActiveCalls,
             ActiveCallsAfter = after?.ActiveCalls,
         };

@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace PhoneBridge.Simulator.Load;
 
 /// <summary>The figures the load test reads from the server's <c>GET /stats</c>.</summary>
-public sealed record ServerStats(double ProcessCpuMs, int ActiveCalls)
+/// <param name="FramesFromPhone">20 ms frames the bridge has taken from phones since start, when the server reports it.</param>
+public sealed record ServerStats(double ProcessCpuMs, int ActiveCalls, long? FramesFromPhone = null)
 {
     /// <summary>Reads <c>GET /stats</c>; null when the server has no stats endpoint or refuses the key.</summary>
     public static async Task<ServerStats?> TryGetAsync(HttpClient http, Uri server, string? apiKey, CancellationToken cancellationToken)
@@ -37,18 +38,23 @@ public sealed record ServerStats(double ProcessCpuMs, int ActiveCalls)
 
         double? cpu = null;
         int? active = null;
+        long? frames = null;
         foreach (var property in document.RootElement.EnumerateObject())
         {
-            if (property.NameEquals("processCpuMs") && property.Value.TryGetDouble(out var c))
+            if (property.NameEquals("processCpuMs") && property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetDouble(out var c))
             {
                 cpu = c;
             }
-            else if (property.NameEquals("activeCalls") && property.Value.TryGetInt32(out var a))
+            else if (property.NameEquals("activeCalls") && property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt32(out var a))
             {
                 active = a;
             }
+            else if (property.NameEquals("framesFromPhone") && property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out var f))
+            {
+                frames = f;
+            }
         }
 
-        return cpu is null || active is null ? null : new ServerStats(cpu.Value, active.Value);
+        return cpu is null || active is null ? null : new ServerStats(cpu.Value, active.Value, frames);
     }
 }
