@@ -47,6 +47,7 @@ public sealed class TurnAllocation : IAsyncDisposable
     private Task _maintenance = Task.CompletedTask;
     private bool _allocated;
     private int _disposed;
+    private int _refreshes;
 
     /// <param name="server">The TURN server's UDP address.</param>
     /// <param name="send">Sends one datagram to the server from the shared socket.</param>
@@ -76,6 +77,9 @@ public sealed class TurnAllocation : IAsyncDisposable
 
     /// <summary>Our address as the server saw it (XOR-MAPPED-ADDRESS).</summary>
     public IPEndPoint? MappedEndPoint { get; private set; }
+
+    /// <summary>Successful maintenance rounds (allocation Refresh; permissions and channels are renewed with it).</summary>
+    internal int Refreshes => Volatile.Read(ref _refreshes);
 
     /// <summary>Requests the allocation; false (logged) when the server refuses or does not answer.</summary>
     public async Task<bool> AllocateAsync(CancellationToken ct)
@@ -316,7 +320,12 @@ public sealed class TurnAllocation : IAsyncDisposable
             while (true)
             {
                 await Task.Delay(MaintenanceInterval, _time, ct).ConfigureAwait(false);
-                await RequestAsync(StunMethod.Refresh, static (ref StunMessageWriter w) => w.AddUInt32(StunAttributeType.Lifetime, RequestedLifetimeSeconds), ct).ConfigureAwait(false);
+                var refreshed = await RequestAsync(StunMethod.Refresh, static (ref StunMessageWriter w) => w.AddUInt32(StunAttributeType.Lifetime, RequestedLifetimeSeconds), ct).ConfigureAwait(false);
+                if (refreshed is not null)
+                {
+                    Interlocked.Increment(ref _refreshes);
+                }
+
                 IPAddress[] peers;
                 KeyValuePair<IPEndPoint, ushort>[] channels;
                 lock (_gate)

@@ -225,7 +225,11 @@ public sealed class TwilioMediaCall : IPacedCall, IAsyncDisposable
             }
             catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
             {
-                _failure ??= "hangup: " + ex.Message;
+                // The server may answer stop by closing first; then our close has nothing left to do.
+                if (_socket.CloseStatus is null)
+                {
+                    _failure ??= "hangup: " + ex.Message;
+                }
             }
         }
 
@@ -642,7 +646,9 @@ public sealed class TwilioMediaCall : IPacedCall, IAsyncDisposable
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
         {
-            _failure ??= "close: " + ex.Message;
+            // The server's close frame arrived, so the stream ended cleanly; a server that drops the
+            // connection without waiting for our reply costs Twilio nothing either.
+            _ = ex;
         }
     }
 

@@ -583,6 +583,7 @@ public sealed class SfuSession : IAsyncDisposable
     private async Task<bool> FastReconnectAsync(int attempt, CancellationToken ct)
     {
         var old = _connection;
+        _connection = null;
         if (old is not null)
         {
             await old.CloseAsync(SfuSignalConnection.DisposeCloseStatus, "fast reconnect", LeaveGrace).ConfigureAwait(false);

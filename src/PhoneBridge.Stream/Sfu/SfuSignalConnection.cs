@@ -41,6 +41,7 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private long _lastMessageTimestamp;
     private int _ended;
+    private int _disposed;
     private Task _receiveLoop = Task.CompletedTask;
     private Task _healthLoop = Task.CompletedTask;
 
@@ -118,6 +119,7 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
     /// <summary>Sends one request; serialized with other senders.</summary>
     public async ValueTask SendAsync(SfuRequest request, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         var size = request.CalculateSize();
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
         try
@@ -159,6 +161,11 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
     public async Task CloseAsync(WebSocketCloseStatus status, string description, TimeSpan grace)
     {
         ReportEnd(SfuSocketEnd.Closed);
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
@@ -181,6 +188,11 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         ReportEnd(SfuSocketEnd.Closed);
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         _socket.Abort();
         try

@@ -306,7 +306,8 @@ internal sealed partial class FakeStream
                         }).ConfigureAwait(false);
                     }
 
-                    return Proto(new SetPublisherResponse { Sdp = AnswerFor(r.Sdp), SessionId = s.SessionId });
+                    var answerSdp = Media is null ? AnswerFor(r.Sdp) : await AnswerPublisherAsync(s, r.Sdp).ConfigureAwait(false);
+                    return Proto(new SetPublisherResponse { Sdp = answerSdp, SessionId = s.SessionId });
                 }
 
             case SendAnswerRequest r:
@@ -322,6 +323,11 @@ internal sealed partial class FakeStream
                     }
 
                     s.Answers.Add(r);
+                    if (Media is not null && s.SubscriberPc is { } subscriberPc)
+                    {
+                        await subscriberPc.SetRemoteDescriptionAsync(new PhoneBridge.Rtc.RtcSessionDescription(PhoneBridge.Rtc.RtcSdpType.Answer, r.Sdp), CancellationToken.None).ConfigureAwait(false);
+                    }
+
                     s.NegotiationInFlight = false;
                     if (s.RenegotiateAfterAnswer)
                     {
@@ -426,7 +432,8 @@ internal sealed partial class FakeStream
             }).ConfigureAwait(false);
         }
 
-        var sdp = OfferFor(forwarded.Select(id => _sessions.TryGetValue(id, out var p) ? p.TrackLookupPrefix : "gone").ToList());
+        var prefixes = forwarded.Select(id => _sessions.TryGetValue(id, out var p) ? p.TrackLookupPrefix : "gone").ToList();
+        var sdp = Media is null ? OfferFor(prefixes) : await MediaOfferAsync(s, prefixes).ConfigureAwait(false);
         s.Offers.Add(sdp);
         await s.SendAsync(new SfuEvent { SubscriberOffer = new SubscriberOffer { Sdp = sdp, IceRestart = iceRestart, NegotiationId = negotiationId } }).ConfigureAwait(false);
     }
@@ -621,6 +628,12 @@ internal sealed partial class FakeStream
         public List<SendAnswerRequest> Answers { get; } = [];
 
         public ConcurrentBag<ICETrickle> Trickles { get; } = [];
+
+        public PhoneBridge.Rtc.PeerConnection? PublisherPc { get; set; }
+
+        public PhoneBridge.Rtc.PeerConnection? SubscriberPc { get; set; }
+
+        public long AudibleFramesFromClient;
 
         public Participant ToParticipant()
         {
