@@ -144,7 +144,7 @@ public sealed partial class PeerConnection
 
     private async Task RtcpLoopAsync(CancellationToken ct)
     {
-        var buffer = new byte[RtcpReports.MaxSize + SrtpProfileInfo.MaxOverhead];
+        var buffer = new byte[PeerRtcp.MaxSize + SrtpProfileInfo.MaxOverhead];
         using var timer = new PeriodicTimer(_options.RtcpInterval, _time);
         try
         {
@@ -168,7 +168,7 @@ public sealed partial class PeerConnection
                 return;
             }
 
-            length = RtcpReports.Write(buffer, _transceivers, _cname, _time, bye);
+            length = PeerRtcp.Write(buffer, _transceivers, _cname, _time, bye);
         }
 
         if (length == 0)
@@ -253,7 +253,7 @@ public sealed partial class PeerConnection
                 return;
             }
 
-            RtcpReports.OnReceived(buffer[..rtcpLength], _transceivers, _time.GetTimestamp());
+            PeerRtcp.OnReceived(buffer[..rtcpLength], _transceivers, _time.GetTimestamp());
             return;
         }
 
@@ -359,7 +359,7 @@ public sealed partial class PeerConnection
             try
             {
                 using var byeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(1), _time);
-                await SendRtcpAsync(new byte[RtcpReports.MaxSize + SrtpProfileInfo.MaxOverhead], bye: true, byeTimeout.Token).ConfigureAwait(false);
+                await SendRtcpAsync(new byte[PeerRtcp.MaxSize + SrtpProfileInfo.MaxOverhead], bye: true, byeTimeout.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or System.Net.Sockets.SocketException or InvalidOperationException)
             {

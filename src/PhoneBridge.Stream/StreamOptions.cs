@@ -47,6 +47,9 @@ public sealed class StreamOptions
     /// <summary>Timeout for opening the SFU socket, for the join response and for one Twirp call.</summary>
     public TimeSpan SignalTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Remote silence after which new remote audio counts as resumed (the phone's buffer is cleared).</summary>
+    public TimeSpan ResumeGap { get; set; } = TimeSpan.FromMilliseconds(300);
+
     /// <summary>Join attempts (first join and each rejoin) before giving up.</summary>
     public int MaxJoinAttempts { get; set; } = 3;
 

@@ -45,6 +45,7 @@ internal sealed partial class StreamOptionsValidator : IValidateOptions<StreamOp
         CheckPositive(options.RequestTimeout, "RequestTimeout", failures);
         CheckPositive(options.HealthCheckInterval, "HealthCheckInterval", failures);
         CheckPositive(options.SignalTimeout, "SignalTimeout", failures);
+        CheckPositive(options.ResumeGap, "ResumeGap", failures);
         if (options.UnhealthyTimeout <= options.HealthCheckInterval)
         {
             failures.Add("Stream:UnhealthyTimeout must be longer than Stream:HealthCheckInterval.");

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace PhoneBridge.Core.Audio;
 
 /// <summary>
@@ -28,12 +31,7 @@ public static class G711
     public static int MuLawDecode(ReadOnlySpan<byte> src, Span<short> dst)
     {
         EnsureRoom(src.Length, dst.Length);
-        ReadOnlySpan<short> table = MuLawDecodeTable;
-        for (var i = 0; i < src.Length; i++)
-        {
-            dst[i] = table[src[i]];
-        }
-
+        Lookup(MuLawDecodeTable, src, dst);
         return src.Length;
     }
 
@@ -41,12 +39,7 @@ public static class G711
     public static int MuLawEncode(ReadOnlySpan<short> src, Span<byte> dst)
     {
         EnsureRoom(src.Length, dst.Length);
-        ReadOnlySpan<byte> table = MuLawEncodeTable;
-        for (var i = 0; i < src.Length; i++)
-        {
-            dst[i] = table[(ushort)src[i] >> 2];
-        }
-
+        Lookup(MuLawEncodeTable, 2, src, dst);
         return src.Length;
     }
 
@@ -54,12 +47,7 @@ public static class G711
     public static int ALawDecode(ReadOnlySpan<byte> src, Span<short> dst)
     {
         EnsureRoom(src.Length, dst.Length);
-        ReadOnlySpan<short> table = ALawDecodeTable;
-        for (var i = 0; i < src.Length; i++)
-        {
-            dst[i] = table[src[i]];
-        }
-
+        Lookup(ALawDecodeTable, src, dst);
         return src.Length;
     }
 
@@ -67,12 +55,7 @@ public static class G711
     public static int ALawEncode(ReadOnlySpan<short> src, Span<byte> dst)
     {
         EnsureRoom(src.Length, dst.Length);
-        ReadOnlySpan<byte> table = ALawEncodeTable;
-        for (var i = 0; i < src.Length; i++)
-        {
-            dst[i] = table[(ushort)src[i] >> 4];
-        }
-
+        Lookup(ALawEncodeTable, 4, src, dst);
         return src.Length;
     }
 
@@ -87,6 +70,30 @@ public static class G711
 
     /// <summary>Encodes one PCM16 sample to A-law.</summary>
     public static byte ALawEncode(short sample) => ALawEncodeTable[(ushort)sample >> 4];
+
+    // The indexes cannot leave the tables (a byte into 256 entries; the top 14 or 12 bits of a
+    // 16-bit sample into 2^14 or 2^12 entries), so the per-sample bounds checks are skipped.
+    private static void Lookup(short[] table, ReadOnlySpan<byte> src, Span<short> dst)
+    {
+        ref var t = ref MemoryMarshal.GetArrayDataReference(table);
+        ref var s = ref MemoryMarshal.GetReference(src);
+        ref var d = ref MemoryMarshal.GetReference(dst);
+        for (nint i = 0; i < src.Length; i++)
+        {
+            Unsafe.Add(ref d, i) = Unsafe.Add(ref t, Unsafe.Add(ref s, i));
+        }
+    }
+
+    private static void Lookup(byte[] table, int shift, ReadOnlySpan<short> src, Span<byte> dst)
+    {
+        ref var t = ref MemoryMarshal.GetArrayDataReference(table);
+        ref var s = ref MemoryMarshal.GetReference(src);
+        ref var d = ref MemoryMarshal.GetReference(dst);
+        for (nint i = 0; i < src.Length; i++)
+        {
+            Unsafe.Add(ref d, i) = Unsafe.Add(ref t, (ushort)Unsafe.Add(ref s, i) >> shift);
+        }
+    }
 
     private static void EnsureRoom(int needed, int available)
     {

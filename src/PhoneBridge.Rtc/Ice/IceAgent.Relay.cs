@@ -18,12 +18,20 @@ public sealed partial class IceAgent
                 continue;
             }
 
-            if (entry.Relay.TryUnwrap(data, out var peer, out var payload) && !payload.IsEmpty)
+            switch (entry.Relay.Receive(data, out var peer, out var payload))
             {
-                OnPacket(entry, peer, payload);
-            }
+                case TurnReceiveResult.Relayed:
+                    if (!payload.IsEmpty)
+                    {
+                        OnPacket(entry, peer, payload);
+                    }
 
-            return true;
+                    return true;
+                case TurnReceiveResult.Handled:
+                    return true;
+                default:
+                    continue; // e.g. a binding response from a STUN server sharing the TURN server's address
+            }
         }
 
         return false;

@@ -32,7 +32,7 @@ public static class RtcpBye
         }
 
         int length = Length(ssrcs.Length, reason);
-        RtcpReports.CheckRoom(destination, length);
+        RtcpReport.CheckRoom(destination, length);
         destination[..length].Clear();
         RtcpPacket.WriteHeader(destination, ssrcs.Length, RtcpPacketType.Goodbye, length);
         int offset = RtcpPacket.HeaderLength;

@@ -26,7 +26,7 @@ public static class RtcpSdes
         }
 
         int length = CnameLength(cname);
-        RtcpReports.CheckRoom(destination, length);
+        RtcpReport.CheckRoom(destination, length);
         RtcpPacket.WriteHeader(destination, 1, RtcpPacketType.SourceDescription, length);
         Span<byte> chunk = destination[RtcpPacket.HeaderLength..length];
         chunk.Clear();

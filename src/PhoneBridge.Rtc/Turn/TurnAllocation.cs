@@ -47,6 +47,7 @@ public sealed class TurnAllocation : IAsyncDisposable
     private Task _maintenance = Task.CompletedTask;
     private bool _allocated;
     private int _disposed;
+    private int _refreshes;
 
     /// <param name="server">The TURN server's UDP address.</param>
     /// <param name="send">Sends one datagram to the server from the shared socket.</param>
@@ -76,6 +77,9 @@ public sealed class TurnAllocation : IAsyncDisposable
 
     /// <summary>Our address as the server saw it (XOR-MAPPED-ADDRESS).</summary>
     public IPEndPoint? MappedEndPoint { get; private set; }
+
+    /// <summary>Successful maintenance rounds (allocation Refresh; permissions and channels are renewed with it).</summary>
+    internal int Refreshes => Volatile.Read(ref _refreshes);
 
     /// <summary>Requests the allocation; false (logged) when the server refuses or does not answer.</summary>
     public async Task<bool> AllocateAsync(CancellationToken ct)
@@ -148,11 +152,16 @@ public sealed class TurnAllocation : IAsyncDisposable
         _ = ChannelBindAsync(peer, channel);
     }
 
+    /// <summary>True when <paramref name="datagram"/> carried relayed data (see <see cref="Receive"/>).</summary>
+    internal bool TryUnwrap(ReadOnlySpan<byte> datagram, out SocketAddress peer, out ReadOnlySpan<byte> payload) =>
+        Receive(datagram, out peer, out payload) == TurnReceiveResult.Relayed;
+
     /// <summary>
-    /// Handles a datagram from the server: completes TURN transactions, and unwraps ChannelData and Data indications.
-    /// Returns true with the peer and payload when the datagram carried relayed data.
+    /// Handles a datagram from the server's address: unwraps ChannelData and Data indications, completes this
+    /// allocation's transactions, and reports <see cref="TurnReceiveResult.NotTurn"/> for STUN it does not own (a
+    /// STUN server at the same address answering a server-reflexive binding request).
     /// </summary>
-    internal bool TryUnwrap(ReadOnlySpan<byte> datagram, out SocketAddress peer, out ReadOnlySpan<byte> payload)
+    internal TurnReceiveResult Receive(ReadOnlySpan<byte> datagram, out SocketAddress peer, out ReadOnlySpan<byte> payload)
     {
         peer = null!;
         payload = default;
@@ -163,27 +172,27 @@ public sealed class TurnAllocation : IAsyncDisposable
             if (length > datagram.Length - ChannelDataHeader)
             {
                 TurnLog.MalformedDatagram(_logger, datagram.Length);
-                return false;
+                return TurnReceiveResult.Handled;
             }
 
             lock (_gate)
             {
                 if (!_peersByChannel.TryGetValue(channel, out var entry))
                 {
-                    return false;
+                    return TurnReceiveResult.Handled;
                 }
 
                 peer = entry.Address;
             }
 
             payload = datagram.Slice(ChannelDataHeader, length);
-            return true;
+            return TurnReceiveResult.Relayed;
         }
 
         if (StunMessage.TryParse(datagram, out var message) != StunParseResult.Ok)
         {
             TurnLog.MalformedDatagram(_logger, datagram.Length);
-            return false;
+            return TurnReceiveResult.Handled;
         }
 
         if (message.Class == StunClass.Indication && message.Method == StunMethod.Data)
@@ -191,15 +200,14 @@ public sealed class TurnAllocation : IAsyncDisposable
             if (!message.TryGetXorAddress(StunAttributeType.XorPeerAddress, out var from) || !message.TryGetAttribute(StunAttributeType.Data, out payload))
             {
                 TurnLog.MalformedDatagram(_logger, datagram.Length);
-                return false;
+                return TurnReceiveResult.Handled;
             }
 
             peer = IceAddress.Normalize(from).Serialize();
-            return true;
+            return TurnReceiveResult.Relayed;
         }
 
-        _client.TryComplete(message);
-        return false;
+        return _client.TryComplete(message) ? TurnReceiveResult.Handled : TurnReceiveResult.NotTurn;
     }
 
     /// <summary>
@@ -316,7 +324,12 @@ public sealed class TurnAllocation : IAsyncDisposable
             while (true)
             {
                 await Task.Delay(MaintenanceInterval, _time, ct).ConfigureAwait(false);
-                await RequestAsync(StunMethod.Refresh, static (ref StunMessageWriter w) => w.AddUInt32(StunAttributeType.Lifetime, RequestedLifetimeSeconds), ct).ConfigureAwait(false);
+                var refreshed = await RequestAsync(StunMethod.Refresh, static (ref StunMessageWriter w) => w.AddUInt32(StunAttributeType.Lifetime, RequestedLifetimeSeconds), ct).ConfigureAwait(false);
+                if (refreshed is not null)
+                {
+                    Interlocked.Increment(ref _refreshes);
+                }
+
                 IPAddress[] peers;
                 KeyValuePair<IPEndPoint, ushort>[] channels;
                 lock (_gate)
@@ -428,4 +441,17 @@ public sealed class TurnAllocation : IAsyncDisposable
         writer.AddFingerprint();
         return writer.Length;
     }
+}
+
+/// <summary>What <see cref="TurnAllocation.Receive"/> made of a datagram from the server's address.</summary>
+internal enum TurnReceiveResult
+{
+    /// <summary>Relayed data from a peer: the payload and peer are set.</summary>
+    Relayed,
+
+    /// <summary>A TURN response or an unusable datagram; nothing more to do.</summary>
+    Handled,
+
+    /// <summary>STUN that is not this allocation's; the caller should process it normally.</summary>
+    NotTurn,
 }

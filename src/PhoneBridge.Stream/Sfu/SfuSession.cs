@@ -136,16 +136,8 @@ public sealed class SfuSession : IAsyncDisposable
             return;
         }
 
+        // The SFU hears the leave first; the loop (maybe mid-RPC) is stopped after, so leaving stays within a second.
         await _stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _loop.WaitAsync(LeaveGrace, _time).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-        {
-            // The loop is stuck in an RPC that its token will end shortly; leaving does not wait for it.
-        }
-
         var connection = _connection;
         if (connection is not null)
         {
@@ -153,6 +145,14 @@ public sealed class SfuSession : IAsyncDisposable
         }
 
         End(SfuSessionEndKind.Left, reason);
+        try
+        {
+            await _loop.WaitAsync(LeaveGrace, _time).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            // The loop is stuck in an RPC that its cancelled token ends shortly; leaving does not wait for it.
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -583,6 +583,7 @@ public sealed class SfuSession : IAsyncDisposable
     private async Task<bool> FastReconnectAsync(int attempt, CancellationToken ct)
     {
         var old = _connection;
+        _connection = null;
         if (old is not null)
         {
             await old.CloseAsync(SfuSignalConnection.DisposeCloseStatus, "fast reconnect", LeaveGrace).ConfigureAwait(false);

@@ -41,6 +41,7 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private long _lastMessageTimestamp;
     private int _ended;
+    private int _disposed;
     private Task _receiveLoop = Task.CompletedTask;
     private Task _healthLoop = Task.CompletedTask;
 
@@ -118,6 +119,7 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
     /// <summary>Sends one request; serialized with other senders.</summary>
     public async ValueTask SendAsync(SfuRequest request, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         var size = request.CalculateSize();
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
         try
@@ -142,7 +144,8 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
     /// <summary>Sends <c>leave_call_request</c> (bounded by <paramref name="grace"/>) and closes with 1000.</summary>
     public async Task LeaveAsync(string sessionId, string reason, TimeSpan grace)
     {
-        using var timeout = new CancellationTokenSource(grace, _time);
+        // Sending and closing share the grace period.
+        using var timeout = new CancellationTokenSource(grace / 2, _time);
         try
         {
             await SendAsync(new SfuRequest { LeaveCallRequest = new LeaveCallRequest { SessionId = sessionId, Reason = reason } }, timeout.Token).ConfigureAwait(false);
@@ -152,13 +155,18 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
             SignalLog.LeaveNotSent(_logger, e.Message);
         }
 
-        await CloseAsync(WebSocketCloseStatus.NormalClosure, "leave", grace).ConfigureAwait(false);
+        await CloseAsync(WebSocketCloseStatus.NormalClosure, "leave", grace / 2).ConfigureAwait(false);
     }
 
     /// <summary>Closes the socket (bounded); the end is reported as <see cref="SfuSocketEnd.Closed"/>.</summary>
     public async Task CloseAsync(WebSocketCloseStatus status, string description, TimeSpan grace)
     {
         ReportEnd(SfuSocketEnd.Closed);
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
@@ -181,6 +189,11 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         ReportEnd(SfuSocketEnd.Closed);
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         _socket.Abort();
         try

@@ -17,7 +17,7 @@ internal static class TelnyxEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/telnyx").WithTags("Telnyx");
-        group.MapPost("/events", HandleEventAsync).AddEndpointFilter<TelnyxWebhookFilter>();
+        group.MapPost("/events", HandleEvent).AddEndpointFilter<TelnyxWebhookFilter>();
 
         var calls = group.MapGroup("/calls").RequirePhoneBridgeApiKey();
         calls.MapPost("/", PlaceCallAsync);
@@ -26,7 +26,7 @@ internal static class TelnyxEndpoints
         group.Map("/media/{callId}/{token}", TelnyxMediaEndpoint.HandleAsync);
     }
 
-    private static Results<Ok, BadRequest<string>, StatusCodeHttpResult> HandleEventAsync(
+    private static Results<Ok, BadRequest<string>, StatusCodeHttpResult> HandleEvent(
         HttpContext context, TelnyxEventProcessor processor, PublicUrlResolver publicUrls)
     {
         // The filter only lets verified requests through, with the body it verified.

@@ -24,7 +24,10 @@ internal ref struct TelnyxInboundMessage
     /// <summary><c>media.chunk</c> (or -1): the per-stream media counter used to restore order.</summary>
     public long Chunk;
 
-    public string? StreamId;
+    /// <summary>Raw UTF-8 of the top-level <c>stream_id</c>; turned into a string only on <c>start</c>, so media costs nothing.</summary>
+    public ReadOnlySpan<byte> StreamIdUtf8;
+
+    private string? _escapedStreamId;
 
     public string? CallControlId;
 
@@ -74,7 +77,17 @@ internal ref struct TelnyxInboundMessage
             else if (reader.ValueTextEquals("stream_id"u8))
             {
                 reader.Read();
-                message.StreamId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    if (reader.ValueIsEscaped)
+                    {
+                        message._escapedStreamId = reader.GetString();
+                    }
+                    else
+                    {
+                        message.StreamIdUtf8 = reader.ValueSpan;
+                    }
+                }
             }
             else if (reader.ValueTextEquals("start"u8))
             {
@@ -320,6 +333,10 @@ internal ref struct TelnyxInboundMessage
                 return -1;
         }
     }
+
+    /// <summary>The <c>stream_id</c> as a string (allocates; for <c>start</c> only).</summary>
+    public readonly string? StreamId =>
+        _escapedStreamId ?? (StreamIdUtf8.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(StreamIdUtf8));
 
     /// <summary>Decodes the base64 payload into <paramref name="destination"/>; false when it is not valid base64.</summary>
     public readonly bool TryDecodePayload(Span<byte> destination, out int written)

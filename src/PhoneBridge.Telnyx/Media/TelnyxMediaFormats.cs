@@ -35,7 +35,4 @@ internal static class TelnyxMediaFormats
                 return false;
         }
     }
-
-    /// <summary>Bytes of one encoded sample on the wire.</summary>
-    public static int BytesPerSample(PhoneEncoding encoding) => encoding == PhoneEncoding.L16 ? 2 : 1;
 }

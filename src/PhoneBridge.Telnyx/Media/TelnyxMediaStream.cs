@@ -271,22 +271,9 @@ public sealed partial class TelnyxMediaStream : IPhoneMediaStream, IAsyncDisposa
     {
         var samples = _pendingCount;
         _pendingCount = 0;
-        var bytes = samples * TelnyxMediaFormats.BytesPerSample(started.Format.Encoding);
+        var bytes = samples * PhoneCodec.BytesPerSample(started.Format.Encoding);
         var buffer = ArrayPool<byte>.Shared.Rent(bytes);
-        var source = _pending.AsSpan(0, samples);
-        switch (started.Format.Encoding)
-        {
-            case PhoneEncoding.MuLaw:
-                G711.MuLawEncode(source, buffer);
-                break;
-            case PhoneEncoding.ALaw:
-                G711.ALawEncode(source, buffer);
-                break;
-            default:
-                L16.EncodeBigEndian(source, buffer);
-                break;
-        }
-
+        PhoneCodec.Encode(started.Format.Encoding, _pending.AsSpan(0, samples), buffer);
         if (!_outgoing.Writer.TryWrite(new OutgoingMessage(OutgoingKind.Media, buffer, bytes, null, Volatile.Read(ref _clearGeneration))))
         {
             ArrayPool<byte>.Shared.Return(buffer);
@@ -481,12 +468,7 @@ public sealed partial class TelnyxMediaStream : IPhoneMediaStream, IAsyncDisposa
 
         var encoded = buffers.Decoded.AsSpan(0, bytes);
         var pcm = buffers.Pcm.AsSpan();
-        var samples = started.Format.Encoding switch
-        {
-            PhoneEncoding.MuLaw => G711.MuLawDecode(encoded, pcm),
-            PhoneEncoding.ALaw => G711.ALawDecode(encoded, pcm),
-            _ => L16.DecodeBigEndian(encoded, pcm),
-        };
+        var samples = PhoneCodec.Decode(started.Format.Encoding, encoded, pcm);
         if (samples > 0)
         {
             Interlocked.Increment(ref _framesReceived);

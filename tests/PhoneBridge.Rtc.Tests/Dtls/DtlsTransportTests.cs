@@ -151,6 +151,33 @@ public class DtlsTransportTests
     }
 
     [Fact]
+    public async Task GarbageAfterTheHandshake_IsDroppedAndTheConnectionSurvives()
+    {
+        await using var pair = new DtlsPair();
+        var ct = Timeout();
+        Task<SrtpKeyingMaterial> server = pair.Server.HandshakeAsync(ct);
+        await pair.Client.HandshakeAsync(ct);
+        await server;
+
+        var random = new Random(11);
+        for (int i = 0; i < 200; i++)
+        {
+            byte[] junk = new byte[random.Next(1, 400)];
+            random.NextBytes(junk);
+            junk[0] = (byte)random.Next(20, 26);
+            pair.Client.OnDatagram(junk);
+            pair.Server.OnDatagram(junk);
+        }
+
+        // Records are processed off the caller's thread; a close_notify afterwards must still get through.
+        var closed = new TaskCompletionSource<DtlsTransportState>(TaskCreationOptions.RunContinuationsAsynchronously);
+        pair.Server.StateChanged += s => closed.TrySetResult(s);
+        Assert.Equal(DtlsTransportState.Connected, pair.Server.State);
+        await pair.Client.DisposeAsync();
+        Assert.Equal(DtlsTransportState.Closed, await closed.Task.WaitAsync(Patience));
+    }
+
+    [Fact]
     public async Task CloseNotify_ClosesThePeer()
     {
         await using var pair = new DtlsPair();

@@ -116,11 +116,12 @@ public class IceAgentConnectivityTests
     [Fact]
     public async Task Consent_KeepsAHealthyConnectionUp()
     {
-        await using var a = CreateAgent(controlling: true, o => o.ConsentTimeout = TimeSpan.FromSeconds(1));
-        await using var b = CreateAgent(controlling: false, o => o.ConsentTimeout = TimeSpan.FromSeconds(1));
+        // 4 s timeout: consent every ~1 s, so several rounds pass while a stalled, overloaded test host cannot expire it.
+        await using var a = CreateAgent(controlling: true, o => o.ConsentTimeout = TimeSpan.FromSeconds(4));
+        await using var b = CreateAgent(controlling: false, o => o.ConsentTimeout = TimeSpan.FromSeconds(4));
         var states = new StateRecorder(a);
         await ConnectAsync(a, b);
-        await Task.Delay(TimeSpan.FromSeconds(3)); // several consent rounds
+        await Task.Delay(TimeSpan.FromSeconds(5));
         Assert.Equal(IceConnectionState.Connected, a.State);
         Assert.False(states.Saw(IceConnectionState.Failed));
     }

@@ -56,6 +56,39 @@ public class AiortcInteropTests
         Assert.Equal(PhoneBridge.Rtc.Dtls.DtlsRole.Server, pc.DtlsRole);
     }
 
+    [Fact]
+    public async Task Vanished_aiortc_peer_is_detected_by_consent_freshness()
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var wav = Path.Combine(Path.GetTempPath(), $"aiortc-{Guid.NewGuid():N}.wav");
+        await using var peer = PythonPeer.Start("aiortc_peer.py", "--role", "answer", "--seconds", "30", "--wav", wav);
+        var options = PeerConnectionLoopbackTests.LoopbackOptions();
+        options.ConsentTimeout = TimeSpan.FromSeconds(4);
+        await using var pc = new PeerConnection(options, NullLoggerFactory.Instance, TimeProvider.System);
+        pc.AddAudioTrack(MediaDirection.SendRecv, Rate);
+        var connected = PeerConnectionLoopbackTests.Connected(pc);
+        var offer = await pc.CreateOfferAsync(cts.Token);
+        pc.SetLocalDescription(offer);
+        await peer.WriteAsync(new { type = "offer", sdp = offer.Sdp }, cts.Token);
+        var answer = (await peer.ReadAsync("answer", cts.Token)).GetProperty("sdp").GetString()!;
+        await pc.SetRemoteDescriptionAsync(new(RtcSdpType.Answer, answer), cts.Token);
+        await connected.WaitAsync(cts.Token);
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        pc.StateChanged += s =>
+        {
+            if (s == PeerConnectionState.Failed)
+            {
+                failed.TrySetResult();
+            }
+        };
+
+        await peer.KillAsync();
+
+        // Consent expiry (4 s here) plus check pacing; generous bound for a loaded machine.
+        await failed.Task.WaitAsync(TimeSpan.FromSeconds(30), cts.Token);
+        Assert.Equal(PeerConnectionState.Failed, pc.State);
+    }
+
     private static async Task RunExchange(PeerConnection pc, LocalAudioTrack track, PythonPeer peer, string wav, CancellationToken ct, Task connected)
     {
         try

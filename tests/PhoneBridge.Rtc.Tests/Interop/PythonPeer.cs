@@ -80,6 +80,13 @@ internal sealed class PythonPeer : IAsyncDisposable
         await _process.StandardInput.FlushAsync(ct);
     }
 
+    /// <summary>Kills the peer without any goodbye (no DTLS close_notify, no RTCP BYE), as a crashed or unplugged peer.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

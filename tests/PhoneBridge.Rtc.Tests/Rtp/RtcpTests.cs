@@ -16,10 +16,10 @@ public class RtcpTests
     public void Writers_ProduceAiortcBytes()
     {
         byte[] buffer = new byte[256];
-        int n = RtcpReports.WriteSenderReport(buffer, new RtcpSenderInfo(0x01020304, 0xe1b2c3d4aabbccdd, 96000, 50, 8000), [SrBlock]);
+        int n = RtcpReport.WriteSenderReport(buffer, new RtcpSenderInfo(0x01020304, 0xe1b2c3d4aabbccdd, 96000, 50, 8000), [SrBlock]);
         Assert.Equal(AiortcSr, Convert.ToHexStringLower(buffer, 0, n));
 
-        n = RtcpReports.WriteReceiverReport(buffer, 0x05060708, [new RtcpReportBlock(0x0a0b0c0d, 0, 1000, 12345, 5, 0, 0)]);
+        n = RtcpReport.WriteReceiverReport(buffer, 0x05060708, [new RtcpReportBlock(0x0a0b0c0d, 0, 1000, 12345, 5, 0, 0)]);
         Assert.Equal(AiortcRr, Convert.ToHexStringLower(buffer, 0, n));
 
         n = RtcpSdes.WriteCname(buffer, 0x05060708, "4TOk42mSjXCkVIa6");
@@ -41,10 +41,10 @@ public class RtcpTests
             switch (packet.PacketType)
             {
                 case RtcpPacketType.SenderReport:
-                    Assert.True(RtcpReports.TryReadSenderInfo(packet, out RtcpSenderInfo info));
+                    Assert.True(RtcpReport.TryReadSenderInfo(packet, out RtcpSenderInfo info));
                     Assert.Equal(new RtcpSenderInfo(0x01020304, 0xe1b2c3d4aabbccdd, 96000, 50, 8000), info);
-                    Assert.Equal(1, RtcpReports.ReportBlockCount(packet));
-                    Assert.Equal(SrBlock, RtcpReports.ReadReportBlock(packet, 0));
+                    Assert.Equal(1, RtcpReport.ReportBlockCount(packet));
+                    Assert.Equal(SrBlock, RtcpReport.ReadReportBlock(packet, 0));
                     break;
                 case RtcpPacketType.SourceDescription:
                     Assert.True(RtcpSdes.TryGetCname(packet, 0x05060708, out string cname));
@@ -71,16 +71,16 @@ public class RtcpTests
             new RtcpReportBlock(1, 255, RtcpReportBlock.MaxCumulativeLost, uint.MaxValue, 1, 2, 3),
             new RtcpReportBlock(2, 0, RtcpReportBlock.MinCumulativeLost, 0, 0, 0, 0),
         };
-        int n = RtcpReports.WriteReceiverReport(buffer, 99, blocks);
+        int n = RtcpReport.WriteReceiverReport(buffer, 99, blocks);
         n += RtcpSdes.WriteCname(buffer.AsSpan(n), 99, "ünïcode-cname");
         n += RtcpBye.Write(buffer.AsSpan(n), [99u, 100u], "hang up");
 
         var reader = new RtcpCompoundReader(buffer.AsSpan(0, n));
         Assert.True(reader.MoveNext());
         Assert.Equal(99u, reader.Current.Ssrc);
-        Assert.Equal(2, RtcpReports.ReportBlockCount(reader.Current));
-        Assert.Equal(blocks[0], RtcpReports.ReadReportBlock(reader.Current, 0));
-        Assert.Equal(blocks[1], RtcpReports.ReadReportBlock(reader.Current, 1));
+        Assert.Equal(2, RtcpReport.ReportBlockCount(reader.Current));
+        Assert.Equal(blocks[0], RtcpReport.ReadReportBlock(reader.Current, 0));
+        Assert.Equal(blocks[1], RtcpReport.ReadReportBlock(reader.Current, 1));
         Assert.True(reader.MoveNext());
         Assert.True(RtcpSdes.TryGetCname(reader.Current, 99, out string cname));
         Assert.Equal("ünïcode-cname", cname);
@@ -135,14 +135,14 @@ public class RtcpTests
         rr[0] = 0x83;
         var reader = new RtcpCompoundReader(rr);
         Assert.True(reader.MoveNext());
-        Assert.Equal(1, RtcpReports.ReportBlockCount(reader.Current));
-        Assert.Throws<ArgumentOutOfRangeException>(() => RtcpReports.ReadReportBlock(new RtcpCompoundReader(rr).GetFirst(), 1));
+        Assert.Equal(1, RtcpReport.ReportBlockCount(reader.Current));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RtcpReport.ReadReportBlock(new RtcpCompoundReader(rr).GetFirst(), 1));
 
         byte[] sr = Convert.FromHexString(AiortcSr);
         sr[0] = 0x82;
         reader = new RtcpCompoundReader(sr);
         Assert.True(reader.MoveNext());
-        Assert.False(RtcpReports.TryReadSenderInfo(reader.Current, out _));
+        Assert.False(RtcpReport.TryReadSenderInfo(reader.Current, out _));
     }
 
     [Fact]

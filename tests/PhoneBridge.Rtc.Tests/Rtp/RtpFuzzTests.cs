@@ -48,10 +48,10 @@ public class RtpFuzzTests
         var reader = new RtcpCompoundReader(data);
         foreach (RtcpPacket packet in reader)
         {
-            RtcpReports.TryReadSenderInfo(packet, out _);
-            for (int i = 0; i < RtcpReports.ReportBlockCount(packet); i++)
+            RtcpReport.TryReadSenderInfo(packet, out _);
+            for (int i = 0; i < RtcpReport.ReportBlockCount(packet); i++)
             {
-                RtcpReports.ReadReportBlock(packet, i);
+                RtcpReport.ReadReportBlock(packet, i);
             }
 
             RtcpSdes.TryGetCname(packet, packet.Ssrc, out _);
@@ -93,10 +93,10 @@ public class RtpFuzzTests
 
         byte[] buffer = new byte[1024];
         var block = new RtcpReportBlock(ssrc, fraction, Math.Clamp(lost, RtcpReportBlock.MinCumulativeLost, RtcpReportBlock.MaxCumulativeLost), highest, jitter, 1, 2);
-        int n = RtcpReports.WriteReceiverReport(buffer, ssrc, [block]);
+        int n = RtcpReport.WriteReceiverReport(buffer, ssrc, [block]);
         n += RtcpSdes.WriteCname(buffer.AsSpan(n), ssrc, name);
         var reader = new RtcpCompoundReader(buffer.AsSpan(0, n));
-        return reader.MoveNext() && RtcpReports.ReadReportBlock(reader.Current, 0) == block
+        return reader.MoveNext() && RtcpReport.ReadReportBlock(reader.Current, 0) == block
             && reader.MoveNext() && RtcpSdes.TryGetCname(reader.Current, ssrc, out string back) && back == name
             && !reader.MoveNext() && !reader.IsMalformed;
     }

@@ -81,6 +81,7 @@ public class TurnAllocationTests(CoturnFixture coturn) : IClassFixture<CoturnFix
         await peer.SendToAsync(new byte[] { 6 }, relayed);
         await WaitForAsync(() => { lock (peerPayloads) { return peerPayloads.Any(p => p.SequenceEqual(new byte[] { 6 })); } }, "channel data");
 
+        await allocation.DisposeAsync(); // releases while the receive loop still runs
         await stop.CancelAsync();
         await receive;
     }
@@ -114,6 +115,7 @@ public class TurnAllocationTests(CoturnFixture coturn) : IClassFixture<CoturnFix
         });
         Assert.False(await allocation.AllocateAsync(CancellationToken.None));
         Assert.Null(allocation.RelayedEndPoint);
+        await allocation.DisposeAsync(); // releases while the receive loop still runs
         await stop.CancelAsync();
         await receive;
     }
@@ -192,6 +194,55 @@ public class TurnAllocationTests(CoturnFixture coturn) : IClassFixture<CoturnFix
         await WaitForAsync(() => !receivedByA.Received.IsEmpty && !receivedByB.Received.IsEmpty, "relayed data both ways");
         Assert.All(receivedByB.Received, d => Assert.Equal(0x80, d[0]));
         Assert.All(receivedByA.Received, d => Assert.Equal(0x81, d[0]));
+    }
+
+    [Fact]
+    public async Task Maintenance_RefreshesAllocationPermissionsAndChannels_AndRelayKeepsWorking()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var serverAddress = Coturn.EndPoint.Serialize();
+        await using var allocation = new TurnAllocation(
+            Coturn.EndPoint, CoturnServer.Username, CoturnServer.Password,
+            data => socket.SendTo(data, SocketFlags.None, serverAddress),
+            NullLogger.Instance, time, TimeSpan.FromSeconds(10));
+        using var stop = new CancellationTokenSource();
+        var receive = Task.Run(async () =>
+        {
+            var buffer = new byte[2048];
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var n = await socket.ReceiveAsync(buffer, stop.Token);
+                    allocation.TryUnwrap(buffer.AsSpan(0, n), out _, out _);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        });
+
+        Assert.True(await allocation.AllocateAsync(CancellationToken.None));
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var peerEndPoint = (IPEndPoint)peer.LocalEndPoint!;
+        allocation.EnsurePermission(peerEndPoint.Address);
+        allocation.BindChannel(peerEndPoint);
+        var buffer = new byte[256];
+        await RetryReceiveAsync(peer, buffer, () => allocation.SendToPeer(peerEndPoint, [1]));
+
+        // Four minutes on the allocation's clock: Refresh, CreatePermission and ChannelBind go to the real server.
+        time.Advance(TimeSpan.FromMinutes(4) + TimeSpan.FromSeconds(1));
+        await WaitForAsync(() => allocation.Refreshes == 1, "refresh");
+        var got = await RetryReceiveAsync(peer, buffer, () => allocation.SendToPeer(peerEndPoint, [2, 2]));
+        Assert.Equal(2, got.Length);
+
+        await allocation.DisposeAsync(); // releases while the receive loop still runs
+        await stop.CancelAsync();
+        await receive;
     }
 
     private static async Task<(int Length, IPEndPoint From)> RetryReceiveAsync(Socket socket, byte[] buffer, Action send)

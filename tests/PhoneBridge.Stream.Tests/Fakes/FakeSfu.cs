@@ -87,6 +87,12 @@ internal sealed partial class FakeStream
     public Task SendAsync(string sessionId, SfuEvent evt) =>
         _sessions.TryGetValue(sessionId, out var s) ? s.SendAsync(evt) : throw new InvalidOperationException("unknown session " + sessionId);
 
+    /// <summary>Sends raw bytes as one binary frame (malformed-input tests).</summary>
+    public Task SendBytesAsync(string sessionId, byte[] bytes) =>
+        _sessions.TryGetValue(sessionId, out var s) && s.Socket is { } socket
+            ? socket.SendAsync(bytes, WebSocketMessageType.Binary, true, CancellationToken.None)
+            : Task.CompletedTask;
+
     /// <summary>Breaks a session's socket without a close handshake (network loss).</summary>
     public void DropSocket(string sessionId)
     {
@@ -306,7 +312,8 @@ internal sealed partial class FakeStream
                         }).ConfigureAwait(false);
                     }
 
-                    return Proto(new SetPublisherResponse { Sdp = AnswerFor(r.Sdp), SessionId = s.SessionId });
+                    var answerSdp = Media is null ? AnswerFor(r.Sdp) : await AnswerPublisherAsync(s, r.Sdp).ConfigureAwait(false);
+                    return Proto(new SetPublisherResponse { Sdp = answerSdp, SessionId = s.SessionId });
                 }
 
             case SendAnswerRequest r:
@@ -322,6 +329,11 @@ internal sealed partial class FakeStream
                     }
 
                     s.Answers.Add(r);
+                    if (Media is not null && s.SubscriberPc is { } subscriberPc)
+                    {
+                        await subscriberPc.SetRemoteDescriptionAsync(new PhoneBridge.Rtc.RtcSessionDescription(PhoneBridge.Rtc.RtcSdpType.Answer, r.Sdp), CancellationToken.None).ConfigureAwait(false);
+                    }
+
                     s.NegotiationInFlight = false;
                     if (s.RenegotiateAfterAnswer)
                     {
@@ -426,7 +438,8 @@ internal sealed partial class FakeStream
             }).ConfigureAwait(false);
         }
 
-        var sdp = OfferFor(forwarded.Select(id => _sessions.TryGetValue(id, out var p) ? p.TrackLookupPrefix : "gone").ToList());
+        var prefixes = forwarded.Select(id => _sessions.TryGetValue(id, out var p) ? p.TrackLookupPrefix : "gone").ToList();
+        var sdp = Media is null ? OfferFor(prefixes) : await MediaOfferAsync(s, prefixes).ConfigureAwait(false);
         s.Offers.Add(sdp);
         await s.SendAsync(new SfuEvent { SubscriberOffer = new SubscriberOffer { Sdp = sdp, IceRestart = iceRestart, NegotiationId = negotiationId } }).ConfigureAwait(false);
     }
@@ -621,6 +634,12 @@ internal sealed partial class FakeStream
         public List<SendAnswerRequest> Answers { get; } = [];
 
         public ConcurrentBag<ICETrickle> Trickles { get; } = [];
+
+        public PhoneBridge.Rtc.PeerConnection? PublisherPc { get; set; }
+
+        public PhoneBridge.Rtc.PeerConnection? SubscriberPc { get; set; }
+
+        public long AudibleFramesFromClient;
 
         public Participant ToParticipant()
         {

@@ -68,6 +68,7 @@ internal sealed partial class FakeStream : IAsyncDisposable
             session.Socket?.Abort();
         }
 
+        await DisposeMediaAsync().ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }

@@ -345,4 +345,48 @@ public class SfuSessionTests
         Assert.Equal("3", c!.SdpMid);
         await FakeStream.WaitUntilAsync(() => fake.Session(session.SessionId)!.IceRestarts == 1, "IceRestart RPC");
     }
+
+    [Fact]
+    public async Task Malformed_sfu_frames_are_dropped_and_the_session_goes_on()
+    {
+        await using var fake = await FakeStream.StartAsync();
+        await using var session = SessionFactory.Create(fake, new RecordingMediaHandler());
+        await session.JoinAsync(CancellationToken.None);
+
+        await fake.SendBytesAsync(session.SessionId, [0xFF, 0xFF, 0xFF, 0x07, 0x01]);
+        var agent = await fake.AddRemoteParticipantAsync(Cid, "agent", publishAudio: true);
+
+        await FakeStream.WaitUntilAsync(() => fake.TwirpCalls.Any(c => c.Method == "UpdateSubscriptions"), "subscription after the bad frame");
+        Assert.False(session.Completion.IsCompleted);
+        Assert.Single(fake.Joins);
+        Assert.NotNull(session.Roster.Find(agent.SessionId));
+    }
+
+    [Fact]
+    public async Task Twirp_200_with_an_error_is_a_typed_SfuErrorException()
+    {
+        await using var fake = await FakeStream.StartAsync();
+        var options = SessionFactory.Options(fake);
+        var join = await SessionFactory.Coordinator(options).JoinCallAsync("default", "c1", "u1", new PhoneBridge.Stream.Coordinator.JoinCallOptions(), CancellationToken.None);
+        var twirp = new SfuTwirpClient(new HttpClient(), join.Credentials.Server.Url, join.Credentials.Token, TimeSpan.FromSeconds(10), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        var e = await Assert.ThrowsAsync<SfuErrorException>(() => twirp.UpdateSubscriptionsAsync(new UpdateSubscriptionsRequest { SessionId = "nobody" }, CancellationToken.None));
+
+        Assert.Equal(ErrorCode.ParticipantNotFound, e.Code);
+        Assert.Single(fake.TwirpCalls);
+    }
+
+    [Fact]
+    public async Task Twirp_with_a_wrong_token_is_unauthenticated()
+    {
+        await using var fake = await FakeStream.StartAsync();
+        var twirp = new SfuTwirpClient(new HttpClient(), fake.BaseUrl + "sfu-a/twirp", "forged", TimeSpan.FromSeconds(10), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        var e = await Assert.ThrowsAsync<TwirpException>(() => twirp.IceRestartAsync(new ICERestartRequest { SessionId = "x" }, CancellationToken.None));
+
+        Assert.Equal("unauthenticated", e.TwirpCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, e.StatusCode);
+    }
 }

@@ -114,13 +114,13 @@ public sealed class TelnyxEventsEndpointTests
         using var r1 = await host.PostWebhookAsync(Initiated("ev-1", "v3:s", host));
         await host.Api.NextAsync();
         Assert.True(host.Tracker.TryGet("v3:s", out var call));
-        Assert.Equal(Calls.TelnyxStreamingState.NotStarted, call.Streaming);
+        Assert.Equal(PhoneBridge.Telnyx.Calls.TelnyxStreamingState.NotStarted, call.Streaming);
 
         using var r2 = await host.PostWebhookAsync(TelnyxWebhookBodies.Streaming("streaming.stopped", "ev-3", "v3:s", host.Time.GetUtcNow()));
         // Delivered late: must not undo the stop.
         using var r3 = await host.PostWebhookAsync(TelnyxWebhookBodies.Streaming("streaming.started", "ev-2", "v3:s", host.Time.GetUtcNow()));
 
-        Assert.Equal(Calls.TelnyxStreamingState.Stopped, call.Streaming);
+        Assert.Equal(PhoneBridge.Telnyx.Calls.TelnyxStreamingState.Stopped, call.Streaming);
     }
 
     [Fact]

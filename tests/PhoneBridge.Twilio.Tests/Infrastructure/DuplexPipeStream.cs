@@ -3,10 +3,10 @@ using System.IO.Pipelines;
 namespace PhoneBridge.Twilio.Tests.Infrastructure;
 
 /// <summary>An in-memory, full-duplex byte stream pair for running a WebSocket client and server in one process.</summary>
-public sealed class DuplexPipeStream(Stream input, Stream output) : Stream
+public sealed class DuplexPipeStream(System.IO.Stream input, System.IO.Stream output) : System.IO.Stream
 {
     /// <param name="pauseWriterThreshold">Bytes buffered towards the client before the server's writes wait (models a peer that stops reading).</param>
-    public static (Stream Server, Stream Client) CreatePair(long pauseWriterThreshold = 1024 * 1024)
+    public static (System.IO.Stream Server, System.IO.Stream Client) CreatePair(long pauseWriterThreshold = 1024 * 1024)
     {
         var options = new PipeOptions(pauseWriterThreshold: pauseWriterThreshold, resumeWriterThreshold: pauseWriterThreshold / 2, useSynchronizationContext: false);
         var toServer = new Pipe(options);

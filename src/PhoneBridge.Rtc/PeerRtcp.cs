@@ -7,7 +7,7 @@ namespace PhoneBridge.Rtc;
 /// Minimal RTCP for audio (RFC 3550 §6.4): one compound of SR (or RR when nothing is sent) with report blocks for
 /// every remote stream, SDES CNAME, and BYE on close; on receive, remembers each sender report for LSR/DLSR.
 /// </summary>
-internal static class RtcpReports
+internal static class PeerRtcp
 {
     public const int MaxSize = 1200;
     private const long NtpEpochOffsetSeconds = 2_208_988_800;

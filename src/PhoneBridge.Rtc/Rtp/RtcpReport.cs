@@ -9,7 +9,7 @@ public readonly record struct RtcpSenderInfo(uint Ssrc, ulong NtpTimestamp, uint
 }
 
 /// <summary>Sender and receiver reports (RFC 3550 §6.4): writers into spans and readers over <see cref="RtcpPacket"/>.</summary>
-public static class RtcpReports
+public static class RtcpReport
 {
     public static int SenderReportLength(int blocks) => RtcpPacket.HeaderLength + RtcpSenderInfo.Length + blocks * RtcpReportBlock.Length;
 

@@ -1,0 +1,217 @@
+using Microsoft.Extensions.Logging;
+using PhoneBridge.Rtc;
+using PhoneBridge.Rtc.Ice;
+using PhoneBridge.Rtc.Media;
+using PhoneBridge.Rtc.Sdp;
+using PhoneBridge.Stream.Coordinator;
+using PhoneBridge.Stream.Sfu;
+using PhoneBridge.Stream.Sfu.Models;
+
+namespace PhoneBridge.Stream.Edge;
+
+/// <summary>
+/// The phone participant's two peer connections: the publisher (we offer one send-only Opus track at the phone's
+/// rate) and the subscriber (the SFU offers; remote tracks decode straight to the phone's rate).
+/// </summary>
+internal sealed class RtcStreamMedia : IStreamMedia
+{
+    private readonly PeerConnectionFactory _factory;
+    private readonly IStreamMediaSink _sink;
+    private readonly int _sampleRate;
+    private readonly string _callId;
+    private readonly ILogger _logger;
+    private readonly string _trackId = Guid.NewGuid().ToString();
+    private readonly string _streamId = Guid.NewGuid().ToString();
+    private readonly Lock _gate = new();
+    private SfuSession? _session;
+    private PeerConnection? _publisher;
+    private PeerConnection? _subscriber;
+    private LocalAudioTrack? _track;
+    private bool _disposed;
+
+    public RtcStreamMedia(PeerConnectionFactory factory, IStreamMediaSink sink, string callId, int sampleRate, ILogger logger)
+    {
+        _factory = factory;
+        _sink = sink;
+        _callId = callId;
+        _sampleRate = sampleRate;
+        _logger = logger;
+    }
+
+    public void Attach(SfuSession session) => _session = session;
+
+    public void SendAudio(ReadOnlySpan<short> pcm)
+    {
+        var track = _track;
+        if (track is null)
+        {
+            return;
+        }
+
+        // The track takes whole 20 ms frames; the phone side hands us exactly that cadence.
+        var frame = track.FrameSize;
+        for (var offset = 0; offset + frame <= pcm.Length; offset += frame)
+        {
+            track.WriteFrame(pcm.Slice(offset, frame));
+        }
+    }
+
+    public async ValueTask ResetAsync(IReadOnlyList<IceServerInfo> iceServers, CancellationToken cancellationToken)
+    {
+        var servers = iceServers
+            .Where(s => s.Urls is { Count: > 0 })
+            .Select(s => new IceServer(s.Urls, s.Username, s.Password))
+            .ToList();
+        var publisher = _factory.Create(servers);
+        var subscriber = _factory.Create(servers);
+        subscriber.DefaultReceiveSampleRate = _sampleRate;
+        var track = publisher.AddAudioTrack(MediaDirection.SendOnly, _sampleRate, _trackId, _streamId);
+        Wire(publisher, PeerType.PublisherUnspecified);
+        Wire(subscriber, PeerType.Subscriber);
+        subscriber.RemoteTrackAdded += OnRemoteTrack;
+
+        PeerConnection? oldPublisher;
+        PeerConnection? oldSubscriber;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            (oldPublisher, oldSubscriber) = (_publisher, _subscriber);
+            (_publisher, _subscriber, _track) = (publisher, subscriber, track);
+        }
+
+        await DisposeQuietlyAsync(oldPublisher).ConfigureAwait(false);
+        await DisposeQuietlyAsync(oldSubscriber).ConfigureAwait(false);
+        _ = cancellationToken;
+    }
+
+    public async ValueTask<PublisherOffer> CreatePublisherOfferAsync(bool iceRestart, CancellationToken cancellationToken)
+    {
+        var publisher = _publisher ?? throw new InvalidOperationException("Media not reset.");
+        if (iceRestart && publisher.RemoteDescription is not null)
+        {
+            publisher.RestartIce();
+        }
+
+        var offer = await publisher.CreateOfferAsync(cancellationToken).ConfigureAwait(false);
+        publisher.SetLocalDescription(offer);
+
+        // The mid is known only once the offer is applied; the SFU correlates tracks by it.
+        var track = _track!;
+        var info = new TrackInfo { TrackId = track.TrackId, TrackType = TrackType.Audio, Mid = track.Mid ?? "0" };
+        return new PublisherOffer(publisher.LocalDescription?.Sdp ?? offer.Sdp, [info]);
+    }
+
+    public async ValueTask SetPublisherAnswerAsync(string sdp, CancellationToken cancellationToken)
+    {
+        var publisher = _publisher ?? throw new InvalidOperationException("Media not reset.");
+        await publisher.SetRemoteDescriptionAsync(new RtcSessionDescription(RtcSdpType.Answer, sdp), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<string> AnswerSubscriberOfferAsync(string sdp, CancellationToken cancellationToken)
+    {
+        var subscriber = _subscriber ?? throw new InvalidOperationException("Media not reset.");
+        await subscriber.SetRemoteDescriptionAsync(new RtcSessionDescription(RtcSdpType.Offer, sdp), cancellationToken).ConfigureAwait(false);
+        var answer = await subscriber.CreateAnswerAsync(cancellationToken).ConfigureAwait(false);
+        subscriber.SetLocalDescription(answer);
+        return subscriber.LocalDescription?.Sdp ?? answer.Sdp;
+    }
+
+    public void AddRemoteCandidate(PeerType peer, IceCandidateInit candidate)
+    {
+        var pc = peer == PeerType.Subscriber ? _subscriber : _publisher;
+        try
+        {
+            pc?.AddIceCandidate(candidate.Candidate);
+        }
+        catch (InvalidOperationException e)
+        {
+            MediaLog.CandidateRejected(_logger, _callId, e.Message);
+        }
+    }
+
+    public void OnRosterChanged(SfuRoster roster)
+    {
+        // Remote tracks are keyed by their msid stream id, which already names the participant's lookup prefix.
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        PeerConnection? publisher;
+        PeerConnection? subscriber;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            (publisher, subscriber) = (_publisher, _subscriber);
+            (_publisher, _subscriber, _track) = (null, null, null);
+        }
+
+        await DisposeQuietlyAsync(publisher).ConfigureAwait(false);
+        await DisposeQuietlyAsync(subscriber).ConfigureAwait(false);
+    }
+
+    private void Wire(PeerConnection pc, PeerType peer)
+    {
+        pc.LocalCandidate += candidate =>
+        {
+            if (candidate is not null && ReferenceEquals(pc, peer == PeerType.Subscriber ? _subscriber : _publisher))
+            {
+                _session?.SendLocalCandidate(peer, new IceCandidateInit(candidate.ToSdpAttribute(), null, 0, candidate.UsernameFragment));
+            }
+        };
+        pc.StateChanged += state =>
+        {
+            if (state == PeerConnectionState.Failed && ReferenceEquals(pc, peer == PeerType.Subscriber ? _subscriber : _publisher))
+            {
+                MediaLog.PeerFailed(_logger, _callId, peer.ToString());
+                _session?.ReportPeerFailure(peer, "connection failed");
+            }
+        };
+    }
+
+    private void OnRemoteTrack(RemoteAudioTrack track)
+    {
+        var key = track.StreamId ?? "mid:" + track.Mid;
+        track.FrameReceived += pcm => _sink.OnRemoteFrame(key, pcm);
+    }
+
+    private async Task DisposeQuietlyAsync(PeerConnection? pc)
+    {
+        if (pc is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await pc.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+        {
+            MediaLog.DisposeFailed(_logger, _callId, e.Message);
+        }
+    }
+}
+
+/// <summary>Creates <see cref="RtcStreamMedia"/> on the process's <see cref="PeerConnectionFactory"/>.</summary>
+internal sealed class RtcStreamMediaFactory(PeerConnectionFactory factory, ILoggerFactory loggerFactory) : IStreamMediaFactory
+{
+    public IStreamMedia Create(string callId, int sampleRate, IStreamMediaSink sink) =>
+        new RtcStreamMedia(factory, sink, callId, sampleRate, loggerFactory.CreateLogger<RtcStreamMedia>());
+}
+
+internal static partial class MediaLog
+{
+    [LoggerMessage(1600, LogLevel.Debug, "Call {CallId}: remote ICE candidate not applied: {Reason}")]
+    public static partial void CandidateRejected(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(1601, LogLevel.Warning, "Call {CallId}: {Peer} peer connection failed")]
+    public static partial void PeerFailed(ILogger logger, string callId, string peer);
+
+    [LoggerMessage(1602, LogLevel.Debug, "Call {CallId}: closing a peer connection failed: {Reason}")]
+    public static partial void DisposeFailed(ILogger logger, string callId, string reason);
+}

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Edge;
+using PhoneBridge.Stream.Agents;
+using PhoneBridge.Stream.Coordinator;
+using PhoneBridge.Stream.Sfu;
+
+namespace PhoneBridge.Stream.Edge;
+
+/// <summary>
+/// The real edge: the phone joins a Stream Video call as a WebRTC participant (one Opus track published at the
+/// phone's rate, every other participant's audio mixed back at that rate).
+/// </summary>
+public sealed partial class StreamEdge : IEdge
+{
+    internal const string SfuHttpClientName = "PhoneBridge.Stream.Sfu";
+
+    private readonly StreamCoordinatorClient _coordinator;
+    private readonly IHttpClientFactory _httpFactory;
+    private readonly IStreamMediaFactory _mediaFactory;
+    private readonly IOptionsMonitor<StreamOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger<StreamEdge> _logger;
+    private readonly ConcurrentDictionary<string, StreamEdgeSession> _live = new(StringComparer.Ordinal);
+
+    public StreamEdge(
+        StreamCoordinatorClient coordinator,
+        IHttpClientFactory httpFactory,
+        IStreamMediaFactory mediaFactory,
+        IOptionsMonitor<StreamOptions> options,
+        TimeProvider time,
+        ILoggerFactory loggerFactory)
+    {
+        _coordinator = coordinator;
+        _httpFactory = httpFactory;
+        _mediaFactory = mediaFactory;
+        _options = options;
+        _time = time;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<StreamEdge>();
+    }
+
+    public string Name => "stream";
+
+    /// <summary>Phone participants in Stream calls right now.</summary>
+    public int ActiveSessions => _live.Count;
+
+    public async Task<IEdgeSession> JoinAsync(EdgeJoinRequest request, IEdgeSessionHandler handler, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(handler);
+        var options = _options.CurrentValue;
+        var (callType, callId) = request.Prepared is AgentSession agent
+            ? (agent.CallType, agent.CallId)
+            : (options.CallType, StreamCallIds.For(request.CallId, options));
+        var userId = PhoneUserId(request.ParticipantId, options);
+
+        // The call's members must exist as users; the display name is the bridge's masked one.
+        await _coordinator.UpsertUsersAsync([new StreamUserRequest(userId, request.DisplayName, "user")], cancellationToken).ConfigureAwait(false);
+
+        var session = new StreamEdgeSession(this, handler, request.CallId, callType, callId, userId, request.SampleRate, options, _time,
+            _loggerFactory.CreateLogger<StreamEdgeSession>());
+        var media = _mediaFactory.Create(request.CallId, request.SampleRate, session);
+        var sfu = new SfuSession(callType, callId, userId, media, _coordinator, _httpFactory.CreateClient(SfuHttpClientName), options, _time,
+            _loggerFactory.CreateLogger<SfuSession>());
+        media.Attach(sfu);
+        try
+        {
+            await session.StartAsync(sfu, media, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        _live[callType + ":" + callId] = session;
+        EdgeLog.Joined(_logger, request.CallId, callType, callId);
+        return session;
+    }
+
+    /// <summary>
+    /// Ends the phone call that sits in Stream call <paramref name="callType"/>:<paramref name="callId"/> (what an
+    /// agent calls to hang up). False when no phone is in that call here.
+    /// </summary>
+    public bool RequestHangup(string callType, string callId, string reason)
+    {
+        if (!_live.TryGetValue(callType + ":" + callId, out var session))
+        {
+            return false;
+        }
+
+        session.RequestHangup(reason);
+        return true;
+    }
+
+    internal void Forget(StreamEdgeSession session) => _live.TryRemove(new(session.CallCid, session));
+
+    internal StreamCoordinatorClient Coordinator => _coordinator;
+
+    /// <summary>The phone participant's Stream user id: the configured prefix plus the bridge's masked id.</summary>
+    internal static string PhoneUserId(string participantId, StreamOptions options)
+    {
+        var safe = UnsafeUserIdChars().Replace(participantId, "-").Trim('-');
+        if (safe.Length == 0)
+        {
+            safe = "caller";
+        }
+
+        return safe.StartsWith(options.PhoneUserIdPrefix, StringComparison.Ordinal) ? safe : options.PhoneUserIdPrefix + safe;
+    }
+
+    [GeneratedRegex("[^A-Za-z0-9@_-]+")]
+    private static partial Regex UnsafeUserIdChars();
+}
+
+internal static partial class EdgeLog
+{
+    [LoggerMessage(1500, LogLevel.Information, "Call {CallId} joined Stream call {CallType}:{StreamCallId}")]
+    public static partial void Joined(ILogger logger, string callId, string callType, string streamCallId);
+
+    [LoggerMessage(1501, LogLevel.Warning, "Could not send DTMF for call {CallId} to Stream: {Reason}")]
+    public static partial void DtmfFailed(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(1502, LogLevel.Information, "Stream side of call {CallId} ended ({Kind}): {Reason}")]
+    public static partial void Ended(ILogger logger, string callId, SfuSessionEndKind kind, string reason);
+
+    [LoggerMessage(1503, LogLevel.Information, "Hangup of call {CallId} requested from the Stream call: {Reason}")]
+    public static partial void HangupRequested(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(1504, LogLevel.Debug, "DTMF queue of call {CallId} full; dropping the oldest digit")]
+    public static partial void DtmfDropped(ILogger logger, string callId);
+}

@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using PhoneBridge.Core.Hosting;
+using PhoneBridge.Stream.Edge;
+
+namespace PhoneBridge.Stream;
+
+public static class StreamEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// <c>POST /stream/calls/{type}/{id}/hangup</c> (PhoneBridge API key): lets an agent end the phone call
+    /// bridged into that Stream call. 202 when a phone was there, 404 otherwise.
+    /// </summary>
+    public static IEndpointConventionBuilder MapStreamEdge(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        return endpoints.MapPost("/stream/calls/{type}/{id}/hangup", Results<Accepted, NotFound> (string type, string id, StreamEdge edge) =>
+                edge.RequestHangup(type, id, "hangup requested by the Stream call") ? TypedResults.Accepted((string?)null) : TypedResults.NotFound())
+            .RequirePhoneBridgeApiKey();
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Edge;
+using PhoneBridge.Rtc;
+using PhoneBridge.Stream.Agents;
+using PhoneBridge.Stream.Auth;
+using PhoneBridge.Stream.Coordinator;
+using PhoneBridge.Stream.Edge;
+
+namespace PhoneBridge.Stream;
+
+public static class StreamServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the Stream client (options <c>Stream</c>, tokens, coordinator, SFU HTTP client), the agent
+    /// launcher (options <c>Agent</c>) and <see cref="StreamEdge"/>. <see cref="IEdge"/> becomes the Stream edge
+    /// when <c>Stream:ApiKey</c>/<c>ApiSecret</c> are set, the local echo edge otherwise. Media runs on
+    /// <see cref="PeerConnectionFactory"/> (<c>AddPhoneBridgeRtc</c>) unless another <see cref="IStreamMediaFactory"/> was registered first.
+    /// </summary>
+    public static IServiceCollection AddStreamEdge(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StreamOptions>, StreamOptionsValidator>());
+        services.AddOptions<AgentOptions>()
+            .BindConfiguration(AgentOptions.SectionName)
+            .Validate(AgentOptions.IsValid, "Agent:ServerUrl must be an absolute http(s) URL and Agent:RequestTimeout positive.")
+            .ValidateOnStart();
+
+        services.TryAddSingleton<StreamTokenFactory>();
+        services.AddHttpClient<StreamCoordinatorClient>();
+        services.AddHttpClient<VisionAgentsLauncher>();
+        services.AddHttpClient(StreamEdge.SfuHttpClientName);
+        services.AddPhoneBridgeRtc();
+        services.TryAddSingleton<IStreamMediaFactory, RtcStreamMediaFactory>();
+        services.TryAddSingleton<StreamEdge>();
+        services.TryAddSingleton<LocalEchoEdge>();
+        services.Replace(ServiceDescriptor.Singleton<IEdge>(sp =>
+            sp.GetRequiredService<IOptionsMonitor<StreamOptions>>().CurrentValue.IsConfigured
+                ? sp.GetRequiredService<StreamEdge>()
+                : sp.GetRequiredService<LocalEchoEdge>()));
+        return services;
+    }
+}

@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Xml.Linq;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using PhoneBridge.Twilio.Security;
+using PhoneBridge.Twilio.Tests.Media;
+
+namespace PhoneBridge.Twilio.Tests.Server;
+
+public class ServerTests
+{
+    private static readonly TwilioRequestValidator Signer = new(ServerFactory.AuthToken);
+
+    private static readonly Dictionary<string, string> Form = new()
+    {
+        ["CallSid"] = MediaSocketPair.CallSid,
+        ["From"] = "+14155550100",
+        ["To"] = "+14155550199",
+    };
+
+    private static Action<HttpContext> SignedVoice(string signedUrl, string? remoteIp = null, Action<HttpRequest>? headers = null) => context =>
+    {
+        var body = new FormUrlEncodedContent(Form).ReadAsStringAsync().GetAwaiter().GetResult();
+        context.Request.Method = "POST";
+        context.Request.Path = "/twilio/voice";
+        context.Request.ContentType = "application/x-www-form-urlencoded";
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
+        context.Request.Headers[TwilioRequestValidator.SignatureHeader] =
+            Signer.ComputeSignature(signedUrl, Form.ToDictionary(p => p.Key, p => new StringValues(p.Value)));
+        if (remoteIp is not null)
+        {
+            context.Connection.RemoteIpAddress = IPAddress.Parse(remoteIp);
+        }
+
+        headers?.Invoke(context.Request);
+    };
+
+    private static async Task<string> StreamUrlAsync(HttpContext response)
+    {
+        Assert.Equal(200, response.Response.StatusCode);
+        using var reader = new StreamReader(response.Response.Body);
+        return XDocument.Parse(await reader.ReadToEndAsync()).Descendants("Stream").Single().Attribute("url")!.Value;
+    }
+
+    [Fact]
+    public async Task Health_and_stats_answer()
+    {
+        await using var factory = new ServerFactory();
+        using var client = factory.CreateClient();
+
+        using var health = await client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+
+        using var stats = JsonDocument.Parse(await client.GetStringAsync("/stats"));
+        var names = stats.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["activeCalls", "callsTotal", "framesDropped", "framesFromPhone", "framesToPhone", "processCpuMs"], names);
+        Assert.True(stats.RootElement.GetProperty("processCpuMs").GetInt64() > 0);
+        Assert.Equal(0, stats.RootElement.GetProperty("activeCalls").GetInt64());
+    }
+
+    [Fact]
+    public async Task Forwarded_headers_from_a_local_proxy_give_the_public_url()
+    {
+        await using var factory = new ServerFactory();
+
+        var context = await factory.Server.SendAsync(SignedVoice(
+            "https://abc.ngrok.app/twilio/voice",
+            remoteIp: "127.0.0.1",
+            headers: r =>
+            {
+                r.Headers["X-Forwarded-Proto"] = "https";
+                r.Headers["X-Forwarded-Host"] = "abc.ngrok.app";
+                r.Headers["X-Forwarded-For"] = "54.172.60.1";
+            }));
+
+        Assert.StartsWith("wss://abc.ngrok.app/twilio/media/", await StreamUrlAsync(context), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Forwarded_headers_from_an_unknown_address_are_ignored()
+    {
+        await using var factory = new ServerFactory();
+
+        var context = await factory.Server.SendAsync(SignedVoice(
+            "https://abc.ngrok.app/twilio/voice",
+            remoteIp: "203.0.113.9",
+            headers: r =>
+            {
+                r.Headers["X-Forwarded-Proto"] = "https";
+                r.Headers["X-Forwarded-Host"] = "abc.ngrok.app";
+            }));
+
+        Assert.Equal(403, context.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ngrok_alias_style_public_url_is_used_for_signatures_and_media()
+    {
+        await using var factory = new ServerFactory(settings: new Dictionary<string, string?> { ["PhoneBridge:PublicUrl"] = "https://abc.ngrok.app" });
+
+        var context = await factory.Server.SendAsync(SignedVoice("https://abc.ngrok.app/twilio/voice", remoteIp: "127.0.0.1"));
+
+        Assert.StartsWith("wss://abc.ngrok.app/twilio/media/", await StreamUrlAsync(context), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Production_without_a_twilio_token_does_not_start()
+    {
+        using var factory = new ServerFactory("Production", new Dictionary<string, string?> { ["Twilio:AuthToken"] = "" });
+        var error = Assert.ThrowsAny<OptionsValidationException>(() => factory.CreateClient());
+        Assert.Contains("Twilio:AuthToken", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Disabled_twilio_serves_nothing_and_needs_no_token()
+    {
+        await using var factory = new ServerFactory("Production", new Dictionary<string, string?> { ["Twilio:AuthToken"] = "", ["Twilio:Enabled"] = "false" });
+        using var client = factory.CreateClient();
+
+        using var response = await client.PostAsync("/twilio/voice", new FormUrlEncodedContent(Form));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Shutdown_hangs_up_active_calls()
+    {
+        // Real Kestrel on loopback: shutdown semantics (drain, then stop) are Kestrel's, not the TestServer's.
+        var factory = new ServerFactory();
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        try
+        {
+            factory.StartServer();
+            var baseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+            using var voice = new HttpRequestMessage(HttpMethod.Post, "/twilio/voice") { Content = new FormUrlEncodedContent(Form) };
+            voice.Headers.Add(
+                TwilioRequestValidator.SignatureHeader,
+                Signer.ComputeSignature(baseUrl + "/twilio/voice", Form.ToDictionary(p => p.Key, p => new StringValues(p.Value))));
+            using var answer = await http.SendAsync(voice);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            var url = XDocument.Parse(await answer.Content.ReadAsStringAsync()).Descendants("Stream").Single().Attribute("url")!.Value;
+
+            using var socket = new ClientWebSocket();
+            socket.Options.SetRequestHeader(TwilioRequestValidator.SignatureHeader, Signer.ComputeSignature(url));
+            await socket.ConnectAsync(new Uri(url), CancellationToken.None);
+            await socket.SendAsync(Encoding.UTF8.GetBytes(MediaSocketPair.Start), WebSocketMessageType.Text, true, CancellationToken.None);
+            await socket.SendAsync(Encoding.UTF8.GetBytes(MediaSocketPair.Media(new byte[160])), WebSocketMessageType.Text, true, CancellationToken.None);
+
+            var stopping = factory.DisposeAsync().AsTask();
+
+            var buffer = new byte[64 * 1024];
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            WebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(buffer, timeout.Token);
+            }
+            while (result.MessageType != WebSocketMessageType.Close);
+
+            Assert.Equal(WebSocketCloseStatus.NormalClosure, result.CloseStatus);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await factory.DisposeAsync();
+        }
+    }
+}
