@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Stream.Edge;
 
@@ -11,13 +12,20 @@ public static class StreamEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// <c>POST /stream/calls/{type}/{id}/hangup</c> (PhoneBridge API key): lets an agent end the phone call
-    /// bridged into that Stream call. 202 when a phone was there, 404 otherwise.
+    /// bridged into that Stream call. 202 when a phone was there, 404 otherwise. Not mapped when the Stream edge
+    /// is not registered (no Stream credentials).
     /// </summary>
-    public static IEndpointConventionBuilder MapStreamEdge(this IEndpointRouteBuilder endpoints)
+    public static IEndpointRouteBuilder MapStreamEdge(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        return endpoints.MapPost("/stream/calls/{type}/{id}/hangup", Results<Accepted, NotFound> (string type, string id, StreamEdge edge) =>
+        if (endpoints.ServiceProvider.GetService<StreamEdge>() is null)
+        {
+            return endpoints;
+        }
+
+        endpoints.MapPost("/stream/calls/{type}/{id}/hangup", Results<Accepted, NotFound> (string type, string id, StreamEdge edge) =>
                 edge.RequestHangup(type, id, "hangup requested by the Stream call") ? TypedResults.Accepted((string?)null) : TypedResults.NotFound())
             .RequirePhoneBridgeApiKey();
+        return endpoints;
     }
 }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Edge;
+using PhoneBridge.Core.Registry;
 using PhoneBridge.Rtc;
 using PhoneBridge.Stream.Agents;
 using PhoneBridge.Stream.Auth;
@@ -32,6 +34,7 @@ public static class StreamServiceCollectionExtensions
         services.TryAddSingleton<StreamTokenFactory>();
         services.AddHttpClient<StreamCoordinatorClient>();
         services.AddHttpClient<VisionAgentsLauncher>();
+        services.TryAddSingleton<ICallPreparer, AgentCallPreparer>();
         services.AddHttpClient(StreamEdge.SfuHttpClientName);
         services.AddPhoneBridgeRtc();
         services.TryAddSingleton<IStreamMediaFactory, RtcStreamMediaFactory>();
@@ -42,5 +45,21 @@ public static class StreamServiceCollectionExtensions
                 ? sp.GetRequiredService<StreamEdge>()
                 : sp.GetRequiredService<LocalEchoEdge>()));
         return services;
+    }
+
+    /// <summary>
+    /// Adds the Stream edge (and with it the WebRTC stack, which needs libopus) only when <c>Stream:ApiKey</c> and
+    /// <c>Stream:ApiSecret</c> are configured, so the embedded local echo edge runs on a machine with nothing installed.
+    /// </summary>
+    public static IHostApplicationBuilder AddStreamEdgeWhenConfigured(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var stream = builder.Configuration.GetSection(StreamOptions.SectionName);
+        if (!string.IsNullOrWhiteSpace(stream["ApiKey"]) && !string.IsNullOrWhiteSpace(stream["ApiSecret"]))
+        {
+            builder.Services.AddStreamEdge();
+        }
+
+        return builder;
     }
 }

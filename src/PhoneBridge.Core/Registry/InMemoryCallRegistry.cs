@@ -22,7 +22,13 @@ public sealed partial class InMemoryCallRegistry : ICallRegistry, IAsyncDisposab
     private int _live;
     private int _disposed;
 
-    public InMemoryCallRegistry(IOptions<CallRegistryOptions> options, TimeProvider time, ILogger<InMemoryCallRegistry> logger)
+    private readonly ICallPreparer? _preparer;
+
+    public InMemoryCallRegistry(
+        IOptions<CallRegistryOptions> options,
+        TimeProvider time,
+        ILogger<InMemoryCallRegistry> logger,
+        ICallPreparer? preparer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _connectTimeout = options.Value.ConnectTimeout;
@@ -33,6 +39,7 @@ public sealed partial class InMemoryCallRegistry : ICallRegistry, IAsyncDisposab
 
         _time = time;
         _logger = logger;
+        _preparer = preparer;
     }
 
     public int Count => Volatile.Read(ref _live);
@@ -52,9 +59,10 @@ public sealed partial class InMemoryCallRegistry : ICallRegistry, IAsyncDisposab
         var info = new CallInfo(request.CallId ?? CallIds.NewCallId(), request.Provider, request.ProviderCallId, request.From, request.To, now);
         var token = CallIds.NewToken();
         var entry = new Entry(this, info, Encoding.UTF8.GetBytes(token), now + _connectTimeout);
-        entry.Prepared = request.Prepare is null
+        var prepare = request.Prepare ?? (_preparer is { IsEnabled: true } preparer ? preparer.PrepareAsync : null);
+        entry.Prepared = prepare is null
             ? Task.FromResult<object?>(null)
-            : RunPrepareAsync(request.Prepare, info, entry.Ended.Token);
+            : RunPrepareAsync(prepare, info, entry.Ended.Token);
 
         if (!TryAdd(entry))
         {
