@@ -25,8 +25,8 @@ internal ref struct TwilioInboundMessage
     /// <summary><c>media.track</c> is absent or <c>inbound</c>; anything else is not the caller.</summary>
     public bool InboundTrack;
 
-    /// <summary>Top-level <c>streamSid</c>, when the message carries one.</summary>
-    public string? StreamSid;
+    /// <summary>Top-level <c>streamSid</c> (UTF-8, a slice of the input; empty when absent or escaped). Kept as bytes so media messages allocate nothing.</summary>
+    public ReadOnlySpan<byte> StreamSid;
 
     public PhoneStreamStart? Start;
 
@@ -68,7 +68,9 @@ internal ref struct TwilioInboundMessage
             else if (reader.ValueTextEquals("streamSid"u8))
             {
                 reader.Read();
-                message.StreamSid = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                message.StreamSid = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped
+                    ? json.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length)
+                    : default;
             }
             else if (reader.ValueTextEquals("start"u8))
             {
@@ -99,7 +101,7 @@ internal ref struct TwilioInboundMessage
 
         if (message.Start is { } start && string.IsNullOrEmpty(start.StreamId))
         {
-            var sid = startStreamSid ?? message.StreamSid;
+            var sid = startStreamSid ?? (message.StreamSid.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(message.StreamSid));
             message.Start = string.IsNullOrEmpty(sid) ? null : start with { StreamId = sid };
         }
 
