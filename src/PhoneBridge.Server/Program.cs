@@ -2,6 +2,7 @@ using PhoneBridge.Core;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Server.Hosting;
 using PhoneBridge.Server.Stats;
+using PhoneBridge.Stream;
 using PhoneBridge.Telnyx;
 using PhoneBridge.Twilio;
 
@@ -13,6 +14,7 @@ builder.Configuration.AddPhoneBridgeEnvironmentAliases();
 builder.Services.AddPhoneBridgeCore();      // call registry, bridge, counters, local echo edge
 builder.AddTwilio();                        // /twilio/*: webhook, media socket, outbound calls
 builder.Services.AddTelnyx();               // /telnyx/*: webhooks, media socket, Call Control
+builder.AddStreamEdgeWhenConfigured();      // Stream Video edge + agent launch when Stream credentials are set
 builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, graceful shutdown
 
 var app = builder.Build();
@@ -24,6 +26,7 @@ app.MapHealthChecks("/health");
 app.MapStats();                             // GET /stats for load tests and dashboards
 app.MapTwilio();
 app.MapTelnyx();
+app.MapStreamEdge();                        // POST /stream/calls/{type}/{id}/hangup for agents (Stream edge only)
 
 app.Run();
 
