@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using PhoneBridge.Rtc.Opus;
+using PhoneBridge.Rtc.Rtp;
 
 namespace PhoneBridge.Rtc.Media;
 
@@ -12,6 +13,9 @@ public sealed class OpusRtpPacketizer
 {
     public const int RtpTicksPerFrame = 960;
     public const int HeaderSize = 12;
+
+    // The V flag of RFC 6464 is the sender's voice-activity guess; louder than −50 dBov counts as voice.
+    private const int VoiceThresholdDbov = 50;
 
     /// <summary>A pause longer than this starts a new talkspurt (marker set, timestamp jumps over the gap).</summary>
     public static readonly TimeSpan TalkspurtGap = TimeSpan.FromMilliseconds(60);
@@ -91,9 +95,9 @@ public sealed class OpusRtpPacketizer
         var n = 0;
         if (AudioLevelExtensionId > 0)
         {
-            var level = AudioLevel.Compute(pcm);
+            var level = AudioLevelExtension.Measure(pcm);
             ext[n++] = (byte)(AudioLevelExtensionId << 4);
-            ext[n++] = (byte)((AudioLevel.IsVoice(level) ? 0x80 : 0) | level);
+            ext[n++] = AudioLevelExtension.Encode(level, voiceActivity: level < VoiceThresholdDbov);
         }
 
         if (midBytes > 0)

@@ -1,5 +1,6 @@
 using PhoneBridge.Rtc.Media;
 using PhoneBridge.Rtc.Opus;
+using PhoneBridge.Rtc.Rtp;
 
 namespace PhoneBridge.Rtc.Tests.Media;
 
@@ -112,8 +113,8 @@ public sealed class OpusRtpPacketizerTests : IDisposable
     [Fact]
     public void Audio_level_of_full_scale_square_is_zero_and_silence_is_127()
     {
-        Assert.Equal(0, AudioLevel.Compute([short.MinValue, short.MinValue]));
-        Assert.Equal(127, AudioLevel.Compute(new short[160]));
-        Assert.Equal(127, AudioLevel.Compute([]));
+        Assert.Equal(0, AudioLevelExtension.Measure([short.MinValue, short.MinValue]));
+        Assert.Equal(127, AudioLevelExtension.Measure(new short[160]));
+        Assert.Equal(127, AudioLevelExtension.Measure([]));
     }
 }
