@@ -37,6 +37,6 @@ internal static partial class BridgeLog
     [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "Call {CallId}: phone stream started twice; ignoring the second start")]
     public static partial void DuplicateStart(ILogger logger, string callId);
 
-    [LoggerMessage(EventId = 211, Level = LogLevel.Debug, Message = "Call {CallId}: DTMF before the edge is live dropped")]
+    [LoggerMessage(EventId = 211, Level = LogLevel.Debug, Message = "Call {CallId}: more DTMF before the edge is live than the bridge keeps; digit dropped")]
     public static partial void DtmfBeforeLive(ILogger logger, string callId);
 }

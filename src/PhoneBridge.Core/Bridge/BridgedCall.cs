@@ -27,6 +27,11 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
     private int _frameSamples;
     private long _droppedFrames;
 
+    // Keys pressed while the edge joins (a caller answering a menu early); delivered in order once live.
+    private const int MaxEarlyDigits = 16;
+    private readonly char[] _earlyDigits = new char[MaxEarlyDigits];
+    private int _earlyDigitCount;
+
     private int _started;
     private volatile IEdgeSession? _liveSession;
     private IEdgeSession? _session;
@@ -144,11 +149,31 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
 
     public void OnDtmf(char digit)
     {
-        var live = _liveSession;
-        if (live is null || _ending)
+        if (_ending)
         {
-            BridgeLog.DtmfBeforeLive(_bridge.Logger, CallId);
             return;
+        }
+
+        var live = _liveSession;
+        if (live is null)
+        {
+            lock (_gate)
+            {
+                live = _liveSession;
+                if (live is null)
+                {
+                    if (_earlyDigitCount < MaxEarlyDigits)
+                    {
+                        _earlyDigits[_earlyDigitCount++] = digit;
+                    }
+                    else
+                    {
+                        BridgeLog.DtmfBeforeLive(_bridge.Logger, CallId);
+                    }
+
+                    return;
+                }
+            }
         }
 
         live.SendDtmf(digit);
@@ -278,6 +303,12 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
             }
 
             flushed = FlushEarlyAudio(session);
+            for (var i = 0; i < _earlyDigitCount; i++)
+            {
+                session.SendDtmf(_earlyDigits[i]);
+            }
+
+            _earlyDigitCount = 0;
             _liveSession = session;
         }
 

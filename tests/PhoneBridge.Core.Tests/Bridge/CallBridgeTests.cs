@@ -125,6 +125,30 @@ public class CallBridgeTests
     }
 
     [Fact]
+    public async Task DtmfPressedWhileTheEdgeJoinsArrivesInOrderOnceLive()
+    {
+        var edge = new FakeEdge(joinImmediately: false);
+        using var h = new BridgeHarness(edge);
+        var run = h.Attach();
+        var phone = await h.StartAsync();
+        await edge.Requested.WaitAsync(Wait);
+
+        phone.OnDtmf('1');
+        phone.OnDtmf('2');
+        edge.AllowJoin();
+        var session = await edge.Joined.WaitAsync(Wait);
+        await EnsureLive(phone, session);
+        phone.OnDtmf('3');
+
+        Assert.Equal('1', await session.Digits.Reader.ReadAsync().AsTask().WaitAsync(Wait));
+        Assert.Equal('2', await session.Digits.Reader.ReadAsync().AsTask().WaitAsync(Wait));
+        Assert.Equal('3', await session.Digits.Reader.ReadAsync().AsTask().WaitAsync(Wait));
+
+        h.Phone.Stop();
+        await run.WaitAsync(Wait);
+    }
+
+    [Fact]
     public async Task RemoteAudioResumingClearsThePhoneBuffer()
     {
         var edge = new FakeEdge();
