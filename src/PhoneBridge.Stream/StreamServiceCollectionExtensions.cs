@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -54,8 +55,7 @@ public static class StreamServiceCollectionExtensions
     public static IHostApplicationBuilder AddStreamEdgeWhenConfigured(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var stream = builder.Configuration.GetSection(StreamOptions.SectionName);
-        if (!string.IsNullOrWhiteSpace(stream["ApiKey"]) && !string.IsNullOrWhiteSpace(stream["ApiSecret"]))
+        if (builder.Configuration.GetSection(StreamOptions.SectionName).Get<StreamOptions>() is { IsConfigured: true })
         {
             builder.Services.AddStreamEdge();
         }
