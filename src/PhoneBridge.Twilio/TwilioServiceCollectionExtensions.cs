@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core;
 using PhoneBridge.Core.Hosting;
+using PhoneBridge.Twilio.Calls;
 using PhoneBridge.Twilio.Rest;
 
 namespace PhoneBridge.Twilio;
@@ -31,6 +32,8 @@ public static class TwilioServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>());
         services.AddHttpClient<TwilioRestClient>(http => http.Timeout = TimeSpan.FromSeconds(30));
+        // Transient like the typed TwilioRestClient it wraps, so the HttpClient handler rotation keeps working.
+        services.TryAddTransient<TwilioOutboundCalls>();
         return services;
     }
 

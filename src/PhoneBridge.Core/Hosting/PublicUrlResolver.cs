@@ -43,13 +43,18 @@ public sealed class PublicUrlResolver
     /// The tokenized media socket URL for a call: <c>wss://{host}/{provider}/media/{callId}/{token}</c>
     /// (<c>ws://</c> when the public URL is plain http).
     /// </summary>
-    public string GetMediaUrl(HttpRequest request, string provider, string callId, string token)
+    public string GetMediaUrl(HttpRequest request, string provider, string callId, string token) =>
+        BuildMediaUrl(GetBaseUrl(request), provider, callId, token);
+
+    /// <summary>The tokenized media socket URL under a known public base URL (no request at hand, e.g. outbound calls).</summary>
+    public static string BuildMediaUrl(string publicBaseUrl, string provider, string callId, string token)
     {
+        ArgumentException.ThrowIfNullOrEmpty(publicBaseUrl);
         ArgumentException.ThrowIfNullOrEmpty(provider);
         ArgumentException.ThrowIfNullOrEmpty(callId);
         ArgumentException.ThrowIfNullOrEmpty(token);
         return string.Concat(
-            ToWebSocketUrl(GetBaseUrl(request)),
+            ToWebSocketUrl(publicBaseUrl.TrimEnd('/')),
             "/", Uri.EscapeDataString(provider),
             "/media/", Uri.EscapeDataString(callId),
             "/", Uri.EscapeDataString(token));

@@ -1,10 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Logging;
 using PhoneBridge.Core.Hosting;
-using PhoneBridge.Core.Registry;
 using PhoneBridge.Twilio.Rest;
-using PhoneBridge.Twilio.Voice;
 
 namespace PhoneBridge.Twilio.Calls;
 
@@ -14,13 +11,11 @@ internal static class CallsEndpoints
     public static async Task<Results<Created<OutboundCallResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         OutboundCallRequest body,
         HttpRequest request,
-        ICallRegistry registry,
         PublicUrlResolver urls,
-        TwilioRestClient twilio,
-        ILoggerFactory loggers,
+        TwilioOutboundCalls calls,
         CancellationToken cancellationToken)
     {
-        if (!twilio.IsConfigured)
+        if (!calls.IsConfigured)
         {
             return NotConfigured();
         }
@@ -31,34 +26,24 @@ internal static class CallsEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var registration = registry.Register(new CallRegistrationRequest(VoiceEndpoint.Provider, From: body.From, To: body.To));
         try
         {
-            var mediaUrl = urls.GetMediaUrl(request, VoiceEndpoint.Provider, registration.CallId, registration.Token);
-            var twiml = Twiml.ConnectStream(mediaUrl, [new("callId", registration.CallId)]);
-            var call = await twilio.CreateCallAsync(body.To!, body.From!, twiml, body.StatusCallback, cancellationToken).ConfigureAwait(false);
-            TwilioLog.OutboundCallPlaced(loggers.CreateLogger(typeof(CallsEndpoints).FullName!), registration.CallId, call.Sid, call.Status);
+            var publicBaseUrl = new Uri(urls.GetBaseUrl(request), UriKind.Absolute);
+            var call = await calls.PlaceCallAsync(body.To!, body.From!, body.StatusCallback, publicBaseUrl, cancellationToken).ConfigureAwait(false);
             return TypedResults.Created(
-                $"/twilio/calls/{Uri.EscapeDataString(call.Sid)}",
-                new OutboundCallResponse(registration.CallId, call.Sid, call.Status));
+                $"/twilio/calls/{Uri.EscapeDataString(call.CallSid)}",
+                new OutboundCallResponse(call.CallId, call.CallSid, call.Status));
         }
         catch (TwilioApiException e)
         {
-            registry.Release(registration.CallId);
             return FromTwilioError(e);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            registry.Release(registration.CallId);
             return TypedResults.Problem(
                 title: "Twilio API unreachable",
                 detail: e.Message,
                 statusCode: StatusCodes.Status502BadGateway);
-        }
-        catch
-        {
-            registry.Release(registration.CallId);
-            throw;
         }
     }
 

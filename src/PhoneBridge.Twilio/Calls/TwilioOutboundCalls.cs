@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Hosting;
+using PhoneBridge.Core.Registry;
+using PhoneBridge.Twilio.Rest;
+using PhoneBridge.Twilio.Voice;
+
+namespace PhoneBridge.Twilio.Calls;
+
+/// <summary>
+/// Places and ends Twilio calls whose media is bridged like an incoming call's: the call is registered first,
+/// and Twilio gets inline TwiML that connects the answered call to the fresh tokenized media URL.
+/// </summary>
+public sealed class TwilioOutboundCalls
+{
+    private readonly ICallRegistry _registry;
+    private readonly TwilioRestClient _twilio;
+    private readonly IOptionsMonitor<PhoneBridgeOptions> _hosting;
+    private readonly ILogger<TwilioOutboundCalls> _logger;
+
+    public TwilioOutboundCalls(
+        ICallRegistry registry,
+        TwilioRestClient twilio,
+        IOptionsMonitor<PhoneBridgeOptions> hosting,
+        ILogger<TwilioOutboundCalls> logger)
+    {
+        _registry = registry;
+        _twilio = twilio;
+        _hosting = hosting;
+        _logger = logger;
+    }
+
+    /// <summary>Whether an account SID and auth token are configured.</summary>
+    public bool IsConfigured => _twilio.IsConfigured;
+
+    /// <summary>Places a call with its media URL built from <c>PhoneBridge:PublicUrl</c> (or <c>NGROK_URL</c>).</summary>
+    /// <exception cref="InvalidOperationException">No public URL is configured.</exception>
+    /// <exception cref="TwilioApiException">Twilio refused the call.</exception>
+    public Task<TwilioOutboundCall> PlaceCallAsync(string to, string from, string? statusCallback, CancellationToken cancellationToken)
+    {
+        var publicUrl = _hosting.CurrentValue.PublicUrl?.Trim();
+        if (string.IsNullOrEmpty(publicUrl) || !Uri.TryCreate(publicUrl, UriKind.Absolute, out _))
+        {
+            throw new InvalidOperationException("PhoneBridge:PublicUrl (or NGROK_URL) is required to place calls outside a request.");
+        }
+
+        return PlaceCallAsync(to, from, statusCallback, new Uri(publicUrl.TrimEnd('/'), UriKind.Absolute), cancellationToken);
+    }
+
+    /// <summary>
+    /// Registers the call, then asks Twilio to dial it with TwiML that streams to the tokenized media URL under
+    /// <paramref name="publicBaseUrl"/>. The registration is released if Twilio refuses or cannot be reached.
+    /// </summary>
+    /// <param name="to">Number (E.164) or client/SIP address; never logged.</param>
+    /// <param name="from">A Twilio number or verified caller id of the account; never logged.</param>
+    /// <param name="statusCallback">Optional absolute URL Twilio posts call progress to.</param>
+    /// <param name="publicBaseUrl">Public http(s) base URL of this server, e.g. <c>https://abc.ngrok.app</c>.</param>
+    /// <exception cref="TwilioApiException">Twilio refused the call.</exception>
+    public async Task<TwilioOutboundCall> PlaceCallAsync(
+        string to, string from, string? statusCallback, Uri publicBaseUrl, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(to);
+        ArgumentException.ThrowIfNullOrWhiteSpace(from);
+        ArgumentNullException.ThrowIfNull(publicBaseUrl);
+
+        var registration = _registry.Register(new CallRegistrationRequest(VoiceEndpoint.Provider, From: from, To: to));
+        try
+        {
+            var mediaUrl = PublicUrlResolver.BuildMediaUrl(
+                publicBaseUrl.AbsoluteUri, VoiceEndpoint.Provider, registration.CallId, registration.Token);
+            var twiml = Twiml.ConnectStream(mediaUrl, [new("callId", registration.CallId)]);
+            var call = await _twilio.CreateCallAsync(to, from, twiml, statusCallback, cancellationToken).ConfigureAwait(false);
+            TwilioLog.OutboundCallPlaced(_logger, registration.CallId, call.Sid, call.Status);
+            return new TwilioOutboundCall(registration.CallId, call.Sid, call.Status);
+        }
+        catch
+        {
+            _registry.Release(registration.CallId);
+            throw;
+        }
+    }
+
+    /// <summary>Ends a call (<c>Status=completed</c>). Returns false when Twilio says it had already ended.</summary>
+    public Task<bool> HangUpAsync(string callSid, CancellationToken cancellationToken) =>
+        _twilio.HangUpAsync(callSid, cancellationToken);
+}
+
+/// <summary>A call we placed: our id (media URL, edge call) and Twilio's (REST, status callbacks).</summary>
+/// <param name="CallId">Our call id, also the Stream call id's source.</param>
+/// <param name="CallSid">Twilio's call SID (<c>CA…</c>).</param>
+/// <param name="Status">Twilio's status when it accepted the request, usually <c>queued</c>.</param>
+public sealed record TwilioOutboundCall(string CallId, string CallSid, string? Status);
