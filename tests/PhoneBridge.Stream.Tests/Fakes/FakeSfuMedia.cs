@@ -30,6 +30,8 @@ internal sealed partial class FakeStream
                 {
                     Interlocked.Increment(ref s.AudibleFramesFromClient);
                 }
+
+                OnClientFrame(s, pcm);
             };
             s.PublisherPc = pc;
             lock (_mediaPcs)
@@ -61,7 +63,11 @@ internal sealed partial class FakeStream
 
         var offer = await pc.CreateOfferAsync(CancellationToken.None).ConfigureAwait(false);
         pc.SetLocalDescription(offer);
-        _ = Task.Run(() => PlayToneAsync(tracks, _mediaStop.Token));
+        if (!StartEcho(s, tracks))
+        {
+            _ = Task.Run(() => PlayToneAsync(tracks, _mediaStop.Token));
+        }
+
         return pc.LocalDescription!.Sdp;
     }
 
