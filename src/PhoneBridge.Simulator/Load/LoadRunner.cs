@@ -48,7 +48,12 @@ public static class LoadRunner
         var settled = 0;
         using var dials = new SemaphoreSlim(options.MaxConcurrentDials);
         await using var pacer = new FramePacer(time);
-        var mediaOptions = new TwilioMediaCallOptions { LateTolerance = options.LateTolerance, EchoMatching = options.EchoMatching };
+        var mediaOptions = new TwilioMediaCallOptions
+        {
+            LateTolerance = options.LateTolerance,
+            EchoMatching = options.EchoMatching,
+            MarkerMaxRoundTrip = TimeSpan.FromMilliseconds(20 * options.MarkerPeriodFrames),
+        };
 
         void Settled()
         {

@@ -6,9 +6,11 @@ namespace PhoneBridge.Simulator.Measurement;
 /// Measures round trips through an echo that does not return the same bytes (an Opus leg, say): the caller's
 /// audio stays below <see cref="Threshold"/> except for one loud marker frame every so often
 /// (<see cref="Audio.CallerAudio.MarkerSignal"/>). A marker's send time is queued; the first returned sample at or
-/// above the threshold after <see cref="QuietSamples"/> quiet ones is its echo. Markers are paired in order, and one
-/// not back within the maximum round trip counts as lost. Markers sent before any audio came back are left out:
-/// the far end was still joining. Not thread-safe: one sender and one receiver under the caller's lock.
+/// above the threshold after <see cref="QuietSamples"/> quiet ones is an echo, and it is paired with the latest
+/// marker sent, if that was within the maximum round trip (at most the marker period, so the pairing cannot slip
+/// by one marker); older unpaired markers count as lost. So a round trip longer than the maximum reads as loss.
+/// Markers sent before any audio came back are left out: the far end was still joining. Not thread-safe: one
+/// sender and one receiver under the caller's lock.
 /// </summary>
 public sealed class MarkerMatcher : IEchoMatcher
 {
@@ -52,6 +54,9 @@ public sealed class MarkerMatcher : IEchoMatcher
     public long MarkersHeard { get; private set; }
 
     public long MarkersLost { get; private set; }
+
+    /// <summary>Markers sent and not heard back yet (lost if the call ends now).</summary>
+    public long MarkersPending => _pending.Count;
 
     /// <summary>Loud onsets that came back with no marker waiting (e.g. the echo of one sent while joining).</summary>
     public long UnmatchedOnsets { get; private set; }
@@ -116,14 +121,15 @@ public sealed class MarkerMatcher : IEchoMatcher
     private void Onset(long now)
     {
         HeardAt.Add(now);
-        while (_pending.TryPeek(out var oldest) && now - oldest > _maxRoundTripTicks)
+        while (_pending.Count > 1)
         {
             _pending.Dequeue();
             MarkersLost++;
         }
 
-        if (_pending.TryDequeue(out var sentAt))
+        if (_pending.TryPeek(out var sentAt) && now - sentAt <= _maxRoundTripTicks)
         {
+            _pending.Dequeue();
             Latencies.Add(_time.GetElapsedTime(sentAt, now));
             MarkersHeard++;
         }

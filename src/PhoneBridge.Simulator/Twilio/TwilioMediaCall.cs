@@ -301,7 +301,7 @@ public sealed class TwilioMediaCall : IPacedCall, IAsyncDisposable
                 MarkersSent = markers?.MarkersSent ?? 0,
                 MarkersBeforeAudio = markers?.MarkersBeforeAudio ?? 0,
                 MarkersHeard = markers?.MarkersHeard ?? 0,
-                MarkersLost = markers?.MarkersLost ?? 0,
+                MarkersLost = (markers?.MarkersLost ?? 0) + (markers?.MarkersPending ?? 0),
                 MarkersSentAt = markers?.SentAt.ToArray() ?? [],
                 MarkersHeardAt = markers?.HeardAt.ToArray() ?? [],
                 FramesSent = _matcher.FramesSent,

@@ -13,8 +13,8 @@ public sealed record TwilioMediaCallOptions
     /// <summary>How the echo is recognised: exact bytes, or loud markers (echoes through Opus).</summary>
     public EchoMatching EchoMatching { get; init; } = EchoMatching.Exact;
 
-    /// <summary>With markers: a marker not back within this long counts as lost.</summary>
-    public TimeSpan MarkerMaxRoundTrip { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>With markers: a marker not back within this long counts as lost; at most the marker period.</summary>
+    public TimeSpan MarkerMaxRoundTrip { get; init; } = TimeSpan.FromMilliseconds(500);
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

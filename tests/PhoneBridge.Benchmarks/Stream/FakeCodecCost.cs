@@ -5,26 +5,26 @@ using PhoneBridge.Rtc.Opus;
 namespace PhoneBridge.Benchmarks.Stream;
 
 /// <summary>
-/// What the fake SFU's own media work costs per frame: it decodes each phone frame at 48 kHz (end of the
-/// phone → SFU leg) and encodes the echo at 48 kHz (start of the SFU → phone leg), with the stack's default
+/// What the fake SFU's own media work costs per frame: it decodes each phone frame (end of the
+/// phone → SFU leg) and encodes the echo (start of the SFU → phone leg) at its echo rate with the stack's default
 /// complexity. Timed here on one thread so it can be subtracted from the measured legs.
 /// </summary>
 internal static class FakeCodecCost
 {
-    public static (TimeSpan Encode, TimeSpan Decode) Measure(int frames = 1000)
+    public static (TimeSpan Encode, TimeSpan Decode) Measure(int rate, int frames = 1000)
     {
-        const int Rate = 48000, Size = Rate / 50;
-        using var encoder = new OpusEncoder(new OpusEncoderOptions { SampleRate = Rate, Complexity = 5 });
-        using var decoder = new OpusDecoder(Rate);
-        var pcm = VoiceLikeSignal.Create(Rate, seconds: 2);
+        var size = rate / 50;
+        using var encoder = new OpusEncoder(new OpusEncoderOptions { SampleRate = rate, Complexity = 5 });
+        using var decoder = new OpusDecoder(rate);
+        var pcm = VoiceLikeSignal.Create(rate, seconds: 2);
         var output = new short[decoder.MaxFrameSize];
         var packet = new byte[OpusEncoder.MaxPacketSize];
         long encodeTicks = 0, decodeTicks = 0;
         for (var i = 0; i < frames; i++)
         {
-            var offset = i * Size % (pcm.Length - Size);
+            var offset = i * size % (pcm.Length - size);
             var t0 = Stopwatch.GetTimestamp();
-            var n = encoder.Encode(pcm.AsSpan(offset, Size), packet);
+            var n = encoder.Encode(pcm.AsSpan(offset, size), packet);
             var t1 = Stopwatch.GetTimestamp();
             decoder.Decode(packet.AsSpan(0, n), output);
             var t2 = Stopwatch.GetTimestamp();

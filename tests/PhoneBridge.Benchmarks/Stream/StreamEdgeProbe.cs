@@ -15,6 +15,7 @@ namespace PhoneBridge.Benchmarks.Stream;
 /// <code>
 /// stream-load join [--calls 20] [--server-dll /tmp/pb-server/PhoneBridge.Server.dll]
 /// stream-load run [--calls 4] [--seconds 30] [--markers 10] [--ramp-seconds R] [--server-dll ...]
+/// (both: [--echo-rate 8000] the rate the fake SFU decodes and re-encodes the echo at)
 /// </code>
 /// <c>join</c>: N sequential calls, each timed from the webhook POST to the first frame at the SFU and to the first
 /// audio back at the phone. <c>run</c>: the simulator's load mode with marker matching (round trip, late, lost,
@@ -28,18 +29,22 @@ public static class StreamEdgeProbe
         var options = Options(args.Skip(1).ToArray());
         var serverDll = options.GetValueOrDefault("server-dll", "/tmp/pb-server/PhoneBridge.Server.dll");
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(20));
-        await using var fakes = await StreamFakes.StartAsync();
+        var echoRate = Int(options, "echo-rate", 8000);
+        await using var fakes = await StreamFakes.StartAsync(echoRate);
         await using var server = await ServerProcess.StartAsync(serverDll, fakes.ServerSettings, cts.Token);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var caller = new TwilioCallerOptions { Server = server.Url };
-        Console.WriteLine($"server pid {server.Id} at {server.Url}, fake Stream at {fakes.Stream.BaseUrl}, agents at {fakes.Agents.BaseUrl}");
+        Console.WriteLine($"server pid {server.Id} at {server.Url}, fake Stream at {fakes.Stream.BaseUrl}, agents at {fakes.Agents.BaseUrl}, echo at {echoRate} Hz");
 
-        // One call first so the figures are not the freshly started processes JIT-compiling the path.
+        // What the server costs with no call (timers, GC), fresh and after one call (which also warms the JIT up,
+        // so the figures are not the freshly started processes compiling the path).
+        await IdleCpuAsync(server, "fresh", cts.Token);
         await JoinOnceAsync(http, caller, fakes, cts.Token);
+        await IdleCpuAsync(server, "after one call", cts.Token);
         return mode switch
         {
             "join" => await JoinAsync(http, caller, fakes, Int(options, "calls", 20), cts.Token),
-            "run" => await LoadAsync(http, caller, fakes, server, options, cts.Token),
+            "run" => await LoadAsync(http, caller, fakes, server, options, echoRate, cts.Token),
             _ => throw new ArgumentException("stream-load join|run [options]"),
         };
     }
@@ -85,9 +90,20 @@ public static class StreamEdgeProbe
         }
     }
 
-    private static async Task<int> LoadAsync(
-        HttpClient http, TwilioCallerOptions caller, StreamFakes fakes, ServerProcess server, Dictionary<string, string> args, CancellationToken ct)
+    private static async Task IdleCpuAsync(ServerProcess server, string when, CancellationToken ct)
     {
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        var start = server.TotalProcessorTime;
+        await Task.Delay(TimeSpan.FromSeconds(5), ct);
+        var perSecond = (server.TotalProcessorTime - start) / 5;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"server idle ({when}): {perSecond.TotalMilliseconds:0.0} ms CPU per second"));
+    }
+
+    private static async Task<int> LoadAsync(
+        HttpClient http, TwilioCallerOptions caller, StreamFakes fakes, ServerProcess server, Dictionary<string, string> args, int echoRate,
+        CancellationToken ct)
+    {
+
         var seconds = Double(args, "seconds", 30);
         var period = Int(args, "markers", 10);
         var options = new LoadOptions
@@ -111,7 +127,7 @@ public static class StreamEdgeProbe
         var window = Stopwatch.Frequency * period / 50;
         var up = new LatencySamples();
         var down = new LatencySamples();
-        var offsets = new List<int>();
+        var offsets = new List<double>();
         long sfuFrames = 0;
         foreach (var call in report.Calls)
         {
@@ -122,16 +138,16 @@ public static class StreamEdgeProbe
             PairLegs(call.MarkersSentAt, onsets, call.MarkersHeardAt, window, up, down);
         }
 
-        var (encode, decode) = FakeCodecCost.Measure();
+        var (encode, decode) = FakeCodecCost.Measure(echoRate);
         offsets.Sort();
         Console.WriteLine($"phone -> SFU (phone sends marker frame .. SFU has decoded it): {Describe(up)}");
         Console.WriteLine($"SFU -> phone (SFU decoded it .. phone receives the echo):      {Describe(down)}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  the fake's own codec work inside these legs (libopus at 48 kHz, complexity 5, measured here): decode {decode.TotalMilliseconds:0.000} ms (phone -> SFU), encode {encode.TotalMilliseconds:0.000} ms (SFU -> phone)"));
+            $"  the fake's own codec work inside these legs (libopus at {echoRate} Hz, complexity 5, measured here): decode {decode.TotalMilliseconds:0.000} ms (phone -> SFU), encode {encode.TotalMilliseconds:0.000} ms (SFU -> phone)"));
         if (offsets.Count > 0)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  marker onset inside the SFU's decoded frame: median {offsets[offsets.Count / 2] / 48.0:0.00} ms (resampler + Opus algorithmic delay, not in the arrival times)"));
+                $"  marker onset inside the SFU's decoded frame: median {offsets[offsets.Count / 2]:0.00} ms (resampler + Opus algorithmic delay, not in the arrival times)"));
         }
 
         Console.WriteLine($"frames: phones sent {report.FramesSent}, SFU decoded {sfuFrames}, phones got back {report.Calls.Sum(c => c.BytesReceived) / 160}");

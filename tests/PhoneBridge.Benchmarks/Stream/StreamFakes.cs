@@ -36,13 +36,14 @@ internal sealed class StreamFakes : IAsyncDisposable
         ["PhoneBridge__Rtc__HostAddresses__0"] = "127.0.0.1",
     };
 
-    public static async Task<StreamFakes> StartAsync()
+    public static async Task<StreamFakes> StartAsync(int echoSampleRate)
     {
         var rtc = new PeerConnectionFactory(Options.Create(new RtcOptions { HostAddresses = ["127.0.0.1"] }), NullLoggerFactory.Instance, TimeProvider.System);
         var stream = await FakeStream.StartAsync("sfu-local");
         stream.Media = rtc;
         stream.TrickleBeforeOffer = false;
         stream.EchoClientAudio = true;
+        stream.EchoSampleRate = echoSampleRate;
         var agents = await FakeAgentServer.StartAsync();
         agents.MaxSessions = int.MaxValue;
         var fakes = new StreamFakes(stream, agents);

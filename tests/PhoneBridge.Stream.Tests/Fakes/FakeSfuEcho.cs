@@ -17,7 +17,15 @@ internal sealed partial class FakeStream
     /// <summary>With <see cref="Media"/>: forwarded tracks echo the subscriber's own published audio.</summary>
     public bool EchoClientAudio { get; set; }
 
-    /// <summary>Raised on the media thread for every frame a client publishes, decoded at 48 kHz.</summary>
+    /// <summary>
+    /// Rate the fake decodes and re-encodes the echo at (8000, 16000 or 48000); below 48 kHz the fake's own Opus work
+    /// shrinks, which matters when it shares a small machine with the server it measures.
+    /// </summary>
+    public int EchoSampleRate { get; set; } = 48000;
+
+    private int MediaRate => EchoClientAudio ? EchoSampleRate : 48000;
+
+    /// <summary>Raised on the media thread for every frame a client publishes, decoded at 48 kHz (echo mode: <see cref="EchoSampleRate"/>).</summary>
     public event ClientFrameHandler? ClientFrameReceived;
 
     private bool StartEcho(FakeSession s, List<LocalAudioTrack> tracks)

@@ -23,7 +23,7 @@ internal sealed partial class FakeStream
         if (pc is null)
         {
             pc = Media!.Create();
-            pc.DefaultReceiveSampleRate = 48000;
+            pc.DefaultReceiveSampleRate = MediaRate;
             pc.RemoteTrackAdded += track => track.FrameReceived += pcm =>
             {
                 if (Peak(pcm) > 1000)
@@ -54,7 +54,7 @@ internal sealed partial class FakeStream
         }
 
         var pc = Media!.Create();
-        var tracks = prefixes.Select((p, i) => pc.AddAudioTrack(MediaDirection.SendOnly, 48000, Guid.NewGuid().ToString(), $"{p}:TRACK_TYPE_AUDIO:s{i}")).ToList();
+        var tracks = prefixes.Select((p, i) => pc.AddAudioTrack(MediaDirection.SendOnly, MediaRate, Guid.NewGuid().ToString(), $"{p}:TRACK_TYPE_AUDIO:s{i}")).ToList();
         s.SubscriberPc = pc;
         lock (_mediaPcs)
         {
