@@ -14,6 +14,7 @@ namespace PhoneBridge.Benchmarks.Stream;
 /// Twilio calls into the fake Stream, whose agent echoes each phone. Usage:
 /// <code>
 /// stream-load join [--calls 20] [--server-dll /tmp/pb-server/PhoneBridge.Server.dll]
+/// stream-load idle [--samples 6]   (server CPU with no call, every 7 s after the warm-up call)
 /// stream-load run [--calls 4] [--seconds 30] [--markers 10] [--ramp-seconds R] [--server-dll ...]
 /// (both: [--echo-rate 8000] the rate the fake SFU decodes and re-encodes the echo at)
 /// </code>
@@ -45,6 +46,7 @@ public static class StreamEdgeProbe
         {
             "join" => await JoinAsync(http, caller, fakes, Int(options, "calls", 20), cts.Token),
             "run" => await LoadAsync(http, caller, fakes, server, options, echoRate, cts.Token),
+            "idle" => await IdleAsync(server, Int(options, "samples", 6), cts.Token),
             _ => throw new ArgumentException("stream-load join|run [options]"),
         };
     }
@@ -80,13 +82,43 @@ public static class StreamEdgeProbe
         {
             var dialled = time.GetElapsedTime(start);
             call.Play(CallerAudio.MarkerSignal(TimeSpan.FromSeconds(10), 25), 500, pacer);
-            await call.WaitForFirstEchoAsync(TimeSpan.FromSeconds(30));
+            var echoed = await WaitAsync(call.WaitForFirstEchoAsync(TimeSpan.FromSeconds(30)));
             await call.HangUpAsync(TimeSpan.FromSeconds(5), ct);
             var report = call.Report();
             var trace = fakes.Trace(CallCid(report));
+            if (!echoed)
+            {
+                throw new InvalidOperationException(
+                    $"no audio came back within 30 s: the SFU decoded {trace.Frames} frames of the call, the phone got {report.MediaMessagesReceived} messages; {report.Failure}");
+            }
+
             return (dialled,
                 Stopwatch.GetElapsedTime(start, trace.FirstFrameAt ?? throw new InvalidOperationException("no frame reached the SFU")),
                 Stopwatch.GetElapsedTime(start, report.FirstMediaAt ?? throw new InvalidOperationException("no audio came back")));
+        }
+    }
+
+    /// <summary>Keeps sampling the server's CPU with no call, to tell a transient after the call from a steady cost.</summary>
+    private static async Task<int> IdleAsync(ServerProcess server, int samples, CancellationToken ct)
+    {
+        for (var i = 0; i < samples; i++)
+        {
+            await IdleCpuAsync(server, $"{(i + 1) * 7} s after the call", ct);
+        }
+
+        return 0;
+    }
+
+    private static async Task<bool> WaitAsync(Task task)
+    {
+        try
+        {
+            await task;
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 
