@@ -3,5 +3,10 @@ if (args.Length > 0 && args[0] == "rtc-cpu")
     return await PhoneBridge.Benchmarks.Rtc.RtcConnectionCpuProbe.RunAsync(args);
 }
 
+if (args.Length > 0 && args[0] == "stream-load")
+{
+    return await PhoneBridge.Benchmarks.Stream.StreamEdgeProbe.RunAsync(args[1..]);
+}
+
 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -103,6 +103,33 @@ public sealed class CallerAudio
     public static CallerAudio TestSignal(TimeSpan duration, int seed = 1)
     {
         var samples = (int)Math.Max(FrameBytes, duration.TotalSeconds * SampleRate);
+        return FromPcm(Sweep(samples, 8000, 2000, seed), SampleRate);
+    }
+
+    /// <summary>
+    /// For echoes through a lossy codec (<see cref="Measurement.MarkerMatcher"/>): the same sweep and noise at a
+    /// sixth of the level, so the codec works on speech-like audio, with every <paramref name="periodFrames"/>-th
+    /// frame replaced by a loud 1 kHz marker. The clip is whole periods long, so it wraps without breaking the rhythm.
+    /// </summary>
+    public static CallerAudio MarkerSignal(TimeSpan duration, int periodFrames, int seed = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(periodFrames, 5);
+        var frames = (long)Math.Ceiling(Math.Max(1, duration.TotalSeconds * 50) / periodFrames) * periodFrames;
+        var pcm = Sweep((int)(frames * FrameBytes), 1200, 300, seed);
+        for (long frame = 0; frame < frames; frame += periodFrames)
+        {
+            var start = (int)(frame * FrameBytes);
+            for (var i = 0; i < FrameBytes; i++)
+            {
+                pcm[start + i] = (short)(16000 * Math.Sin(2 * Math.PI * 1000 * i / SampleRate));
+            }
+        }
+
+        return FromPcm(pcm, SampleRate);
+    }
+
+    private static short[] Sweep(int samples, double toneLevel, double noiseLevel, int seed)
+    {
         var pcm = new short[samples];
         var random = new Random(seed);
         const double Low = 300, High = 3000, SweepSeconds = 4;
@@ -112,12 +139,12 @@ public sealed class CallerAudio
             var t = (double)i / SampleRate % SweepSeconds / SweepSeconds;
             var frequency = Low + ((High - Low) * (t < 0.5 ? t * 2 : 2 - (t * 2)));
             phase += 2 * Math.PI * frequency / SampleRate;
-            var tone = 8000 * Math.Sin(phase);
-            var noise = (random.NextDouble() - 0.5) * 2000;
+            var tone = toneLevel * Math.Sin(phase);
+            var noise = (random.NextDouble() - 0.5) * noiseLevel;
             pcm[i] = (short)Math.Clamp(tone + noise, short.MinValue, short.MaxValue);
         }
 
-        return FromPcm(pcm, SampleRate);
+        return pcm;
     }
 
     /// <summary>The μ-law frames decoded back to PCM16 8 kHz (e.g. to write what was sent to a WAV).</summary>

@@ -15,13 +15,15 @@ public static class SimulatorCli
           call --server http://127.0.0.1:5080 [--wav in.wav] [--seconds 5] [--record out.wav] [--dtmf 123]
                [--auth-token TOKEN] [--public-url URL] [--from +1...] [--to +1...]
           load --server http://127.0.0.1:5080 --calls N --seconds T [--ramp-seconds R] [--api-key KEY]
-               [--server-pid PID] [--auth-token TOKEN] [--public-url URL] [--late-ms 20]
+               [--server-pid PID] [--auth-token TOKEN] [--public-url URL] [--late-ms 20] [--markers N]
 
         --auth-token   Twilio auth token the server checks signatures with (default: the server's Development token)
         --public-url   the server's PhoneBridge:PublicUrl, if set: Twilio signs that URL
         --api-key      the server's PhoneBridge:ApiKey, to read GET /stats (CPU per call-second)
         --server-pid   read the server's CPU from this local process instead of GET /stats
         --late-ms      a frame sent later than its 20 ms slot by more than this counts as late
+        --markers      match the echo by a loud marker frame every N frames instead of by bytes, for echoes that
+                       pass a lossy codec (a Stream call with an echoing agent); latency and loss are then per marker
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -162,6 +164,8 @@ public static class SimulatorCli
             ApiKey = args.String("api-key"),
             ServerProcessId = args.String("server-pid") is null ? null : args.Int("server-pid", 0, 1, int.MaxValue),
             LateTolerance = TimeSpan.FromMilliseconds(args.Double("late-ms", 20, 0, 10_000)),
+            EchoMatching = args.String("markers") is null ? EchoMatching.Exact : EchoMatching.Markers,
+            MarkerPeriodFrames = args.Int("markers", 25, 5, 1000),
         };
         args.EnsureAllRead();
         output.WriteLine($"load: {options.Calls} calls x {seconds:0.#} s against {caller.Server} (ramp {options.Ramp.TotalSeconds:0.#} s)");
@@ -191,6 +195,11 @@ public static class SimulatorCli
         }
 
         output.WriteLine($"frames sent {report.FramesSent}, echoed {report.FramesEchoed}, lost {report.FramesLost}, late {report.FramesLate} (max lateness {Ms(report.MaxSendLateness)}), invalid messages {report.InvalidMessages}");
+        if (report.MarkersSent > 0)
+        {
+            output.WriteLine($"markers sent {report.MarkersSent}, heard back {report.MarkersHeard}, lost {report.MarkersLost}, sent while joining {report.MarkersBeforeAudio}");
+        }
+
         output.WriteLine($"round trip {Latency(report.Latencies)}");
         var cpu = report.CpuMsPerCallSecond is { } perCallSecond
             ? string.Create(CultureInfo.InvariantCulture, $"{report.ServerCpuMs:0} ms CPU over {report.SteadyWindow.TotalSeconds:0.0} s x {report.CallsInWindow} calls = {perCallSecond:0.000} ms CPU per call-second")

@@ -1,3 +1,4 @@
+using PhoneBridge.Simulator.Measurement;
 using PhoneBridge.Simulator.Twilio;
 
 namespace PhoneBridge.Simulator.Load;
@@ -27,6 +28,15 @@ public sealed record LoadOptions
     public int? ServerProcessId { get; init; }
 
     public TimeSpan LateTolerance { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// Exact for byte-preserving echoes (the local echo edge); markers when the echo passes a lossy codec, e.g. a
+    /// Stream call whose agent echoes the phone.
+    /// </summary>
+    public EchoMatching EchoMatching { get; init; } = EchoMatching.Exact;
+
+    /// <summary>With markers: one marker frame every this many frames.</summary>
+    public int MarkerPeriodFrames { get; init; } = 25;
 
     /// <summary>How long to wait after the audio for the last echoes.</summary>
     public TimeSpan EchoGrace { get; init; } = TimeSpan.FromSeconds(2);

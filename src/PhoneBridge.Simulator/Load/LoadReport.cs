@@ -1,4 +1,5 @@
 using PhoneBridge.Simulator.Measurement;
+using PhoneBridge.Simulator.Twilio;
 
 namespace PhoneBridge.Simulator.Load;
 
@@ -25,6 +26,18 @@ public sealed record LoadReport
     public long InvalidMessages { get; init; }
 
     public required LatencySamples Latencies { get; init; }
+
+    /// <summary>With marker matching: markers sent, heard back, lost, and sent before the call's audio flowed.</summary>
+    public long MarkersSent { get; init; }
+
+    public long MarkersHeard { get; init; }
+
+    public long MarkersLost { get; init; }
+
+    public long MarkersBeforeAudio { get; init; }
+
+    /// <summary>Every completed call's own report.</summary>
+    public IReadOnlyList<TwilioCallReport> Calls { get; init; } = [];
 
     /// <summary>The window in which every call was up: where the CPU figure comes from.</summary>
     public TimeSpan SteadyWindow { get; init; }

@@ -38,7 +38,9 @@ public static class LoadRunner
         var frames = (long)(options.Duration.TotalMilliseconds / 20);
         // Every call reads the same clip from its own offset; the clip is long enough that a call never
         // repeats a frame, so each echo matches exactly one sent frame.
-        var audio = CallerAudio.TestSignal(options.Duration + TimeSpan.FromSeconds(1));
+        var audio = options.EchoMatching == EchoMatching.Markers
+            ? CallerAudio.MarkerSignal(options.Duration + TimeSpan.FromSeconds(1), options.MarkerPeriodFrames)
+            : CallerAudio.TestSignal(options.Duration + TimeSpan.FromSeconds(1));
         var failures = new ConcurrentQueue<string>();
         var reports = new ConcurrentQueue<TwilioCallReport>();
         var allConnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -46,7 +48,12 @@ public static class LoadRunner
         var settled = 0;
         using var dials = new SemaphoreSlim(options.MaxConcurrentDials);
         await using var pacer = new FramePacer(time);
-        var mediaOptions = new TwilioMediaCallOptions { LateTolerance = options.LateTolerance };
+        var mediaOptions = new TwilioMediaCallOptions
+        {
+            LateTolerance = options.LateTolerance,
+            EchoMatching = options.EchoMatching,
+            MarkerMaxRoundTrip = TimeSpan.FromMilliseconds(20 * options.MarkerPeriodFrames),
+        };
 
         void Settled()
         {
@@ -119,7 +126,7 @@ public static class LoadRunner
         var after = await ServerStats.TryGetAsync(http, options.Caller.Server, options.ApiKey, cancellationToken).ConfigureAwait(false);
 
         var latencies = new LatencySamples();
-        long sent = 0, late = 0, echoed = 0, lost = 0, invalid = 0;
+        long sent = 0, late = 0, echoed = 0, lost = 0, invalid = 0, markersSent = 0, markersHeard = 0, markersLost = 0, markersEarly = 0;
         var maxLateness = TimeSpan.Zero;
         foreach (var report in reports)
         {
@@ -128,6 +135,10 @@ public static class LoadRunner
             echoed += report.FramesEchoed;
             lost += report.FramesLost;
             invalid += report.InvalidMessagesReceived;
+            markersSent += report.MarkersSent;
+            markersHeard += report.MarkersHeard;
+            markersLost += report.MarkersLost;
+            markersEarly += report.MarkersBeforeAudio;
             maxLateness = report.MaxSendLateness > maxLateness ? report.MaxSendLateness : maxLateness;
             latencies.AddRange(report.Latencies);
         }
@@ -144,6 +155,11 @@ public static class LoadRunner
             FramesEchoed = echoed,
             FramesLost = lost,
             InvalidMessages = invalid,
+            MarkersSent = markersSent,
+            MarkersHeard = markersHeard,
+            MarkersLost = markersLost,
+            MarkersBeforeAudio = markersEarly,
+            Calls = [.. reports],
             Latencies = latencies,
             SteadyWindow = time.GetElapsedTime(windowStart, windowEnd),
             CallsInWindow = connected,

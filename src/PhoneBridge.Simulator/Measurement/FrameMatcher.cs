@@ -9,7 +9,7 @@ namespace PhoneBridge.Simulator.Measurement;
 /// Returned audio need not arrive in 160-byte chunks: bytes are re-framed here, and the frame grid is
 /// re-found if the far end shifted it. Not thread-safe: one sender and one receiver under the caller's lock.
 /// </summary>
-public sealed class FrameMatcher
+public sealed class FrameMatcher : IEchoMatcher
 {
     public const int FrameBytes = 160;
 

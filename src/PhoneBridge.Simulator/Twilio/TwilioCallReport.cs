@@ -10,6 +10,28 @@ public sealed record TwilioCallReport
 
     public required string StreamSid { get; init; }
 
+    /// <summary>The media socket URL from the TwiML (it names the bridge's call id).</summary>
+    public Uri? StreamUrl { get; init; }
+
+    /// <summary>When the first <c>media</c> message arrived (<see cref="TimeProvider.GetTimestamp"/>); null if none did.</summary>
+    public long? FirstMediaAt { get; init; }
+
+    /// <summary>Marker frames sent (<see cref="Measurement.EchoMatching.Markers"/> only).</summary>
+    public long MarkersSent { get; init; }
+
+    /// <summary>Markers sent before any audio came back, so neither heard nor lost.</summary>
+    public long MarkersBeforeAudio { get; init; }
+
+    public long MarkersHeard { get; init; }
+
+    public long MarkersLost { get; init; }
+
+    /// <summary>Send timestamps of the markers.</summary>
+    public IReadOnlyList<long> MarkersSentAt { get; init; } = [];
+
+    /// <summary>Arrival timestamps of the marker onsets heard back.</summary>
+    public IReadOnlyList<long> MarkersHeardAt { get; init; } = [];
+
     /// <summary>160-byte media frames sent.</summary>
     public long FramesSent { get; init; }
 

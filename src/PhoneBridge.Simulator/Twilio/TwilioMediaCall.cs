@@ -31,7 +31,7 @@ public sealed class TwilioMediaCall : IPacedCall, IAsyncDisposable
     private readonly byte[] _streamSidUtf8;
     private readonly Lock _state = new();
     private readonly PlayoutBuffer _playout;
-    private readonly FrameMatcher _matcher;
+    private readonly IEchoMatcher _matcher;
     private readonly List<string> _dueMarks = [];
     private readonly List<string> _marksToEcho = [];
     private readonly ArrayBufferWriter<byte>? _recording;
@@ -64,6 +64,7 @@ public sealed class TwilioMediaCall : IPacedCall, IAsyncDisposable
     private string? _firstInvalid;
     private string? _failure;
     private bool _closedByServer;
+    private long _firstMediaAt;
 
     private TwilioMediaCall(
         ClientWebSocket socket, TimeProvider time, TwimlConnectStream stream, string callSid, string accountSid,
@@ -78,7 +79,9 @@ public sealed class TwilioMediaCall : IPacedCall, IAsyncDisposable
         _streamSidUtf8 = Encoding.ASCII.GetBytes(StreamSid);
         _lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _playout = new PlayoutBuffer(time.TimestampFrequency);
-        _matcher = new FrameMatcher(time);
+        _matcher = options.EchoMatching == EchoMatching.Markers
+            ? new MarkerMatcher(time, options.MarkerMaxRoundTrip)
+            : new FrameMatcher(time);
         _recording = options.Record ? new ArrayBufferWriter<byte>(8000 * 10) : null;
         _lateTolerance = options.LateTolerance;
         _frameTicks = time.TimestampFrequency / FrameTicksDivisor;
@@ -288,10 +291,19 @@ public sealed class TwilioMediaCall : IPacedCall, IAsyncDisposable
     {
         lock (_state)
         {
+            var markers = _matcher as MarkerMatcher;
             return new TwilioCallReport
             {
                 CallSid = CallSid,
                 StreamSid = StreamSid,
+                StreamUrl = Stream.Url,
+                FirstMediaAt = _mediaReceived > 0 ? _firstMediaAt : null,
+                MarkersSent = markers?.MarkersSent ?? 0,
+                MarkersBeforeAudio = markers?.MarkersBeforeAudio ?? 0,
+                MarkersHeard = markers?.MarkersHeard ?? 0,
+                MarkersLost = (markers?.MarkersLost ?? 0) + (markers?.MarkersPending ?? 0),
+                MarkersSentAt = markers?.SentAt.ToArray() ?? [],
+                MarkersHeardAt = markers?.HeardAt.ToArray() ?? [],
                 FramesSent = _matcher.FramesSent,
                 FramesLate = Interlocked.Read(ref _framesLate),
                 MaxSendLateness = _time.GetElapsedTime(0, Interlocked.Read(ref _maxLatenessTicks)),
@@ -553,7 +565,11 @@ public sealed class TwilioMediaCall : IPacedCall, IAsyncDisposable
             switch (kind)
             {
                 case ServerMessageKind.Media:
-                    _mediaReceived++;
+                    if (_mediaReceived++ == 0)
+                    {
+                        _firstMediaAt = now;
+                    }
+
                     _bytesReceived += payloadLength;
                     _playout.Enqueue(payloadLength, now);
                     _matcher.OnReceived(payload[..payloadLength]);

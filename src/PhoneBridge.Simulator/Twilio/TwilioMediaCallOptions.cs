@@ -1,3 +1,5 @@
+using PhoneBridge.Simulator.Measurement;
+
 namespace PhoneBridge.Simulator.Twilio;
 
 public sealed record TwilioMediaCallOptions
@@ -7,6 +9,12 @@ public sealed record TwilioMediaCallOptions
 
     /// <summary>A frame that leaves later than its 20 ms slot by more than this counts as late.</summary>
     public TimeSpan LateTolerance { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How the echo is recognised: exact bytes, or loud markers (echoes through Opus).</summary>
+    public EchoMatching EchoMatching { get; init; } = EchoMatching.Exact;
+
+    /// <summary>With markers: a marker not back within this long counts as lost; at most the marker period.</summary>
+    public TimeSpan MarkerMaxRoundTrip { get; init; } = TimeSpan.FromMilliseconds(500);
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

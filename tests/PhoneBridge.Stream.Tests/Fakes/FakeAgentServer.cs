@@ -29,6 +29,9 @@ internal sealed class FakeAgentServer : IAsyncDisposable
 
     public int MaxSessions { get; set; } = 10;
 
+    /// <summary>Runs before a session is granted (call id, call type), e.g. to put the agent into the fake call.</summary>
+    public Func<string, string, Task>? SessionStarting { get; set; }
+
     public static async Task<FakeAgentServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -47,6 +50,11 @@ internal sealed class FakeAgentServer : IAsyncDisposable
             if (fake.Sessions.Count >= fake.MaxSessions)
             {
                 return Results.Json(new { detail = "Reached maximum number of concurrent sessions" }, statusCode: 429);
+            }
+
+            if (fake.SessionStarting is { } starting)
+            {
+                await starting(callId, callType).ConfigureAwait(false);
             }
 
             var id = Guid.NewGuid().ToString();

@@ -23,13 +23,15 @@ internal sealed partial class FakeStream
         if (pc is null)
         {
             pc = Media!.Create();
-            pc.DefaultReceiveSampleRate = 48000;
+            pc.DefaultReceiveSampleRate = MediaRate;
             pc.RemoteTrackAdded += track => track.FrameReceived += pcm =>
             {
                 if (Peak(pcm) > 1000)
                 {
                     Interlocked.Increment(ref s.AudibleFramesFromClient);
                 }
+
+                OnClientFrame(s, pcm);
             };
             s.PublisherPc = pc;
             lock (_mediaPcs)
@@ -52,7 +54,7 @@ internal sealed partial class FakeStream
         }
 
         var pc = Media!.Create();
-        var tracks = prefixes.Select((p, i) => pc.AddAudioTrack(MediaDirection.SendOnly, 48000, Guid.NewGuid().ToString(), $"{p}:TRACK_TYPE_AUDIO:s{i}")).ToList();
+        var tracks = prefixes.Select((p, i) => pc.AddAudioTrack(MediaDirection.SendOnly, MediaRate, Guid.NewGuid().ToString(), $"{p}:TRACK_TYPE_AUDIO:s{i}")).ToList();
         s.SubscriberPc = pc;
         lock (_mediaPcs)
         {
@@ -61,7 +63,11 @@ internal sealed partial class FakeStream
 
         var offer = await pc.CreateOfferAsync(CancellationToken.None).ConfigureAwait(false);
         pc.SetLocalDescription(offer);
-        _ = Task.Run(() => PlayToneAsync(tracks, _mediaStop.Token));
+        if (!StartEcho(s, tracks))
+        {
+            _ = Task.Run(() => PlayToneAsync(tracks, _mediaStop.Token));
+        }
+
         return pc.LocalDescription!.Sdp;
     }
 
