@@ -115,7 +115,7 @@ public sealed partial class PeerConnection
 
     private async Task RtcpLoopAsync(CancellationToken ct)
     {
-        var buffer = new byte[PeerRtcp.MaxSize + SrtpProfileInfo.MaxOverhead];
+        var buffer = new byte[RtcpMaxSize + SrtpProfileInfo.MaxOverhead];
         using var timer = new PeriodicTimer(_options.RtcpInterval, _time);
         try
         {
@@ -139,7 +139,7 @@ public sealed partial class PeerConnection
                 return;
             }
 
-            length = PeerRtcp.Write(buffer, _transceivers, _cname, _time, bye);
+            length = WriteRtcpLocked(buffer, bye);
         }
 
         if (length == 0)
@@ -224,7 +224,7 @@ public sealed partial class PeerConnection
                 return;
             }
 
-            PeerRtcp.OnReceived(buffer[..rtcpLength], _transceivers, _time.GetTimestamp());
+            OnRtcp(buffer[..rtcpLength], _time.GetTimestamp());
             return;
         }
 
@@ -330,7 +330,7 @@ public sealed partial class PeerConnection
             try
             {
                 using var byeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(1), _time);
-                await SendRtcpAsync(new byte[PeerRtcp.MaxSize + SrtpProfileInfo.MaxOverhead], bye: true, byeTimeout.Token).ConfigureAwait(false);
+                await SendRtcpAsync(new byte[RtcpMaxSize + SrtpProfileInfo.MaxOverhead], bye: true, byeTimeout.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or System.Net.Sockets.SocketException or InvalidOperationException)
             {
