@@ -13,7 +13,8 @@ namespace PhoneBridge.Benchmarks.Rtc;
 /// CPU time over S seconds is divided by pairs and seconds. In the same run: bare libopus encode+decode for the same
 /// audio with the same encoder settings, and aiortc doing the same exchange (all pairs in one Python process, CPU
 /// from getrusage over the same kind of window), once with PhoneBridge's Opus settings and once as shipped.
-/// Usage: <c>dotnet run -c Release --project tests/PhoneBridge.Benchmarks -- rtc-cpu [pairs] [seconds]</c>.
+/// Usage: <c>dotnet run -c Release --project tests/PhoneBridge.Benchmarks -- rtc-cpu [pairs] [seconds] [no-aiortc]</c>
+/// (<c>no-aiortc</c> for quick before/after runs of this stack alone).
 /// </summary>
 public static class RtcConnectionCpuProbe
 {
@@ -29,8 +30,9 @@ public static class RtcConnectionCpuProbe
 
         var ours = await MeasureOursAsync(options, pairs, seconds, rate);
         var bare = MeasureBareOpus(options, seconds, rate);
-        var aiortc = await MeasureAiortcAsync(pairs, seconds, "matched");
-        var aiortcStock = await MeasureAiortcAsync(pairs, seconds, "stock");
+        var withAiortc = !(args.Length > 3 && args[3] == "no-aiortc");
+        var aiortc = withAiortc ? await MeasureAiortcAsync(pairs, seconds, "matched") : null;
+        var aiortcStock = withAiortc ? await MeasureAiortcAsync(pairs, seconds, "stock") : null;
 
         Console.WriteLine(FormattableString.Invariant($"pairs={pairs} seconds={seconds} warmup={WarmUp.TotalSeconds}s rate={rate} complexity={options.OpusComplexity}"));
         Console.WriteLine(FormattableString.Invariant($"PhoneBridge.Rtc : {ours * 100:F2} % of a core per bidirectional connection"));
