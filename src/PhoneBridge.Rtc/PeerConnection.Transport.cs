@@ -83,9 +83,25 @@ public sealed partial class PeerConnection
                 SetState(PeerConnectionState.Connected);
             }
 
-            var loops = senders.Select(t => SendLoopAsync(t, ct)).ToList();
-            loops.Add(RtcpLoopAsync(ct));
-            await Task.WhenAll(loops).ConfigureAwait(false);
+            // Frames are sent on the writer's thread from here on; this task only runs RTCP until the end.
+            var attached = senders.Select(t => (t.Track!, Sender: new RtpAudioSender(
+                t.Packetizer!, session, _protectLock, _ice, _time, _logger, Id, t.Mid, ct))).ToList();
+            try
+            {
+                foreach (var (track, sender) in attached)
+                {
+                    track.Attach(sender);
+                }
+
+                await RtcpLoopAsync(ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                foreach (var (track, sender) in attached)
+                {
+                    track.Detach(sender);
+                }
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -97,54 +113,9 @@ public sealed partial class PeerConnection
         }
     }
 
-    private async Task SendLoopAsync(AudioTransceiver t, CancellationToken ct)
-    {
-        var track = t.Track!;
-        var packetizer = t.Packetizer!;
-        var buffer = new byte[OpusRtpPacketizer.MaxPacketSize + SrtpProfileInfo.MaxOverhead];
-        var last = _time.GetTimestamp();
-        try
-        {
-            // Frames queued before the connection came up are stale; start from live audio.
-            while (track.Frames.TryRead(out var stale))
-            {
-                LocalAudioTrack.Release(stale);
-            }
-
-            await foreach (var frame in track.Frames.ReadAllAsync(ct).ConfigureAwait(false))
-            {
-                int length;
-                try
-                {
-                    var now = _time.GetTimestamp();
-                    length = packetizer.Packetize(frame.AsSpan(0, track.FrameSize), buffer, _time.GetElapsedTime(last, now));
-                    last = now;
-                }
-                finally
-                {
-                    LocalAudioTrack.Release(frame);
-                }
-
-                lock (_protectLock)
-                {
-                    length = _srtp!.ProtectRtp(buffer, length);
-                }
-
-                await _ice!.SendAsync(buffer.AsMemory(0, length), ct).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
-        catch (Exception e) when (e is OpusException or ArgumentException or InvalidOperationException or System.Net.Sockets.SocketException)
-        {
-            PeerConnectionLog.SendLoopFailed(_logger, e, Id, t.Mid);
-        }
-    }
-
     private async Task RtcpLoopAsync(CancellationToken ct)
     {
-        var buffer = new byte[PeerRtcp.MaxSize + SrtpProfileInfo.MaxOverhead];
+        var buffer = new byte[RtcpMaxSize + SrtpProfileInfo.MaxOverhead];
         using var timer = new PeriodicTimer(_options.RtcpInterval, _time);
         try
         {
@@ -168,7 +139,7 @@ public sealed partial class PeerConnection
                 return;
             }
 
-            length = PeerRtcp.Write(buffer, _transceivers, _cname, _time, bye);
+            length = WriteRtcpLocked(buffer, bye);
         }
 
         if (length == 0)
@@ -253,7 +224,7 @@ public sealed partial class PeerConnection
                 return;
             }
 
-            PeerRtcp.OnReceived(buffer[..rtcpLength], _transceivers, _time.GetTimestamp());
+            OnRtcp(buffer[..rtcpLength], _time.GetTimestamp());
             return;
         }
 
@@ -359,7 +330,7 @@ public sealed partial class PeerConnection
             try
             {
                 using var byeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(1), _time);
-                await SendRtcpAsync(new byte[PeerRtcp.MaxSize + SrtpProfileInfo.MaxOverhead], bye: true, byeTimeout.Token).ConfigureAwait(false);
+                await SendRtcpAsync(new byte[RtcpMaxSize + SrtpProfileInfo.MaxOverhead], bye: true, byeTimeout.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or System.Net.Sockets.SocketException or InvalidOperationException)
             {

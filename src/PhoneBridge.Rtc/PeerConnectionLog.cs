@@ -25,8 +25,8 @@ internal static partial class PeerConnectionLog
     [LoggerMessage(EventId = 4106, Level = LogLevel.Debug, Message = "Peer connection {Id} dropped an RTP packet for unknown SSRC {Ssrc}")]
     public static partial void UnknownSsrc(ILogger logger, string id, uint ssrc);
 
-    [LoggerMessage(EventId = 4107, Level = LogLevel.Warning, Message = "Peer connection {Id} send loop for mid {Mid} stopped")]
-    public static partial void SendLoopFailed(ILogger logger, Exception exception, string id, string mid);
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Warning, Message = "Peer connection {Id} stopped sending on mid {Mid}")]
+    public static partial void SendFailed(ILogger logger, Exception exception, string id, string mid);
 
     [LoggerMessage(EventId = 4108, Level = LogLevel.Warning, Message = "Peer connection {Id}: an event handler threw")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string id);

@@ -345,13 +345,25 @@ public sealed partial class IceAgent : IAsyncDisposable
     /// </summary>
     public ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken ct)
     {
-        var pair = _selected ?? EarlyPair();
-        if (pair is not null && !ct.IsCancellationRequested)
+        if (!ct.IsCancellationRequested)
         {
-            SendData(pair, datagram.Span);
+            Send(datagram.Span);
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// <see cref="SendAsync"/> for the media path: a UDP send completes at once (or the datagram is dropped), so the
+    /// caller's thread sends it without a task or a hop.
+    /// </summary>
+    public void Send(ReadOnlySpan<byte> datagram)
+    {
+        var pair = _selected ?? EarlyPair();
+        if (pair is not null)
+        {
+            SendData(pair, datagram);
+        }
     }
 
     /// <summary>Before nomination: the best succeeded pair, else one the peer nominated over an authenticated check.</summary>

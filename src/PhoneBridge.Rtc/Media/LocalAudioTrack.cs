@@ -1,20 +1,21 @@
-using System.Buffers;
-using System.Threading.Channels;
 using PhoneBridge.Rtc.Sdp;
 
 namespace PhoneBridge.Rtc.Media;
 
 /// <summary>
-/// An outgoing (or receive-only placeholder) audio track of a peer connection. <see cref="WriteFrame"/> copies a
-/// 20 ms PCM frame into a small bounded queue and returns at once; when the sender falls behind the oldest
-/// frame is dropped so latency never builds up.
+/// An outgoing (or receive-only placeholder) audio track of a peer connection. Once the connection is secured,
+/// <see cref="WriteFrame"/> encodes, packetizes, protects and sends the 20 ms frame on the caller's thread (tens of
+/// microseconds, and a UDP send never waits), so a frame costs no queue, copy or thread-pool hop. Before that, and
+/// after the connection stops sending, frames are counted as dropped: there is nowhere for them to go, and queueing
+/// them would only add latency once the connection comes up.
 /// </summary>
 public sealed class LocalAudioTrack : IDisposable
 {
-    /// <summary>Queue depth: 100 ms. Enough to absorb scheduling hiccups, small enough to keep latency low.</summary>
-    public const int QueueFrames = 5;
-
-    private readonly Channel<short[]> _frames;
+    // Serialises writers (the encoder and packetizer are single-threaded) and sender attach/detach against a send
+    // in progress, so a detached sender's encoder can be disposed safely.
+    private readonly Lock _gate = new();
+    private IAudioFrameSender? _sender;
+    private bool _disposed;
     private long _dropped;
     private long _written;
 
@@ -41,18 +42,6 @@ public sealed class LocalAudioTrack : IDisposable
         SampleRate = sampleRate;
         TrackId = trackId;
         StreamId = streamId;
-        _frames = Channel.CreateBounded<short[]>(
-            new BoundedChannelOptions(QueueFrames)
-            {
-                FullMode = BoundedChannelFullMode.DropOldest,
-                SingleReader = true,
-                SingleWriter = false,
-            },
-            dropped =>
-            {
-                Interlocked.Increment(ref _dropped);
-                ArrayPool<short>.Shared.Return(dropped);
-            });
     }
 
     public MediaDirection Direction { get; }
@@ -69,13 +58,16 @@ public sealed class LocalAudioTrack : IDisposable
     /// <summary>The mid of the m-line carrying this track, known after the local description is set.</summary>
     public string? Mid { get; internal set; }
 
+    /// <summary>Frames accepted by <see cref="WriteFrame"/>, sent or not.</summary>
     public long FramesWritten => Interlocked.Read(ref _written);
 
+    /// <summary>Frames accepted but not sent: the connection was not (or no longer) sending.</summary>
     public long FramesDropped => Interlocked.Read(ref _dropped);
 
-    internal ChannelReader<short[]> Frames => _frames.Reader;
-
-    /// <summary>Queues one 20 ms mono frame; never blocks. Returns false when the track does not send or is closed.</summary>
+    /// <summary>
+    /// Sends one 20 ms mono frame if the connection is up, else drops it; never blocks on the network. Returns false
+    /// when the track does not send or is closed.
+    /// </summary>
     public bool WriteFrame(ReadOnlySpan<short> pcm20ms)
     {
         if (pcm20ms.Length != FrameSize)
@@ -88,29 +80,53 @@ public sealed class LocalAudioTrack : IDisposable
             return false;
         }
 
-        var frame = ArrayPool<short>.Shared.Rent(FrameSize);
-        pcm20ms.CopyTo(frame);
-        if (!_frames.Writer.TryWrite(frame))
+        lock (_gate)
         {
-            ArrayPool<short>.Shared.Return(frame);
-            return false;
+            if (_disposed)
+            {
+                return false;
+            }
+
+            Interlocked.Increment(ref _written);
+            if (_sender?.Send(pcm20ms) != true)
+            {
+                Interlocked.Increment(ref _dropped);
+            }
         }
 
-        Interlocked.Increment(ref _written);
         return true;
     }
 
-    /// <summary>Returns a frame taken from <see cref="Frames"/> to the pool.</summary>
-    internal static void Release(short[] frame) => ArrayPool<short>.Shared.Return(frame);
+    /// <summary>Starts sending through <paramref name="sender"/> (when the connection is secured).</summary>
+    internal void Attach(IAudioFrameSender sender)
+    {
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                _sender = sender;
+            }
+        }
+    }
+
+    /// <summary>Stops sending through <paramref name="sender"/>; once this returns no send through it is in progress.</summary>
+    internal void Detach(IAudioFrameSender sender)
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(_sender, sender))
+            {
+                _sender = null;
+            }
+        }
+    }
 
     public void Dispose()
     {
-        if (_frames.Writer.TryComplete())
+        lock (_gate)
         {
-            while (_frames.Reader.TryRead(out var frame))
-            {
-                Release(frame);
-            }
+            _disposed = true;
+            _sender = null;
         }
     }
 }

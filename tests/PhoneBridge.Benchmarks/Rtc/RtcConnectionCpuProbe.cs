@@ -9,35 +9,46 @@ namespace PhoneBridge.Benchmarks.Rtc;
 
 /// <summary>
 /// CPU per bidirectional audio connection, measured in real time: N pairs of peer connections on loopback each
-/// exchanging 20 ms Opus frames both ways for S seconds; process CPU time divided by pairs and seconds. In the same
-/// run: bare libopus encode+decode for the same audio, and aiortc doing the same exchange (two peers in one Python
-/// process, CPU from getrusage). Usage: <c>dotnet run -c Release --project tests/PhoneBridge.Benchmarks -- rtc-cpu [pairs] [seconds]</c>.
+/// exchanging 20 ms Opus frames both ways; after a warm-up (connect, JIT tiering, jitter buffers settled) the process
+/// CPU time over S seconds is divided by pairs and seconds. In the same run: bare libopus encode+decode for the same
+/// audio with the same encoder settings, and aiortc doing the same exchange (all pairs in one Python process, CPU
+/// from getrusage over the same kind of window), once with PhoneBridge's Opus settings and once as shipped.
+/// Usage: <c>dotnet run -c Release --project tests/PhoneBridge.Benchmarks -- rtc-cpu [pairs] [seconds] [no-aiortc]</c>
+/// (<c>no-aiortc</c> for quick before/after runs of this stack alone).
 /// </summary>
 public static class RtcConnectionCpuProbe
 {
+    /// <summary>Media flows this long before the window opens, on both stacks.</summary>
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
+
     public static async Task<int> RunAsync(string[] args)
     {
         var pairs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4;
         var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10;
         const int rate = 8000;
+        var options = new RtcOptions { HostAddresses = ["127.0.0.1"], OpusComplexity = 5 };
 
-        var ours = await MeasureOursAsync(pairs, seconds, rate);
-        var bare = MeasureBareOpus(seconds, rate);
-        var aiortc = await MeasureAiortcAsync(pairs, seconds);
+        var ours = await MeasureOursAsync(options, pairs, seconds, rate);
+        var bare = MeasureBareOpus(options, seconds, rate);
+        var withAiortc = !(args.Length > 3 && args[3] == "no-aiortc");
+        var aiortc = withAiortc ? await MeasureAiortcAsync(pairs, seconds, "matched") : null;
+        var aiortcStock = withAiortc ? await MeasureAiortcAsync(pairs, seconds, "stock") : null;
 
-        Console.WriteLine(FormattableString.Invariant($"pairs={pairs} seconds={seconds} rate={rate}"));
+        Console.WriteLine(FormattableString.Invariant($"pairs={pairs} seconds={seconds} warmup={WarmUp.TotalSeconds}s rate={rate} complexity={options.OpusComplexity}"));
         Console.WriteLine(FormattableString.Invariant($"PhoneBridge.Rtc : {ours * 100:F2} % of a core per bidirectional connection"));
-        Console.WriteLine(FormattableString.Invariant($"bare libopus    : {bare * 100:F2} % of a core (encode+decode both directions, same audio)"));
+        Console.WriteLine(FormattableString.Invariant($"bare libopus    : {bare * 100:F2} % of a core (encode+decode both directions, same audio, same encoder settings)"));
         Console.WriteLine(aiortc is { } a
-            ? FormattableString.Invariant($"aiortc 1.4      : {a * 100:F2} % of a core per bidirectional connection  (ratio {a / ours:F1}x)")
+            ? FormattableString.Invariant($"aiortc 1.4      : {a * 100:F2} % of a core per bidirectional connection, same Opus settings  (ratio {a / ours:F1}x)")
             : "aiortc          : not measured (/usr/bin/python3 with aiortc missing)");
+        Console.WriteLine(aiortcStock is { } s
+            ? FormattableString.Invariant($"aiortc 1.4 stock: {s * 100:F2} % of a core per bidirectional connection, its own 48 kHz stereo Opus  (ratio {s / ours:F1}x)")
+            : "aiortc stock    : not measured");
         Console.WriteLine(FormattableString.Invariant($"ours / bare     : {ours / bare:F2}x"));
         return 0;
     }
 
-    private static async Task<double> MeasureOursAsync(int pairs, int seconds, int rate)
+    private static async Task<double> MeasureOursAsync(RtcOptions options, int pairs, int seconds, int rate)
     {
-        var options = new RtcOptions { HostAddresses = ["127.0.0.1"], OpusComplexity = 5 };
         var connections = new List<PeerConnection>();
         var tracks = new List<PhoneBridge.Rtc.Media.LocalAudioTrack>();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -67,15 +78,31 @@ public static class RtcConnectionCpuProbe
 
         var signal = VoiceLikeSignal.Create(rate, 2);
         var process = Process.GetCurrentProcess();
-        process.Refresh();
-        var cpuBefore = process.TotalProcessorTime;
+        var cpuBefore = TimeSpan.Zero;
+        var windowStart = TimeSpan.Zero;
+        long receivedBefore = 0;
+        long allocatedBefore = 0;
+        long sendAllocated = 0;
+        var warm = false;
         var wall = Stopwatch.StartNew();
+        var end = WarmUp + TimeSpan.FromSeconds(seconds);
         using (var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20)))
         {
             long written = 0;
             var frame = rate / 50;
-            while (wall.Elapsed < TimeSpan.FromSeconds(seconds) && await timer.WaitForNextTickAsync())
+            while (wall.Elapsed < end && await timer.WaitForNextTickAsync())
             {
+                if (!warm && wall.Elapsed >= WarmUp)
+                {
+                    warm = true;
+                    process.Refresh();
+                    cpuBefore = process.TotalProcessorTime;
+                    windowStart = wall.Elapsed;
+                    receivedBefore = Interlocked.Read(ref received);
+                    allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                }
+
+                var sendBefore = GC.GetAllocatedBytesForCurrentThread();
                 for (var due = (wall.ElapsedMilliseconds / 20) + 1; written < due; written++)
                 {
                     var offset = (int)(written * frame % (signal.Length - frame));
@@ -84,28 +111,43 @@ public static class RtcConnectionCpuProbe
                         t.WriteFrame(signal.AsSpan(offset, frame));
                     }
                 }
+
+                if (warm)
+                {
+                    sendAllocated += GC.GetAllocatedBytesForCurrentThread() - sendBefore;
+                }
             }
         }
 
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
-        var elapsed = wall.Elapsed.TotalSeconds;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        var elapsed = (wall.Elapsed - windowStart).TotalSeconds;
+        var receivedRatio = (Interlocked.Read(ref received) - receivedBefore) / (pairs * 2.0 * rate * elapsed);
         foreach (var c in connections)
         {
             await c.DisposeAsync();
         }
 
-        if (received < (long)(pairs * 2 * rate * elapsed * 0.8))
-        {
-            Console.WriteLine(FormattableString.Invariant($"warning: only {received} samples received"));
-        }
+        Console.WriteLine(FormattableString.Invariant($"PhoneBridge.Rtc received {receivedRatio:P1} of the audio sent in the window"));
 
+        // Every pair sends and receives two packets per 20 ms; the timer loop of this probe is included.
+        var packets = pairs * 2 * 50 * elapsed;
+        Console.WriteLine(FormattableString.Invariant($"PhoneBridge.Rtc allocated {allocated} bytes in the window, {allocated / packets:F1} bytes per packet sent; the send path (encode, packetize, protect, send) {sendAllocated} bytes"));
         return cpu / elapsed / pairs;
     }
 
-    private static double MeasureBareOpus(int seconds, int rate)
+    private static double MeasureBareOpus(RtcOptions options, int seconds, int rate)
     {
-        using var encoder = new OpusEncoder(new OpusEncoderOptions { SampleRate = rate, Complexity = 5 });
+        // The encoder settings PeerConnection uses for a sending track.
+        using var encoder = new OpusEncoder(new OpusEncoderOptions
+        {
+            SampleRate = rate,
+            Complexity = options.OpusComplexity,
+            Bitrate = options.OpusBitrate,
+            InbandFec = true,
+            PacketLossPercent = options.OpusPacketLossPercent,
+        });
         using var decoder = new OpusDecoder(rate);
         var signal = VoiceLikeSignal.Create(rate, 2);
         var packet = new byte[OpusEncoder.MaxPacketSize];
@@ -127,7 +169,7 @@ public static class RtcConnectionCpuProbe
         return (process.TotalProcessorTime - before).TotalSeconds / seconds;
     }
 
-    private static async Task<double?> MeasureAiortcAsync(int pairs, int seconds)
+    private static async Task<double?> MeasureAiortcAsync(int pairs, int seconds, string mode)
     {
         var script = Path.Combine(SourceDirectory(), "aiortc_cpu.py");
         if (!File.Exists("/usr/bin/python3") || !File.Exists(script))
@@ -139,9 +181,17 @@ public static class RtcConnectionCpuProbe
         info.ArgumentList.Add(script);
         info.ArgumentList.Add(pairs.ToString(CultureInfo.InvariantCulture));
         info.ArgumentList.Add(seconds.ToString(CultureInfo.InvariantCulture));
+        info.ArgumentList.Add(WarmUp.TotalSeconds.ToString(CultureInfo.InvariantCulture));
+        info.ArgumentList.Add(mode);
         using var process = Process.Start(info)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
+        var ratio = output.Split('\n').LastOrDefault(l => l.StartsWith("received_ratio=", StringComparison.Ordinal));
+        if (ratio is not null)
+        {
+            Console.WriteLine(FormattableString.Invariant($"aiortc ({mode}) received {double.Parse(ratio["received_ratio=".Length..], CultureInfo.InvariantCulture):P1} of the audio sent in the window"));
+        }
+
         var line = output.Split('\n').LastOrDefault(l => l.StartsWith("cpu_per_pair=", StringComparison.Ordinal));
         return line is null ? null : double.Parse(line["cpu_per_pair=".Length..], CultureInfo.InvariantCulture);
     }
