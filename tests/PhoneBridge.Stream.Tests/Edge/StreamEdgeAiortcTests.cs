@@ -147,6 +147,10 @@ public sealed class StreamEdgeAiortcTests(AiortcMediaFixture fixture, ITestOutpu
             Assert.Equal(old.SessionId, now.SessionId);
             Assert.Equal("sfu-a", call.Fake.Joins.Last().Body["migrating_from"]!.GetValue<string>());
             Assert.Equal((WebsocketReconnectStrategy.Migrate, "sfu-a"), (now.Join!.ReconnectDetails.Strategy, now.Join.ReconnectDetails.FromSfuId));
+
+            // Until the SFU reports the migration complete, the old edge keeps receiving the phone (protocol doc §5.7).
+            var before = PublisherFrames(call)[old.MediaKey];
+            await FakeStream.WaitUntilAsync(() => PublisherFrames(call).GetValueOrDefault(old.MediaKey) >= before + 25, "the old edge to keep receiving during the migration");
             await call.Fake.SendAsync(now.SessionId, new SfuEvent { ParticipantMigrationComplete = new ParticipantMigrationComplete() });
             var mark = call.Ear.Written;
 

@@ -2,7 +2,8 @@
 
 The C# fake keeps all signalling (WebSocket + Twirp) and asks this process for SDP; audio really flows here:
 each publisher's received Opus track is relayed (aiortc MediaRelay) to every subscriber that forwards it, and
-"agent" participants hear the latest publisher of their call and answer with audio of their own.
+"agent" participants hear the newest publisher of their call that is delivering audio (a participant that
+migrates or rejoins publishes anew; its old connection is heard until the new one flows) and answer.
 
 Requests on stdin, one JSON object per line, each with an "id"; one reply per request on stdout,
 {"id": n, "ok": true, ...} or {"id": n, "ok": false, "error": "..."}. Diagnostics go to stderr.
@@ -43,6 +44,7 @@ ECHO_FRAMES = 50
 TONE_PERIOD_S = 2.0
 
 relay = MediaRelay()
+publisher_count = 0
 publishers = {}   # key -> Publisher
 subscribers = {}  # key -> Subscriber
 agents = {}       # key -> Agent
@@ -124,6 +126,9 @@ class PacedTrack(MediaStreamTrack):
 
 class Publisher:
     def __init__(self, key, call):
+        global publisher_count
+        publisher_count += 1
+        self.order = publisher_count
         self.key = key
         self.call = call
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
@@ -140,7 +145,7 @@ class Publisher:
             self.pump = asyncio.ensure_future(self.count(relay.subscribe(track)))
             for agent in agents.values():
                 if agent.call == self.call:
-                    agent.listen(track)
+                    agent.listen(track, self.order)
 
     async def count(self, track):
         # Keeps the received track drained (aiortc queues decoded frames until someone reads them).
@@ -153,7 +158,7 @@ class Publisher:
 
 
 class Agent:
-    """A participant that hears the latest publisher of its call and answers: echo, or a known tone."""
+    """A participant that hears the newest delivering publisher of its call and answers: echo, or a known tone."""
 
     def __init__(self, key, call, mode):
         self.key = key
@@ -162,7 +167,8 @@ class Agent:
         self.heard = collections.deque(maxlen=HEARD_SECONDS * RATE // FRAME)
         self.frames = 0
         self.echo = collections.deque(maxlen=ECHO_FRAMES)
-        self.listening = None
+        self.listening = []
+        self.current = 0
         self.track = PacedTrack(self.speak)
 
     def speak(self, n):
@@ -172,17 +178,19 @@ class Agent:
             return self.echo.popleft()
         return np.zeros(FRAME, dtype=np.int16)
 
-    def listen(self, track):
-        if self.listening is not None:
-            self.listening.cancel()
-        self.listening = asyncio.ensure_future(self.hear(relay.subscribe(track)))
+    def listen(self, track, order):
+        self.listening = [t for t in self.listening if not t.done()]
+        self.listening.append(asyncio.ensure_future(self.hear(relay.subscribe(track), order)))
 
-    async def hear(self, track):
+    async def hear(self, track, order):
         while True:
             try:
                 frame = await track.recv()
             except MediaStreamError:
                 return
+            if order < self.current:
+                continue
+            self.current = order
             pcm = mono(frame)
             self.frames += 1
             self.heard.append(pcm)
@@ -260,9 +268,9 @@ async def agent(msg):
     if key in agents:
         raise ValueError(f"agent {key} exists")
     a = agents[key] = Agent(key, msg["call"], msg.get("mode", "echo"))
-    latest = [p for p in publishers.values() if p.call == a.call and p.track is not None]
-    if latest:
-        a.listen(latest[-1].track)
+    for p in publishers.values():
+        if p.call == a.call and p.track is not None:
+            a.listen(p.track, p.order)
     return {}
 
 
@@ -287,8 +295,8 @@ async def close(msg):
             await entry.pc.close()
     a = agents.pop(key, None)
     if a is not None:
-        if a.listening is not None:
-            a.listening.cancel()
+        for task in a.listening:
+            task.cancel()
         a.track.stop()
     return {}
 
