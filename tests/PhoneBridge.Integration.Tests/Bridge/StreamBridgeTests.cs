@@ -23,10 +23,17 @@ public sealed class StreamBridgeTests(ITestOutputHelper output)
     {
         await RunAsync(async (fake, media, server, call, agent) =>
         {
-            var (phone, atAgent) = await MeasureAsync(media, call, agent);
-            output.WriteLine($"caller → agent: {atAgent}; agent → caller: {phone}");
-            Assert.True(atAgent.MedianCorrelation > 0.8 && atAgent.LevelRatio is > 0.3 and < 3, "caller → agent: " + atAgent);
-            Assert.True(phone.MedianCorrelation > 0.8 && phone.LevelRatio is > 0.3 and < 3, "agent → caller: " + phone);
+            // A window spoiled by the loaded machine is followed by another; a broken path fails all three.
+            await FakeStream.WaitUntilAsync(() => Audible(call.Recording().Samples), "the caller to hear the agent", 30000);
+            var (phone, atAgent) = (default(AudioQuality.Measurement), default(AudioQuality.Measurement));
+            for (var window = 0; window < 3 && !(AudioQuality.IsGood(phone) && AudioQuality.IsGood(atAgent)); window++)
+            {
+                (phone, atAgent) = await MeasureAsync(media, call, agent);
+                output.WriteLine($"caller → agent: {atAgent}; agent → caller: {phone}");
+            }
+
+            Assert.True(AudioQuality.IsGood(atAgent), "caller → agent: " + atAgent);
+            Assert.True(AudioQuality.IsGood(phone), "agent → caller: " + phone);
 
             await call.SendDtmfAsync('7', CancellationToken.None);
             await FakeStream.WaitUntilAsync(() => fake.CustomEvents.Any(e => e["custom"]?["digit"]?.GetValue<string>() == "7"), "the DTMF custom event");
@@ -61,10 +68,11 @@ public sealed class StreamBridgeTests(ITestOutputHelper output)
         AiortcSfuMedia media, TwilioMediaCall call, FakeStream.FakeSession agent)
     {
         const int Rate = CallerAudio.SampleRate;
-        await FakeStream.WaitUntilAsync(() => Audible(call.Recording().Samples), "the caller to hear the agent", 30000);
         var start = call.Recording().Samples.Length;
+        var (_, agentFramesAtStart) = await media.HeardAsync(agent, 0);
         await FakeStream.WaitUntilAsync(() => call.Recording().Samples.Length >= start + (Rate * 7 / 2), "3.5 s of the agent's answer", 30000);
         var heard = call.Recording().Samples[(start + (Rate / 2))..(start + (Rate * 7 / 2))];
+        await FakeStream.WaitUntilAsync(() => media.HeardAsync(agent, 0).GetAwaiter().GetResult().Frames >= agentFramesAtStart + 175, "3.5 s heard by the agent", 30000);
         var (atAgent, _) = await media.HeardAsync(agent, 3.0);
         return (AudioQuality.Measure(heard, Signal, Rate), AudioQuality.Measure(AudioQuality.Decimate(atAgent, 6), Signal, Rate));
     }

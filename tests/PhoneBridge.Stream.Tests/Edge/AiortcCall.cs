@@ -84,30 +84,44 @@ internal sealed class AiortcCall : IAsyncDisposable
     /// <summary>
     /// Waits until the phone hears the agent again after <paramref name="mark"/> (an ear position), lets the path settle,
     /// then measures several seconds both ways: what the phone heard (the agent's answer) and what the agent heard.
+    /// A window spoiled by the machine (two cores shared with other builds) is followed by another, up to
+    /// <paramref name="windows"/>; a broken path fails every one. Returns every window measured, the last one decisive.
     /// </summary>
-    public async Task<(AudioQuality.Measurement Phone, AudioQuality.Measurement Agent)> MeasureBothWaysAsync(long mark, double seconds = 3.0)
+    public async Task<List<(AudioQuality.Measurement Phone, AudioQuality.Measurement Agent)>> MeasureBothWaysAsync(
+        long mark, double seconds = 3.0, int windows = 3)
     {
-        var (_, agentFramesAtMark) = await Media.HeardAsync(Agent, 0);
+        var results = new List<(AudioQuality.Measurement Phone, AudioQuality.Measurement Agent)>();
         await FakeStream.WaitUntilAsync(() => Ear.AudibleSince(mark), "the phone to hear the agent", 30000);
-        var from = Ear.Written + (Rate / 2);
-        var phoneHeard = await Ear.ReadAsync(from, (int)(Rate * seconds), Generous);
-
-        // The agent's window, too, lies wholly after the mark (and after half a second of settling).
-        var needed = agentFramesAtMark + (long)((seconds + 0.5) * 50);
-        var deadline = Environment.TickCount64 + (long)Generous.TotalMilliseconds;
-        var (agentHeard, agentFrames) = await Media.HeardAsync(Agent, seconds);
-        while (agentFrames < needed && Environment.TickCount64 < deadline)
+        while (results.Count < windows)
         {
-            await Task.Delay(200);
-            (agentHeard, agentFrames) = await Media.HeardAsync(Agent, seconds);
+            var (_, agentFramesAtStart) = await Media.HeardAsync(Agent, 0);
+            var from = Ear.Written + (Rate / 2);
+            var phoneHeard = await Ear.ReadAsync(from, (int)(Rate * seconds), Generous);
+
+            // The agent's window, too, lies wholly after the start (and after half a second of settling).
+            var needed = agentFramesAtStart + (long)((seconds + 0.5) * 50);
+            var deadline = Environment.TickCount64 + (long)Generous.TotalMilliseconds;
+            var (agentHeard, agentFrames) = await Media.HeardAsync(Agent, seconds);
+            while (agentFrames < needed && Environment.TickCount64 < deadline)
+            {
+                await Task.Delay(200);
+                (agentHeard, agentFrames) = await Media.HeardAsync(Agent, seconds);
+            }
+
+            if (agentFrames < needed)
+            {
+                throw new TimeoutException($"the agent heard {agentFrames - agentFramesAtStart} frames in the window, {needed - agentFramesAtStart} needed");
+            }
+
+            var result = (AudioQuality.Measure(phoneHeard, Signal, Rate), AudioQuality.Measure(AudioQuality.Decimate(agentHeard, 6), Signal, Rate));
+            results.Add(result);
+            if (AudioQuality.IsGood(result.Item1) && AudioQuality.IsGood(result.Item2))
+            {
+                break;
+            }
         }
 
-        if (agentFrames < needed)
-        {
-            throw new TimeoutException($"the agent heard {agentFrames - agentFramesAtMark} frames after the mark, {needed - agentFramesAtMark} needed");
-        }
-
-        return (AudioQuality.Measure(phoneHeard, Signal, Rate), AudioQuality.Measure(AudioQuality.Decimate(agentHeard, 6), Signal, Rate));
+        return results;
     }
 
     public async ValueTask DisposeAsync()

@@ -40,6 +40,9 @@ internal static class AudioQuality
         return new Measurement(median, correlations.Count, Rms(received) / Rms(signal));
     }
 
+    /// <summary>Carries the signal: most 200 ms chunks correlate above 0.8 at a level within 0.3-3x of what was sent.</summary>
+    public static bool IsGood(Measurement m) => m.MedianCorrelation > 0.8 && m.LevelRatio is > 0.3 and < 3;
+
     /// <summary>Box-filter decimation; the test signal stays below 1.3 kHz, so this is enough to compare at 8 kHz.</summary>
     public static short[] Decimate(short[] samples, int factor)
     {

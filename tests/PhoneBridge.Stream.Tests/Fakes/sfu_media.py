@@ -41,6 +41,9 @@ FRAME = 960
 # What an agent remembers of what it heard, and how much unspoken echo it may hold (bounded memory).
 HEARD_SECONDS = 12
 ECHO_FRAMES = 50
+# The echo starts (and restarts after running dry) only with this much queued, so late input on a loaded
+# machine delays the answer instead of chopping it into pieces.
+ECHO_PRIME_FRAMES = 5
 TONE_PERIOD_S = 2.0
 
 relay = MediaRelay()
@@ -167,6 +170,7 @@ class Agent:
         self.heard = collections.deque(maxlen=HEARD_SECONDS * RATE // FRAME)
         self.frames = 0
         self.echo = collections.deque(maxlen=ECHO_FRAMES)
+        self.echoing = False
         self.listening = []
         self.current = 0
         self.track = PacedTrack(self.speak)
@@ -174,8 +178,11 @@ class Agent:
     def speak(self, n):
         if self.mode == "tone":
             return tone_and_chirp(n, FRAME)
-        if self.echo:
+        if not self.echoing and len(self.echo) >= ECHO_PRIME_FRAMES:
+            self.echoing = True
+        if self.echoing and self.echo:
             return self.echo.popleft()
+        self.echoing = False
         return np.zeros(FRAME, dtype=np.int16)
 
     def listen(self, track, order):
