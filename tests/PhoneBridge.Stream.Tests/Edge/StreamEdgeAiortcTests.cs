@@ -101,6 +101,27 @@ public sealed class StreamEdgeAiortcTests(AiortcMediaFixture fixture, ITestOutpu
     }
 
     [Fact]
+    public async Task A_subscriber_ICE_restart_asked_by_the_SFU_is_renegotiated_with_aiortc_and_audio_flows_after_it()
+    {
+        await RunAsync(async call =>
+        {
+            var phone = call.PhoneSession;
+            await FakeStream.WaitUntilAsync(() => call.Ear.AudibleSince(0), "the phone to hear the agent", 30000);
+
+            await call.Fake.SendAsync(phone.SessionId, new SfuEvent { IceRestart = new ICERestart { PeerType = PeerType.Subscriber } });
+
+            await FakeStream.WaitUntilAsync(() => phone.Answers.Count == 2, "the answer to the ICE-restart offer", 30000);
+            var mark = call.Ear.Written;
+            Assert.Equal(1, phone.IceRestarts);
+            Assert.Equal(2, phone.Offers.Select(IceUfrag).Distinct().Count());
+            Assert.Equal(2u, phone.Answers[1].NegotiationId);
+
+            AssertGood(await call.MeasureBothWaysAsync(mark));
+            Assert.Same(phone, call.PhoneSession);
+        });
+    }
+
+    [Fact]
     public async Task REJOIN_builds_new_connections_through_aiortc_and_audio_flows_after_it()
     {
         await RunAsync(async call =>
