@@ -27,6 +27,12 @@ internal sealed class RtcStreamMedia : IStreamMedia
     private PeerConnection? _publisher;
     private PeerConnection? _subscriber;
     private LocalAudioTrack? _track;
+
+    // During a MIGRATE: the connections to the old SFU, carrying the call until the new ones do.
+    private PeerConnection? _previousPublisher;
+    private PeerConnection? _previousSubscriber;
+    private LocalAudioTrack? _previousTrack;
+    private volatile bool _subscriberLive;
     private bool _disposed;
 
     public RtcStreamMedia(PeerConnectionFactory factory, IStreamMediaSink sink, string callId, int sampleRate, ILogger logger)
@@ -50,13 +56,35 @@ internal sealed class RtcStreamMedia : IStreamMedia
 
         // The track takes whole 20 ms frames; the phone side hands us exactly that cadence.
         var frame = track.FrameSize;
+        var previous = _previousTrack;
         for (var offset = 0; offset + frame <= pcm.Length; offset += frame)
         {
             track.WriteFrame(pcm.Slice(offset, frame));
+            previous?.WriteFrame(pcm.Slice(offset, frame));
         }
     }
 
-    public async ValueTask ResetAsync(IReadOnlyList<IceServerInfo> iceServers, CancellationToken cancellationToken)
+    public ValueTask ResetAsync(IReadOnlyList<IceServerInfo> iceServers, CancellationToken cancellationToken) =>
+        ResetCoreAsync(iceServers, keepPrevious: false);
+
+    public ValueTask ResetKeepingPreviousAsync(IReadOnlyList<IceServerInfo> iceServers, CancellationToken cancellationToken) =>
+        ResetCoreAsync(iceServers, keepPrevious: true);
+
+    public async ValueTask ReleasePreviousAsync(CancellationToken cancellationToken)
+    {
+        PeerConnection? publisher;
+        PeerConnection? subscriber;
+        lock (_gate)
+        {
+            (publisher, subscriber) = (_previousPublisher, _previousSubscriber);
+            (_previousPublisher, _previousSubscriber, _previousTrack) = (null, null, null);
+        }
+
+        await DisposeQuietlyAsync(publisher).ConfigureAwait(false);
+        await DisposeQuietlyAsync(subscriber).ConfigureAwait(false);
+    }
+
+    private async ValueTask ResetCoreAsync(IReadOnlyList<IceServerInfo> iceServers, bool keepPrevious)
     {
         var servers = iceServers
             .Where(s => s.Urls is { Count: > 0 })
@@ -68,20 +96,37 @@ internal sealed class RtcStreamMedia : IStreamMedia
         var track = publisher.AddAudioTrack(MediaDirection.SendOnly, _sampleRate, _trackId, _streamId);
         Wire(publisher, PeerType.PublisherUnspecified);
         Wire(subscriber, PeerType.Subscriber);
-        subscriber.RemoteTrackAdded += OnRemoteTrack;
+        subscriber.RemoteTrackAdded += remote => OnRemoteTrack(subscriber, remote);
 
-        PeerConnection? oldPublisher;
-        PeerConnection? oldSubscriber;
+        var released = new List<PeerConnection?>(4);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            (oldPublisher, oldSubscriber) = (_publisher, _subscriber);
+            if (keepPrevious && _previousPublisher is null && _publisher is not null)
+            {
+                (_previousPublisher, _previousSubscriber, _previousTrack) = (_publisher, _subscriber, _track);
+            }
+            else
+            {
+                // A retried migration replaces only the unused new connections; anything else ends the old ones too.
+                released.Add(_publisher);
+                released.Add(_subscriber);
+                if (!keepPrevious)
+                {
+                    released.Add(_previousPublisher);
+                    released.Add(_previousSubscriber);
+                    (_previousPublisher, _previousSubscriber, _previousTrack) = (null, null, null);
+                }
+            }
+
             (_publisher, _subscriber, _track) = (publisher, subscriber, track);
+            _subscriberLive = false;
         }
 
-        await DisposeQuietlyAsync(oldPublisher).ConfigureAwait(false);
-        await DisposeQuietlyAsync(oldSubscriber).ConfigureAwait(false);
-        _ = cancellationToken;
+        foreach (var pc in released)
+        {
+            await DisposeQuietlyAsync(pc).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask<PublisherOffer> CreatePublisherOfferAsync(bool iceRestart, CancellationToken cancellationToken)
@@ -136,8 +181,7 @@ internal sealed class RtcStreamMedia : IStreamMedia
 
     public async ValueTask DisposeAsync()
     {
-        PeerConnection? publisher;
-        PeerConnection? subscriber;
+        PeerConnection?[] pcs;
         lock (_gate)
         {
             if (_disposed)
@@ -146,12 +190,15 @@ internal sealed class RtcStreamMedia : IStreamMedia
             }
 
             _disposed = true;
-            (publisher, subscriber) = (_publisher, _subscriber);
+            pcs = [_publisher, _subscriber, _previousPublisher, _previousSubscriber];
             (_publisher, _subscriber, _track) = (null, null, null);
+            (_previousPublisher, _previousSubscriber, _previousTrack) = (null, null, null);
         }
 
-        await DisposeQuietlyAsync(publisher).ConfigureAwait(false);
-        await DisposeQuietlyAsync(subscriber).ConfigureAwait(false);
+        foreach (var pc in pcs)
+        {
+            await DisposeQuietlyAsync(pc).ConfigureAwait(false);
+        }
     }
 
     private void Wire(PeerConnection pc, PeerType peer)
@@ -173,10 +220,22 @@ internal sealed class RtcStreamMedia : IStreamMedia
         };
     }
 
-    private void OnRemoteTrack(RemoteAudioTrack track)
+    private void OnRemoteTrack(PeerConnection subscriber, RemoteAudioTrack track)
     {
         var key = track.StreamId ?? "mid:" + track.Mid;
-        track.FrameReceived += pcm => _sink.OnRemoteFrame(key, pcm);
+        track.FrameReceived += pcm =>
+        {
+            // While migrating, the old SFU's audio plays until the new SFU's first frame; then only the new one's.
+            if (ReferenceEquals(subscriber, _subscriber))
+            {
+                _subscriberLive = true;
+                _sink.OnRemoteFrame(key, pcm);
+            }
+            else if (!_subscriberLive && ReferenceEquals(subscriber, _previousSubscriber))
+            {
+                _sink.OnRemoteFrame(key, pcm);
+            }
+        };
     }
 
     private async Task DisposeQuietlyAsync(PeerConnection? pc)

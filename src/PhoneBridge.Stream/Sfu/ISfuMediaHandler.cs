@@ -14,6 +14,17 @@ public interface ISfuMediaHandler
     ValueTask ResetAsync(IReadOnlyList<IceServerInfo> iceServers, CancellationToken cancellationToken);
 
     /// <summary>
+    /// MIGRATE: creates fresh peer connections for the new SFU like <see cref="ResetAsync"/>, but keeps the current
+    /// ones carrying audio with the old SFU until <see cref="ReleasePreviousAsync"/> (migration complete) or the
+    /// next <see cref="ResetAsync"/> (migration failed, REJOIN), so the call hears no gap while the new ones connect.
+    /// </summary>
+    ValueTask ResetKeepingPreviousAsync(IReadOnlyList<IceServerInfo> iceServers, CancellationToken cancellationToken) =>
+        ResetAsync(iceServers, cancellationToken);
+
+    /// <summary>Closes the peer connections kept by <see cref="ResetKeepingPreviousAsync"/>, if any.</summary>
+    ValueTask ReleasePreviousAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>
     /// Creates and applies the publisher offer (with new ICE credentials when <paramref name="iceRestart"/>) and
     /// returns it with the tracks it announces; each track's mid is read after the local description is set.
     /// </summary>

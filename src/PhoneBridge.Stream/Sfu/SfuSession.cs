@@ -185,7 +185,16 @@ public sealed class SfuSession : IAsyncDisposable
             var credentials = await _coordinator.JoinCallAsync(CallType, CallId, UserId,
                 new JoinCallOptions(true, migratingFrom, avoid.ToList()), ct).ConfigureAwait(false);
             var edge = credentials.Credentials.Server.EdgeName;
-            await _media.ResetAsync(credentials.Credentials.IceServers ?? [], ct).ConfigureAwait(false);
+            if (migratingFrom is null)
+            {
+                await _media.ResetAsync(credentials.Credentials.IceServers ?? [], ct).ConfigureAwait(false);
+            }
+            else
+            {
+                // The old SFU keeps carrying the call until it reports the migration complete (protocol doc §5.7).
+                await _media.ResetKeepingPreviousAsync(credentials.Credentials.IceServers ?? [], ct).ConfigureAwait(false);
+            }
+
             ResetNegotiationState();
             try
             {
@@ -614,6 +623,14 @@ public sealed class SfuSession : IAsyncDisposable
             await old.LeaveAsync(previousSession, "rejoin", LeaveGrace).ConfigureAwait(false);
             await old.DisposeAsync().ConfigureAwait(false);
         }
+
+        // A migration that never completed: its source SFU is left too (the media reset above released its connections).
+        var abandoned = Interlocked.Exchange(ref _migratingFrom, null);
+        if (abandoned is not null)
+        {
+            await abandoned.LeaveAsync(previousSession, "rejoin", LeaveGrace).ConfigureAwait(false);
+            await abandoned.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task MigrateAsync(int attempt, CancellationToken ct)
@@ -642,6 +659,7 @@ public sealed class SfuSession : IAsyncDisposable
             await _migrationTimer.CancelAsync().ConfigureAwait(false);
         }
 
+        await _media.ReleasePreviousAsync(CancellationToken.None).ConfigureAwait(false);
         var old = Interlocked.Exchange(ref _migratingFrom, null);
         if (old is not null)
         {

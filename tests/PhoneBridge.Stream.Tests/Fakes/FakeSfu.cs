@@ -53,6 +53,13 @@ internal sealed partial class FakeStream
     /// <summary>Adds a participant with no socket (e.g. the agent) and tells everyone connected.</summary>
     public async Task<Participant> AddRemoteParticipantAsync(string callCid, string userId, bool publishAudio)
     {
+        var session = NewRemoteSession(callCid, userId, publishAudio);
+        await AnnounceRemoteAsync(session).ConfigureAwait(false);
+        return session.ToParticipant();
+    }
+
+    private FakeSession NewRemoteSession(string callCid, string userId, bool publishAudio)
+    {
         var call = _calls.GetOrAdd(callCid, c => new FakeCall(c));
         var session = new FakeSession(Guid.NewGuid().ToString(), userId, callCid, "remote", NewPrefix());
         if (publishAudio)
@@ -62,16 +69,20 @@ internal sealed partial class FakeStream
 
         _sessions[session.SessionId] = session;
         call.Sessions[session.SessionId] = session;
-        await BroadcastAsync(call, session.SessionId, new SfuEvent { ParticipantJoined = new ParticipantJoined { CallCid = callCid, Participant = session.ToParticipant() } }).ConfigureAwait(false);
-        if (publishAudio)
+        return session;
+    }
+
+    private async Task AnnounceRemoteAsync(FakeSession session)
+    {
+        var call = _calls[session.CallCid];
+        await BroadcastAsync(call, session.SessionId, new SfuEvent { ParticipantJoined = new ParticipantJoined { CallCid = call.Cid, Participant = session.ToParticipant() } }).ConfigureAwait(false);
+        if (session.Published.Contains(TrackType.Audio))
         {
             await BroadcastAsync(call, session.SessionId, new SfuEvent
             {
-                TrackPublished = new TrackPublished { UserId = userId, SessionId = session.SessionId, Type = TrackType.Audio, Participant = session.ToParticipant() },
+                TrackPublished = new TrackPublished { UserId = session.UserId, SessionId = session.SessionId, Type = TrackType.Audio, Participant = session.ToParticipant() },
             }).ConfigureAwait(false);
         }
-
-        return session.ToParticipant();
     }
 
     public async Task RemoveRemoteParticipantAsync(string sessionId)
@@ -80,6 +91,16 @@ internal sealed partial class FakeStream
         {
             call.Sessions.TryRemove(sessionId, out _);
             await BroadcastAsync(call, sessionId, new SfuEvent { ParticipantLeft = new ParticipantLeft { CallCid = call.Cid, Participant = session.ToParticipant() } }).ConfigureAwait(false);
+            await CloseMediaAsync(session).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Ends the call on the Stream side: every connected participant gets <c>call_ended</c>.</summary>
+    public async Task EndCallAsync(string callCid)
+    {
+        if (_calls.TryGetValue(callCid, out var call))
+        {
+            await BroadcastAsync(call, "", new SfuEvent { CallEnded = new CallEnded { Reason = CallEndedReason.Ended } }).ConfigureAwait(false);
         }
     }
 
@@ -225,6 +246,12 @@ internal sealed partial class FakeStream
                 session.Socket = null;
                 session.DisconnectedAt = DateTime.UtcNow;
             }
+
+            // A session replaced by its migration (same id, another edge) is gone once its socket is.
+            if (!session.Left && !(_sessions.TryGetValue(session.SessionId, out var current) && ReferenceEquals(current, session)))
+            {
+                await CloseMediaAsync(session).ConfigureAwait(false);
+            }
         }
     }
 
@@ -234,6 +261,7 @@ internal sealed partial class FakeStream
         _sessions.TryRemove(session.SessionId, out _);
         call.Sessions.TryRemove(session.SessionId, out _);
         await BroadcastAsync(call, session.SessionId, new SfuEvent { ParticipantLeft = new ParticipantLeft { CallCid = call.Cid, Participant = session.ToParticipant() } }).ConfigureAwait(false);
+        await CloseMediaAsync(session).ConfigureAwait(false);
     }
 
     private static async Task BroadcastAsync(FakeCall call, string fromSession, SfuEvent evt)
@@ -312,7 +340,7 @@ internal sealed partial class FakeStream
                         }).ConfigureAwait(false);
                     }
 
-                    var answerSdp = Media is null ? AnswerFor(r.Sdp) : await AnswerPublisherAsync(s, r.Sdp).ConfigureAwait(false);
+                    var answerSdp = MediaSide is null ? AnswerFor(r.Sdp) : await MediaSide.AnswerPublisherAsync(s, r.Sdp).ConfigureAwait(false);
                     return Proto(new SetPublisherResponse { Sdp = answerSdp, SessionId = s.SessionId });
                 }
 
@@ -329,9 +357,9 @@ internal sealed partial class FakeStream
                     }
 
                     s.Answers.Add(r);
-                    if (Media is not null && s.SubscriberPc is { } subscriberPc)
+                    if (MediaSide is not null)
                     {
-                        await subscriberPc.SetRemoteDescriptionAsync(new PhoneBridge.Rtc.RtcSessionDescription(PhoneBridge.Rtc.RtcSdpType.Answer, r.Sdp), CancellationToken.None).ConfigureAwait(false);
+                        await MediaSide.SetSubscriberAnswerAsync(s, r.Sdp).ConfigureAwait(false);
                     }
 
                     s.NegotiationInFlight = false;
@@ -429,27 +457,50 @@ internal sealed partial class FakeStream
         s.Forwarded = forwarded;
         s.NegotiationInFlight = true;
         var negotiationId = ++s.NegotiationId;
-        var candidate = new { candidate = "candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host", sdpMid = "0", sdpMLineIndex = 0 };
+        var tracks = forwarded
+            .Select((id, i) => _sessions.TryGetValue(id, out var p)
+                ? new ForwardedTrack(p, $"{p.TrackLookupPrefix}:TRACK_TYPE_AUDIO:s{i}", Guid.NewGuid().ToString())
+                : null)
+            .OfType<ForwardedTrack>()
+            .ToList();
+        var sdp = MediaSide is null
+            ? OfferFor(tracks.Select(t => t.StreamId).ToList())
+            : WithMsidSemantic(await MediaSide.OfferSubscriberAsync(s, tracks, iceRestart).ConfigureAwait(false), tracks.Select(t => t.StreamId).ToList());
         if (TrickleBeforeOffer)
         {
+            // Trickled ahead of the offer, so clients must buffer it; with real media it is the offer's own candidate.
+            var line = sdp.Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(l => l.StartsWith("a=candidate:", StringComparison.Ordinal));
+            var candidate = new
+            {
+                candidate = MediaSide is null || line is null ? "candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host" : line[2..],
+                sdpMid = MidsOf(sdp).FirstOrDefault() ?? "0",
+                sdpMLineIndex = 0,
+            };
             await s.SendAsync(new SfuEvent
             {
                 IceTrickle = new ICETrickle { PeerType = PeerType.Subscriber, SessionId = s.SessionId, IceCandidate = System.Text.Json.JsonSerializer.Serialize(candidate) },
             }).ConfigureAwait(false);
         }
 
-        var prefixes = forwarded.Select(id => _sessions.TryGetValue(id, out var p) ? p.TrackLookupPrefix : "gone").ToList();
-        var sdp = Media is null ? OfferFor(prefixes) : await MediaOfferAsync(s, prefixes).ConfigureAwait(false);
         s.Offers.Add(sdp);
         await s.SendAsync(new SfuEvent { SubscriberOffer = new SubscriberOffer { Sdp = sdp, IceRestart = iceRestart, NegotiationId = negotiationId } }).ConfigureAwait(false);
     }
 
-    private string OfferFor(IReadOnlyList<string> prefixes)
+    /// <summary>The SFU lists its stream ids in msid-semantic (or emits the <c>WMS*</c> quirk), whatever the stack wrote.</summary>
+    private string WithMsidSemantic(string sdp, IReadOnlyList<string> streams)
+    {
+        var semantic = UseWmsStarQuirk ? "a=msid-semantic:WMS*" : "a=msid-semantic: WMS " + string.Join(' ', streams);
+        var lines = sdp.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("a=msid-semantic", StringComparison.Ordinal)).ToList();
+        var firstMedia = lines.FindIndex(l => l.StartsWith("m=", StringComparison.Ordinal));
+        lines.Insert(firstMedia < 0 ? lines.Count : firstMedia, semantic);
+        return string.Join("\r\n", lines) + "\r\n";
+    }
+
+    private string OfferFor(IReadOnlyList<string> streams)
     {
         var ufrag = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         var pwd = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         var fp = string.Join(':', Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).Chunk(2).Select(c => new string(c)));
-        var streams = prefixes.Select((p, i) => $"{p}:TRACK_TYPE_AUDIO:s{i}").ToList();
         var sb = new StringBuilder();
         sb.Append("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=ice-lite\r\n");
         if (streams.Count > 0)
@@ -598,6 +649,9 @@ internal sealed partial class FakeStream
         public string Edge { get; } = edge;
 
         public string TrackLookupPrefix { get; } = prefix;
+
+        /// <summary>Names this session's media; a migrated session keeps its id but gets new media.</summary>
+        public string MediaKey { get; } = Guid.NewGuid().ToString("N");
 
         public WebSocket? Socket { get; set; }
 

@@ -23,12 +23,12 @@ internal sealed partial class FakeStream
     /// </summary>
     public int EchoSampleRate { get; set; } = 48000;
 
-    private int MediaRate => EchoClientAudio ? EchoSampleRate : 48000;
+    internal int MediaRate => EchoClientAudio ? EchoSampleRate : 48000;
 
     /// <summary>Raised on the media thread for every frame a client publishes, decoded at 48 kHz (echo mode: <see cref="EchoSampleRate"/>).</summary>
     public event ClientFrameHandler? ClientFrameReceived;
 
-    private bool StartEcho(FakeSession s, List<LocalAudioTrack> tracks)
+    internal bool StartEcho(FakeSession s, List<LocalAudioTrack> tracks)
     {
         if (!EchoClientAudio)
         {
@@ -39,7 +39,7 @@ internal sealed partial class FakeStream
         return true;
     }
 
-    private void OnClientFrame(FakeSession s, ReadOnlySpan<short> pcm)
+    internal void OnClientFrame(FakeSession s, ReadOnlySpan<short> pcm)
     {
         ClientFrameReceived?.Invoke(s, pcm);
         if (!EchoClientAudio || !_echoTracks.TryGetValue(s, out var tracks))

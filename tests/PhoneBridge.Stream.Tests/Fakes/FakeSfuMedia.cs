@@ -1,116 +1,71 @@
 using PhoneBridge.Rtc;
-using PhoneBridge.Rtc.Media;
-using PhoneBridge.Rtc.Sdp;
 
 namespace PhoneBridge.Stream.Tests.Fakes;
 
-/// <summary>
-/// Real media for the fake SFU, on the project's own WebRTC stack: it answers publisher offers and receives the
-/// client's Opus, and offers each subscriber one send-only track per forwarded participant, with the SFU's msid
-/// stream id format, carrying a 440 Hz tone as the remote participant's voice.
-/// </summary>
+/// <summary>Chooses the fake SFU's media side; without one the fake hands out text-only SDP (signalling tests).</summary>
 internal sealed partial class FakeStream
 {
-    private readonly List<PeerConnection> _mediaPcs = [];
-    private readonly CancellationTokenSource _mediaStop = new();
+    /// <summary>
+    /// The media side in use, or null for text-only SDP. Set before clients join; owned (disposed) by the fake.
+    /// </summary>
+    public IFakeSfuMedia? MediaSide { get; set; }
 
-    /// <summary>When set, the fake SFU runs real peer connections (and sends a tone) instead of text-only SDP.</summary>
-    public PeerConnectionFactory? Media { get; set; }
+    /// <summary>False when the media side is shared between fakes: then disposing the fake only closes its own sessions' media.</summary>
+    public bool OwnsMediaSide { get; set; } = true;
 
-    private async Task<string> AnswerPublisherAsync(FakeSession s, string offer)
+    /// <summary>Runs the media side on the project's own stack (<see cref="InProcessSfuMedia"/>); kept for existing callers.</summary>
+    public PeerConnectionFactory? Media
     {
-        var pc = s.PublisherPc;
-        if (pc is null)
-        {
-            pc = Media!.Create();
-            pc.DefaultReceiveSampleRate = MediaRate;
-            pc.RemoteTrackAdded += track => track.FrameReceived += pcm =>
-            {
-                if (Peak(pcm) > 1000)
-                {
-                    Interlocked.Increment(ref s.AudibleFramesFromClient);
-                }
-
-                OnClientFrame(s, pcm);
-            };
-            s.PublisherPc = pc;
-            lock (_mediaPcs)
-            {
-                _mediaPcs.Add(pc);
-            }
-        }
-
-        await pc.SetRemoteDescriptionAsync(new RtcSessionDescription(RtcSdpType.Offer, offer), CancellationToken.None).ConfigureAwait(false);
-        var answer = await pc.CreateAnswerAsync(CancellationToken.None).ConfigureAwait(false);
-        pc.SetLocalDescription(answer);
-        return pc.LocalDescription!.Sdp;
+        get => (MediaSide as InProcessSfuMedia)?.Factory;
+        set => MediaSide = value is null ? null : new InProcessSfuMedia(value, this);
     }
 
-    private async Task<string> MediaOfferAsync(FakeSession s, IReadOnlyList<string> prefixes)
+    /// <summary>Starts the aiortc media side (<see cref="AiortcSfuMedia"/>) and uses it for every later negotiation.</summary>
+    public async Task<AiortcSfuMedia> UseAiortcMediaAsync(CancellationToken cancellationToken = default)
     {
-        if (s.SubscriberPc is not null)
-        {
-            throw new NotSupportedException("The media fake negotiates the subscriber once.");
-        }
-
-        var pc = Media!.Create();
-        var tracks = prefixes.Select((p, i) => pc.AddAudioTrack(MediaDirection.SendOnly, MediaRate, Guid.NewGuid().ToString(), $"{p}:TRACK_TYPE_AUDIO:s{i}")).ToList();
-        s.SubscriberPc = pc;
-        lock (_mediaPcs)
-        {
-            _mediaPcs.Add(pc);
-        }
-
-        var offer = await pc.CreateOfferAsync(CancellationToken.None).ConfigureAwait(false);
-        pc.SetLocalDescription(offer);
-        if (!StartEcho(s, tracks))
-        {
-            _ = Task.Run(() => PlayToneAsync(tracks, _mediaStop.Token));
-        }
-
-        return pc.LocalDescription!.Sdp;
+        var media = await AiortcSfuMedia.StartAsync(cancellationToken).ConfigureAwait(false);
+        MediaSide = media;
+        return media;
     }
 
-    private static async Task PlayToneAsync(List<LocalAudioTrack> tracks, CancellationToken ct)
+    /// <summary>
+    /// Adds an agent participant played by the aiortc media side: it publishes audio, hears the latest publisher
+    /// of the call and answers (<paramref name="mode"/> "echo": says back what it hears; "tone": a known signal).
+    /// </summary>
+    public async Task<FakeSession> AddAgentAsync(string callCid, string userId, string mode = "echo")
     {
-        var frame = new short[960];
-        long n = 0;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
-        try
-        {
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
-            {
-                for (var i = 0; i < frame.Length; i++, n++)
-                {
-                    frame[i] = (short)(8000 * Math.Sin(2 * Math.PI * 440 * n / 48000.0));
-                }
-
-                foreach (var track in tracks)
-                {
-                    track.WriteFrame(frame);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        var media = MediaSide as AiortcSfuMedia ?? throw new InvalidOperationException("Agents need the aiortc media side.");
+        var session = NewRemoteSession(callCid, userId, publishAudio: true);
+        await media.AddAgentAsync(session, mode).ConfigureAwait(false);
+        await AnnounceRemoteAsync(session).ConfigureAwait(false);
+        return session;
     }
 
     private async Task DisposeMediaAsync()
     {
-        await _mediaStop.CancelAsync().ConfigureAwait(false);
-        List<PeerConnection> pcs;
-        lock (_mediaPcs)
+        if (MediaSide is not { } media)
         {
-            pcs = [.. _mediaPcs];
+            return;
         }
 
-        foreach (var pc in pcs)
+        if (OwnsMediaSide)
         {
-            await pc.DisposeAsync().ConfigureAwait(false);
+            await media.DisposeAsync().ConfigureAwait(false);
+            return;
         }
 
-        _mediaStop.Dispose();
+        foreach (var session in _sessions.Values)
+        {
+            await media.CloseAsync(session).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CloseMediaAsync(FakeSession session)
+    {
+        if (MediaSide is { } media)
+        {
+            await media.CloseAsync(session).ConfigureAwait(false);
+        }
     }
 
     internal static int Peak(ReadOnlySpan<short> pcm)

@@ -36,6 +36,19 @@ internal sealed class RecordingMediaHandler : ISfuMediaHandler
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask ResetKeepingPreviousAsync(IReadOnlyList<IceServerInfo> iceServers, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref Resets);
+        Calls.Enqueue("reset-keeping-previous");
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask ReleasePreviousAsync(CancellationToken cancellationToken)
+    {
+        Calls.Enqueue("release-previous");
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask<PublisherOffer> CreatePublisherOfferAsync(bool iceRestart, CancellationToken cancellationToken)
     {
         lock (PublisherOfferIceRestarts)

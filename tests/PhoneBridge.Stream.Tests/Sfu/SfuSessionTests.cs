@@ -205,7 +205,10 @@ public class SfuSessionTests
         Assert.Equal("sfu-a", join.Request.JoinRequest.ReconnectDetails.FromSfuId);
 
         await FakeStream.WaitUntilAsync(() => fake.TwirpCalls.Any(c => c.Edge == "sfu-b" && c.Method == "SetPublisher"), "republish on the new edge");
+        Assert.Contains("reset-keeping-previous", media.Calls);
+        Assert.DoesNotContain("release-previous", media.Calls);
         await fake.SendAsync(id, new SfuEvent { ParticipantMigrationComplete = new ParticipantMigrationComplete() });
+        await FakeStream.WaitUntilAsync(() => media.Calls.Contains("release-previous"), "the old connections released once the migration completed");
         Assert.False(session.Completion.IsCompleted);
     }
 

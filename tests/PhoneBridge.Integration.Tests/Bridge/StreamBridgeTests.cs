@@ -1,0 +1,115 @@
+using PhoneBridge.Simulator.Audio;
+using PhoneBridge.Simulator.Pacing;
+using PhoneBridge.Simulator.Twilio;
+using PhoneBridge.Stream.Tests;
+using PhoneBridge.Stream.Tests.Edge;
+using PhoneBridge.Stream.Tests.Fakes;
+using Xunit.Abstractions;
+
+namespace PhoneBridge.Integration.Tests.Bridge;
+
+/// <summary>
+/// Whole phone calls: the simulator dials the real server as Twilio does, the server bridges into the fake Stream
+/// (coordinator + SFU signalling + Twirp) whose media side is aiortc, and an agent there answers by echoing what it
+/// hears. Audio is judged over seconds against the known signal the caller speaks.
+/// </summary>
+public sealed class StreamBridgeTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
+    private static readonly short[] Signal = AudioQuality.ToneAndChirp(CallerAudio.SampleRate, 2.0);
+
+    [Fact]
+    public async Task A_phone_call_reaches_the_agent_and_its_answer_comes_back_with_dtmf_and_caller_hangup()
+    {
+        await RunAsync(async (fake, media, server, call, agent) =>
+        {
+            // A window spoiled by the loaded machine is followed by another; a broken path fails all three.
+            await FakeStream.WaitUntilAsync(() => Audible(call.Recording().Samples), "the caller to hear the agent", 30000);
+            var (phone, atAgent) = (default(AudioQuality.Measurement), default(AudioQuality.Measurement));
+            for (var window = 0; window < 3 && !(AudioQuality.IsGood(phone) && AudioQuality.IsGood(atAgent)); window++)
+            {
+                (phone, atAgent) = await MeasureAsync(media, call, agent);
+                output.WriteLine($"caller → agent: {atAgent}; agent → caller: {phone}");
+            }
+
+            Assert.True(AudioQuality.IsGood(atAgent), "caller → agent: " + atAgent);
+            Assert.True(AudioQuality.IsGood(phone), "agent → caller: " + phone);
+
+            await call.SendDtmfAsync('7', CancellationToken.None);
+            await FakeStream.WaitUntilAsync(() => fake.CustomEvents.Any(e => e["custom"]?["digit"]?.GetValue<string>() == "7"), "the DTMF custom event");
+            Assert.Equal("phone.dtmf", fake.CustomEvents.Single()["custom"]!["type"]!.GetValue<string>());
+
+            var phoneSession = fake.Sessions.Single(s => s.UserId != "agent");
+            await call.HangUpAsync(Generous, CancellationToken.None);
+
+            await FakeStream.WaitUntilAsync(() => fake.WsFrames.Any(f => f.Request.LeaveCallRequest?.SessionId == phoneSession.SessionId), "LeaveCallRequest");
+            await FakeStream.WaitUntilAsync(() => !media.PublisherFramesAsync().GetAwaiter().GetResult().ContainsKey(phoneSession.MediaKey), "the SFU to close the phone's media");
+            Assert.True(await Eventually.TrueAsync(() => server.Registry.Count == 0), $"{server.Registry.Count} calls still registered");
+            Assert.Null(call.Report().Failure);
+        });
+    }
+
+    [Fact]
+    public async Task The_stream_side_ending_the_call_hangs_up_the_phone()
+    {
+        await RunAsync(async (fake, media, server, call, agent) =>
+        {
+            await FakeStream.WaitUntilAsync(() => Audible(call.Recording().Samples), "the caller to hear the agent", 30000);
+
+            await fake.EndCallAsync(agent.CallCid);
+
+            await call.Completion.WaitAsync(Generous);
+            Assert.True(call.Report().ClosedByServer, "the server closed the phone's media socket");
+            Assert.True(await Eventually.TrueAsync(() => server.Registry.Count == 0), $"{server.Registry.Count} calls still registered");
+        });
+    }
+
+    private static async Task<(AudioQuality.Measurement Phone, AudioQuality.Measurement Agent)> MeasureAsync(
+        AiortcSfuMedia media, TwilioMediaCall call, FakeStream.FakeSession agent)
+    {
+        const int Rate = CallerAudio.SampleRate;
+        var start = call.Recording().Samples.Length;
+        var (_, agentFramesAtStart) = await media.HeardAsync(agent, 0);
+        await FakeStream.WaitUntilAsync(() => call.Recording().Samples.Length >= start + (Rate * 7 / 2), "3.5 s of the agent's answer", 30000);
+        var heard = call.Recording().Samples[(start + (Rate / 2))..(start + (Rate * 7 / 2))];
+        await FakeStream.WaitUntilAsync(() => media.HeardAsync(agent, 0).GetAwaiter().GetResult().Frames >= agentFramesAtStart + 175, "3.5 s heard by the agent", 30000);
+        var (atAgent, _) = await media.HeardAsync(agent, 3.0);
+        return (AudioQuality.Measure(heard, Signal, Rate), AudioQuality.Measure(AudioQuality.Decimate(atAgent, 6), Signal, Rate));
+    }
+
+    private static bool Audible(short[] samples) => samples.Length > 0 && FakeStream.Peak(samples.AsSpan(Math.Max(0, samples.Length - 1600))) > 1000;
+
+    private async Task RunAsync(Func<FakeStream, AiortcSfuMedia, BridgeServer, TwilioMediaCall, FakeStream.FakeSession, Task> test)
+    {
+        await using var fake = await FakeStream.StartAsync();
+        var media = await fake.UseAiortcMediaAsync();
+        try
+        {
+            await using var server = await BridgeServer.StartAsync(settings: new Dictionary<string, string?>
+            {
+                ["Stream:ApiKey"] = TestOptions.ApiKey,
+                ["Stream:ApiSecret"] = TestOptions.ApiSecret,
+                ["Stream:BaseUrl"] = fake.BaseUrl.ToString(),
+                ["Stream:HealthCheckInterval"] = "00:00:01",
+                ["PhoneBridge:Rtc:HostAddresses:0"] = "127.0.0.1",
+            });
+            using var http = server.NewHttpClient();
+            await using var pacer = new FramePacer(TimeProvider.System);
+
+            // Long enough for any test; the caller hangs up (or is hung up) well before it ends.
+            var pcm = Enumerable.Repeat(Signal, 30).SelectMany(s => s).ToArray();
+            var audio = CallerAudio.FromPcm(pcm, CallerAudio.SampleRate);
+            await using var call = await TwilioPhone.DialAsync(http, server.Caller, TimeProvider.System, new TwilioMediaCallOptions { Record = true }, CancellationToken.None);
+            await FakeStream.WaitUntilAsync(() => !fake.Joins.IsEmpty, "the bridge to join the Stream call", 30000);
+            var agent = await fake.AddAgentAsync(fake.Joins.First().CallCid, "agent", "echo");
+            call.Play(audio, audio.FrameCount, pacer);
+
+            await test(fake, media, server, call, agent);
+        }
+        catch (Exception)
+        {
+            output.WriteLine("sfu_media.py stderr:\n" + media.Stderr);
+            throw;
+        }
+    }
+}
