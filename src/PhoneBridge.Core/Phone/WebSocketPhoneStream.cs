@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Threading.Channels;
 
 namespace PhoneBridge.Core.Phone;
 
@@ -10,6 +9,13 @@ namespace PhoneBridge.Core.Phone;
 /// a clean close with an abort backstop, and hang-up through the provider's API. A provider adds its message
 /// parsing (<see cref="Dispatch"/>), its message writing (<see cref="FormatOutbound"/>) and its logs.
 /// </summary>
+/// <remarks>
+/// Outbound messages have no writer loop: whoever queues a message while no send is in flight becomes the sender
+/// and writes it on its own thread (the phone's receive loop for an echo, the edge's thread for agent audio), then
+/// drains whatever others queued meanwhile. Only a send that does not complete at once (socket back-pressure)
+/// continues asynchronously. So an outbound frame costs no thread hand-off, and the queue only holds frames while
+/// the socket is busy.
+/// </remarks>
 public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
 {
     private readonly WebSocket _socket;
@@ -17,9 +23,20 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
     private readonly int _maxMessageBytes;
     private readonly TimeSpan _closeTimeout;
     private readonly Func<string, CancellationToken, Task>? _hangUpCall;
-    private readonly Channel<PhoneOutboundMessage> _outgoing;
+    private readonly Lock _sendLock = new();
+    private readonly PhoneOutboundMessage[] _queue;
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _runEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _abort = new();
+
+    // Under _sendLock: the ring of queued messages, whether a sender owns the socket's send side, whether the
+    // stream stopped accepting messages, and whether a send failed (the socket is gone; the receive loop sees it).
+    private int _queueHead;
+    private int _queueCount;
+    private bool _sending;
+    private bool _closing;
+    private bool _closeStarted;
+    private bool _sendFailed;
 
     private int _clearGeneration;
     private int _running;
@@ -53,15 +70,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
         _closeTimeout = closeTimeout;
         _time = time ?? TimeProvider.System;
         _hangUpCall = hangUpCall;
-        _outgoing = Channel.CreateBounded<PhoneOutboundMessage>(
-            new BoundedChannelOptions(sendQueueCapacity)
-            {
-                FullMode = BoundedChannelFullMode.DropOldest,
-                SingleReader = true,
-                SingleWriter = false,
-                AllowSynchronousContinuations = false,
-            },
-            OnDropped);
+        _queue = new PhoneOutboundMessage[sendQueueCapacity];
     }
 
     public abstract string Provider { get; }
@@ -96,7 +105,6 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
         // Cancelling a WebSocket receive aborts the connection, so the caller's token starts a clean close
         // instead; the abort token is the backstop when the peer does not answer in time.
         using var registration = cancellationToken.Register(static state => ((WebSocketPhoneStream)state!).BeginClose("call ended"), this);
-        var writer = WriteLoopAsync(_abort.Token);
         var receive = ArrayPool<byte>.Shared.Rent(_maxMessageBytes);
         OnRunStarting();
         try
@@ -115,7 +123,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
         finally
         {
             BeginClose(null);
-            await writer.ConfigureAwait(false);
+            await _closed.Task.ConfigureAwait(false);
             await StopCloseTimerAsync().ConfigureAwait(false);
             ArrayPool<byte>.Shared.Return(receive);
             OnRunEnded();
@@ -157,7 +165,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
         }
         else
         {
-            // The writer flushes what is queued, then closes; the provider answers the close and the receive loop ends.
+            // The sender flushes what is queued, then closes; the provider answers the close and the receive loop ends.
             BeginClose("call ended");
             await _runEnded.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -184,11 +192,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
             await _runEnded.Task.ConfigureAwait(false);
         }
 
-        while (_outgoing.Reader.TryRead(out var item))
-        {
-            Return(item);
-        }
-
+        DropQueued();
         await StopCloseTimerAsync().ConfigureAwait(false);
         _abort.Dispose();
         DisposeCore();
@@ -196,22 +200,17 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
     }
 
     /// <summary>Queues an encoded media payload, taking ownership of <paramref name="buffer"/> (rented from the shared pool).</summary>
-    protected void QueueMedia(byte[] buffer, int length)
-    {
-        if (!_outgoing.Writer.TryWrite(new PhoneOutboundMessage(PhoneOutboundKind.Media, buffer, length, null, Volatile.Read(ref _clearGeneration))))
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    protected void QueueMedia(byte[] buffer, int length) =>
+        Enqueue(new PhoneOutboundMessage(PhoneOutboundKind.Media, buffer, length, null, Volatile.Read(ref _clearGeneration)));
 
     protected void QueueMark(string name) =>
-        _outgoing.Writer.TryWrite(new PhoneOutboundMessage(PhoneOutboundKind.Mark, null, 0, name, Volatile.Read(ref _clearGeneration)));
+        Enqueue(new PhoneOutboundMessage(PhoneOutboundKind.Mark, null, 0, name, Volatile.Read(ref _clearGeneration)));
 
-    /// <summary>Media queued under an older generation is skipped by the writer; the clear empties the provider's buffer.</summary>
+    /// <summary>Media queued under an older generation is skipped by the sender; the clear empties the provider's buffer.</summary>
     protected void QueueClear()
     {
         var generation = Interlocked.Increment(ref _clearGeneration);
-        _outgoing.Writer.TryWrite(new PhoneOutboundMessage(PhoneOutboundKind.Clear, null, 0, null, generation));
+        Enqueue(new PhoneOutboundMessage(PhoneOutboundKind.Clear, null, 0, null, generation));
     }
 
     protected void CountFrameReceived() => Interlocked.Increment(ref _framesReceived);
@@ -265,25 +264,32 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
     protected abstract void ReportApiHangUpFailed(Exception exception, string callId);
 
     /// <summary>
-    /// Stops accepting outbound messages; the writer flushes the queue and sends the close frame. If the socket is
+    /// Stops accepting outbound messages; the sender flushes the queue and sends the close frame. If the socket is
     /// not closed within the close timeout, it is aborted.
     /// </summary>
     private void BeginClose(string? description)
     {
-        lock (_outgoing)
+        bool closeNow;
+        lock (_sendLock)
         {
-            if (_closeTimer is not null)
+            if (!_closing)
             {
-                return;
+                if (description is not null)
+                {
+                    _closeDescription = description;
+                }
+
+                _closing = true;
+                _closeTimer = _time.CreateTimer(static state => ((WebSocketPhoneStream)state!).Abort(), this, _closeTimeout, Timeout.InfiniteTimeSpan);
             }
 
-            if (description is not null)
-            {
-                _closeDescription = description;
-            }
+            // Again on a later call: closing may have been asked for before the stream ran.
+            closeNow = TryStartCloseLocked();
+        }
 
-            _outgoing.Writer.TryComplete();
-            _closeTimer = _time.CreateTimer(static state => ((WebSocketPhoneStream)state!).Abort(), this, _closeTimeout, Timeout.InfiniteTimeSpan);
+        if (closeNow)
+        {
+            _ = CloseAfterFlushAsync();
         }
     }
 
@@ -297,12 +303,16 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
         {
             // Disposed after the run ended: nothing left to abort.
         }
+
+        // Sends carry no token (a cancellable one costs an allocation per message inside the WebSocket), so a send
+        // stuck on a peer that stopped reading ends here. After the cancel, so the receive loop reports the timeout.
+        _socket.Abort();
     }
 
     private async ValueTask StopCloseTimerAsync()
     {
         ITimer? timer;
-        lock (_outgoing)
+        lock (_sendLock)
         {
             timer = _closeTimer;
         }
@@ -357,65 +367,199 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
         }
     }
 
-    private async Task WriteLoopAsync(CancellationToken cancellationToken)
+    private void Enqueue(PhoneOutboundMessage item)
     {
-        await Task.Yield();
-        var reader = _outgoing.Reader;
-        try
+        lock (_sendLock)
         {
-            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            if (_closing || _sendFailed)
             {
-                while (reader.TryRead(out var item))
+                Return(item);
+                return;
+            }
+
+            if (_sending)
+            {
+                PushLocked(item);
+                return;
+            }
+
+            _sending = true;
+        }
+
+        Pump(item);
+    }
+
+    /// <summary>Bounded: when full, the oldest message is dropped, as audio that late is no use to the caller.</summary>
+    private void PushLocked(PhoneOutboundMessage item)
+    {
+        if (_queueCount == _queue.Length)
+        {
+            Interlocked.Increment(ref _dropped);
+            Return(_queue[_queueHead]);
+            _queueHead = (_queueHead + 1) % _queue.Length;
+            _queueCount--;
+        }
+
+        _queue[(_queueHead + _queueCount) % _queue.Length] = item;
+        _queueCount++;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="item"/> and everything queued after it, on the calling thread, while sends complete at
+    /// once; the caller owns the send side (<see cref="_sending"/>) and gives it up here.
+    /// </summary>
+    private void Pump(PhoneOutboundMessage item)
+    {
+        while (true)
+        {
+            try
+            {
+                var send = Send(item);
+                if (!send.IsCompleted)
                 {
-                    try
-                    {
-                        await SendAsync(item, cancellationToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        Return(item);
-                    }
+                    _ = FinishSendAsync(send, item.Kind);
+                    return;
                 }
+
+                send.GetAwaiter().GetResult();
+                CountSent(item.Kind);
+            }
+            catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                OnSendFailed();
+                return;
+            }
+
+            if (!TryTakeNext(out item))
+            {
+                return;
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+    }
+
+    /// <summary>A send that had to wait (socket back-pressure): the rest of the queue drains from here.</summary>
+    private async Task FinishSendAsync(ValueTask send, PhoneOutboundKind kind)
+    {
+        try
         {
+            await send.ConfigureAwait(false);
+            CountSent(kind);
+            while (TryTakeNext(out var item))
+            {
+                await Send(item).ConfigureAwait(false);
+                CountSent(item.Kind);
+            }
         }
-        catch (Exception e) when (e is WebSocketException or ObjectDisposedException)
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
         {
-            // The receive loop sees the same failure and ends the stream.
+            OnSendFailed();
+        }
+    }
+
+    /// <summary>Takes the next queued message, or gives up the send side (closing the socket if that is due).</summary>
+    private bool TryTakeNext(out PhoneOutboundMessage item)
+    {
+        bool closeNow;
+        lock (_sendLock)
+        {
+            if (_queueCount > 0)
+            {
+                item = _queue[_queueHead];
+                _queue[_queueHead] = default;
+                _queueHead = (_queueHead + 1) % _queue.Length;
+                _queueCount--;
+                return true;
+            }
+
+            _sending = false;
+            closeNow = TryStartCloseLocked();
+        }
+
+        item = default;
+        if (closeNow)
+        {
+            _ = CloseAfterFlushAsync();
+        }
+
+        return false;
+    }
+
+    /// <summary>The socket is gone; the receive loop sees the same failure and ends the stream.</summary>
+    private void OnSendFailed()
+    {
+        bool closeNow;
+        lock (_sendLock)
+        {
+            _sendFailed = true;
+            _sending = false;
+            DropQueuedLocked();
+            closeNow = TryStartCloseLocked();
+        }
+
+        if (closeNow)
+        {
+            _ = CloseAfterFlushAsync();
+        }
+    }
+
+    /// <summary>
+    /// True once, when the stream runs, closing was asked for and nothing is queued or being sent. (A stream that
+    /// never ran is closed by <see cref="HangUpAsync"/> or left to its owner.)
+    /// </summary>
+    private bool TryStartCloseLocked()
+    {
+        if (!_closing || _sending || _queueCount > 0 || _closeStarted || Volatile.Read(ref _running) == 0)
+        {
+            return false;
+        }
+
+        _closeStarted = true;
+        return true;
+    }
+
+    private async Task CloseAfterFlushAsync()
+    {
+        try
+        {
+            await CloseSocketAsync(CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
-            while (reader.TryRead(out var item))
-            {
-                Return(item);
-            }
+            _closed.TrySetResult();
         }
-
-        await CloseSocketAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
-    private async ValueTask SendAsync(PhoneOutboundMessage item, CancellationToken cancellationToken)
+    /// <summary>Formats <paramref name="item"/>, returns its buffer to the pool and starts the socket send.</summary>
+    private ValueTask Send(PhoneOutboundMessage item)
     {
-        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        ReadOnlyMemory<byte> message;
+        try
         {
-            return;
+            if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)
+                || (item.Kind == PhoneOutboundKind.Media && item.Generation < Volatile.Read(ref _clearGeneration)))
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            message = FormatOutbound(item.Kind, item.Buffer.AsSpan(0, item.Length), item.Name);
+            if (message.IsEmpty)
+            {
+                return ValueTask.CompletedTask;
+            }
+        }
+        finally
+        {
+            Return(item);
         }
 
-        if (item.Kind == PhoneOutboundKind.Media && item.Generation < Volatile.Read(ref _clearGeneration))
-        {
-            return;
-        }
+        // No cancellation token: with one, the WebSocket takes a slower path that allocates per message.
+        // Abort() ends a send that never completes.
+        return _socket.SendAsync(message, WebSocketMessageType.Text, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
+    }
 
-        var message = FormatOutbound(item.Kind, item.Buffer.AsSpan(0, item.Length), item.Name);
-        if (message.IsEmpty)
-        {
-            return;
-        }
-
-        await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
-        if (item.Kind == PhoneOutboundKind.Media)
+    private void CountSent(PhoneOutboundKind kind)
+    {
+        if (kind == PhoneOutboundKind.Media)
         {
             Interlocked.Increment(ref _framesSent);
         }
@@ -440,10 +584,23 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
         }
     }
 
-    private void OnDropped(PhoneOutboundMessage item)
+    private void DropQueued()
     {
-        Interlocked.Increment(ref _dropped);
-        Return(item);
+        lock (_sendLock)
+        {
+            DropQueuedLocked();
+        }
+    }
+
+    private void DropQueuedLocked()
+    {
+        while (_queueCount > 0)
+        {
+            Return(_queue[_queueHead]);
+            _queue[_queueHead] = default;
+            _queueHead = (_queueHead + 1) % _queue.Length;
+            _queueCount--;
+        }
     }
 
     private static void Return(PhoneOutboundMessage item)
