@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
 
 namespace PhoneBridge.Server.Hosting;
@@ -34,6 +35,8 @@ public static class ServerHostingExtensions
             });
         services.AddOptions<WebSocketOptions>()
             .Configure<IOptions<ServerOptions>>((webSockets, server) => webSockets.KeepAliveInterval = server.Value.WebSocketKeepAlive);
+        services.AddOptions<SocketTransportOptions>()
+            .Configure<IOptions<ServerOptions>>((sockets, server) => sockets.UnsafePreferInlineScheduling = server.Value.InlineSocketScheduling);
         services.AddOptions<HostOptions>()
             .Configure<IOptions<ServerOptions>>((host, server) => host.ShutdownTimeout = server.Value.ShutdownTimeout);
 

@@ -14,6 +14,16 @@ public sealed class ServerOptions
     /// <summary>Ping interval on media sockets, so idle NATs and proxies keep them open.</summary>
     public TimeSpan WebSocketKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Runs socket reads' and writes' continuations on the thread that completed them instead of queueing each to
+    /// the thread pool. Every media message is a small read and a small write, so this saves two thread-pool
+    /// hand-offs per message; it is safe because no request handler here blocks a thread (the media path never
+    /// waits). Together with <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c> in the environment (read by the
+    /// runtime before any code runs, so it cannot be set here) a media message is handled on the socket event
+    /// thread with no hand-off at all; see docs/performance.md.
+    /// </summary>
+    public bool InlineSocketScheduling { get; set; } = true;
+
     /// <summary>How long shutdown waits for active calls to hang up.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(15);
 }

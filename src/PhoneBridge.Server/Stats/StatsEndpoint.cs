@@ -19,5 +19,7 @@ public static class StatsEndpoint
             counters.CallsTotal,
             counters.FramesFromPhone,
             counters.FramesToPhone,
-            counters.FramesDropped));
+            counters.FramesDropped,
+            GC.GetTotalAllocatedBytes(),
+            GC.CollectionCount(0)));
 }

@@ -1,10 +1,14 @@
 namespace PhoneBridge.Server.Stats;
 
-/// <summary>Body of <c>GET /stats</c>: process CPU and bridge counters since start.</summary>
+/// <summary>Body of <c>GET /stats</c>: process CPU, managed allocations and bridge counters since start.</summary>
+/// <param name="AllocatedBytes">Managed bytes allocated by the process; over a load window, divided by frames, it shows whether the media path allocates.</param>
+/// <param name="Gen0Collections">Garbage collections of generation 0 (and above) so far.</param>
 public sealed record StatsResponse(
     long ProcessCpuMs,
     long ActiveCalls,
     long CallsTotal,
     long FramesFromPhone,
     long FramesToPhone,
-    long FramesDropped);
+    long FramesDropped,
+    long AllocatedBytes,
+    int Gen0Collections);

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PhoneBridge.Core.Audio;
 using PhoneBridge.Core.Phone;
@@ -10,24 +9,19 @@ namespace PhoneBridge.Telnyx.Media;
 
 /// <summary>
 /// A Telnyx media streaming socket seen as PCM16 at the negotiated rate (PCMU/PCMA at 8 kHz, L16 big-endian at
-/// 16 kHz). One receive loop parses Telnyx's JSON in place from pooled buffers and restores chunk order in a small
-/// window; one writer loop drains a bounded queue (drop oldest) of 20 ms frames, marks and clears. Neither
-/// direction allocates per frame.
+/// 16 kHz). The receive loop parses Telnyx's JSON in place from pooled buffers and restores chunk order in a small
+/// window; outbound 20 ms frames, marks and clears go through the shared bounded queue (drop oldest) of
+/// <see cref="WebSocketPhoneStream"/>. Neither direction allocates per frame.
 /// </summary>
-public sealed partial class TelnyxMediaStream : IPhoneMediaStream, IAsyncDisposable
+public sealed partial class TelnyxMediaStream : WebSocketPhoneStream
 {
     private const string DtmfDigits = "0123456789*#ABCD";
 
     private static readonly Dictionary<string, string> NoParameters = new(StringComparer.Ordinal);
 
-    private readonly WebSocket _socket;
     private readonly TelnyxMediaStreamOptions _options;
     private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly Func<string, CancellationToken, Task>? _hangUpCall;
-    private readonly Channel<OutgoingMessage> _outgoing;
-    private readonly TaskCompletionSource _runEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _abort = new();
+    private readonly TelnyxOutboundWriter _writer = new();
     private readonly Lock _sendGate = new();
 
     // Set once on start; SendAudio reads it without a lock.
@@ -38,21 +32,13 @@ public sealed partial class TelnyxMediaStream : IPhoneMediaStream, IAsyncDisposa
     private short[]? _pending;
     private int _pendingCount;
 
-    private int _clearGeneration;
-    private int _running;
-    private int _hangingUp;
-    private ITimer? _closeTimer;
-    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
-    private string _closeDescription = "stream ended";
-
-    private long _framesReceived;
-    private long _framesSent;
-    private long _dropped;
+    // Rented for one run; the receive loop owns them.
+    private Buffers _buffers = new([], [], []);
+    private ChunkReorderBuffer? _reorder;
 
     // Protocol noise is logged the first time per stream and counted after that.
     private int _malformed;
     private int _unknownEvents;
-    private int _binaryFrames;
     private int _badPayloads;
     private int _ignored;
     private int _providerErrors;
@@ -66,28 +52,21 @@ public sealed partial class TelnyxMediaStream : IPhoneMediaStream, IAsyncDisposa
         TimeProvider? time = null,
         string? callControlId = null,
         Func<string, CancellationToken, Task>? hangUpCall = null)
+        : base(
+            socket,
+            (options ?? throw new ArgumentNullException(nameof(options))).MaxMessageBytes,
+            options.SendQueueCapacity,
+            options.CloseTimeout,
+            time,
+            hangUpCall)
     {
-        ArgumentNullException.ThrowIfNull(socket);
-        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
-        _socket = socket;
         _options = options;
         _logger = logger;
-        _time = time ?? TimeProvider.System;
         _callControlId = callControlId;
-        _hangUpCall = hangUpCall;
-        _outgoing = Channel.CreateBounded<OutgoingMessage>(
-            new BoundedChannelOptions(options.SendQueueCapacity)
-            {
-                FullMode = BoundedChannelFullMode.DropOldest,
-                SingleReader = true,
-                SingleWriter = false,
-                AllowSynchronousContinuations = false,
-            },
-            OnDropped);
     }
 
-    public string Provider => TelnyxProvider.Name;
+    public override string Provider => TelnyxProvider.Name;
 
     /// <summary>The negotiated format once <c>start</c> arrived.</summary>
     public PhoneAudioFormat? Format => _format?.Format;
@@ -95,62 +74,12 @@ public sealed partial class TelnyxMediaStream : IPhoneMediaStream, IAsyncDisposa
     /// <summary>Telnyx's <c>call_control_id</c>, from the constructor or <c>start</c>.</summary>
     public string? CallControlId => Volatile.Read(ref _callControlId);
 
-    public long FramesReceived => Interlocked.Read(ref _framesReceived);
+    protected override bool IsStarted => _format is not null;
 
-    public long FramesSent => Interlocked.Read(ref _framesSent);
+    // Closing the media socket does not end a Telnyx call: Call Control must hang it up.
+    protected override string? ApiCallId => CallControlId;
 
-    /// <summary>Outbound messages dropped because the queue was full.</summary>
-    public long MessagesDropped => Interlocked.Read(ref _dropped);
-
-    /// <summary>Completes when <see cref="RunAsync"/> has returned.</summary>
-    public Task Completion => _runEnded.Task;
-
-    public async Task RunAsync(IPhoneStreamHandler handler, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        if (Interlocked.Exchange(ref _running, 1) != 0)
-        {
-            throw new InvalidOperationException("A media stream runs once.");
-        }
-
-        // Cancelling a WebSocket receive aborts the connection, so the caller's token starts a clean close
-        // instead; the abort token is the backstop when the peer does not answer in time.
-        using var registration = cancellationToken.Register(static state => ((TelnyxMediaStream)state!).BeginClose("call ended"), this);
-        var writer = WriteLoopAsync(_abort.Token);
-        var max = _options.MaxMessageBytes;
-        var receive = ArrayPool<byte>.Shared.Rent(max);
-        var scratch = ArrayPool<byte>.Shared.Rent(max);
-        var decoded = ArrayPool<byte>.Shared.Rent(max);
-        var pcm = ArrayPool<short>.Shared.Rent(max);
-        using var reorder = new ChunkReorderBuffer(_options.ReorderWindow);
-        try
-        {
-            await ReceiveLoopAsync(handler, new Buffers(receive, scratch, decoded, pcm), reorder, _abort.Token).ConfigureAwait(false);
-            reorder.Flush(handler);
-        }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-        {
-            LogCloseTimedOut(_logger);
-        }
-        catch (WebSocketException e)
-        {
-            LogSocketLost(_logger, e.WebSocketErrorCode);
-        }
-        finally
-        {
-            BeginClose(null);
-            await writer.ConfigureAwait(false);
-            await StopCloseTimerAsync().ConfigureAwait(false);
-            ArrayPool<byte>.Shared.Return(receive);
-            ArrayPool<byte>.Shared.Return(scratch);
-            ArrayPool<byte>.Shared.Return(decoded);
-            ArrayPool<short>.Shared.Return(pcm);
-            LogSummary(reorder);
-            _runEnded.TrySetResult();
-        }
-    }
-
-    public void SendAudio(ReadOnlySpan<short> pcm)
+    public override void SendAudio(ReadOnlySpan<short> pcm)
     {
         var started = _format;
         if (pcm.IsEmpty || started is null)
@@ -175,7 +104,7 @@ public sealed partial class TelnyxMediaStream : IPhoneMediaStream, IAsyncDisposa
         }
     }
 
-    public void SendMark(string name)
+    public override void SendMark(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         var started = _format;
@@ -194,11 +123,11 @@ public sealed partial class TelnyxMediaStream : IPhoneMediaStream, IAsyncDisposa
                 QueueFrame(started);
             }
 
-            _outgoing.Writer.TryWrite(new OutgoingMessage(OutgoingKind.Mark, null, 0, name, Volatile.Read(ref _clearGeneration)));
+            QueueMark(name);
         }
     }
 
-    public void Clear()
+    public override void Clear()
     {
         if (_format is null)
         {
@@ -208,62 +137,8 @@ public sealed partial class TelnyxMediaStream : IPhoneMediaStream, IAsyncDisposa
         lock (_sendGate)
         {
             _pendingCount = 0;
-
-            // Media queued under an older generation is skipped by the writer; the clear empties Telnyx's buffer.
-            var generation = Interlocked.Increment(ref _clearGeneration);
-            _outgoing.Writer.TryWrite(new OutgoingMessage(OutgoingKind.Clear, null, 0, null, generation));
+            QueueClear();
         }
-    }
-
-    public async ValueTask HangUpAsync(string reason, CancellationToken cancellationToken)
-    {
-        if (Interlocked.Exchange(ref _hangingUp, 1) != 0)
-        {
-            return;
-        }
-
-        LogHangingUp(_logger, reason);
-        if (Volatile.Read(ref _running) == 0)
-        {
-            _closeDescription = "call ended";
-            await CloseSocketAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            BeginClose("call ended");
-            await _runEnded.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        // Closing the media socket does not end a Telnyx call: Call Control must hang it up.
-        var callControlId = CallControlId;
-        if (_hangUpCall is not null && callControlId is not null)
-        {
-            try
-            {
-                await _hangUpCall(callControlId, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                LogApiHangUpFailed(_logger, e, callControlId);
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        BeginClose(null);
-        if (Volatile.Read(ref _running) != 0)
-        {
-            await _runEnded.Task.ConfigureAwait(false);
-        }
-
-        while (_outgoing.Reader.TryRead(out var item))
-        {
-            Return(item);
-        }
-
-        await StopCloseTimerAsync().ConfigureAwait(false);
-        _abort.Dispose();
     }
 
     /// <summary>Encodes the full pending frame and queues it. Called under <see cref="_sendGate"/>.</summary>
@@ -274,110 +149,43 @@ public sealed partial class TelnyxMediaStream : IPhoneMediaStream, IAsyncDisposa
         var bytes = samples * PhoneCodec.BytesPerSample(started.Format.Encoding);
         var buffer = ArrayPool<byte>.Shared.Rent(bytes);
         PhoneCodec.Encode(started.Format.Encoding, _pending.AsSpan(0, samples), buffer);
-        if (!_outgoing.Writer.TryWrite(new OutgoingMessage(OutgoingKind.Media, buffer, bytes, null, Volatile.Read(ref _clearGeneration))))
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        QueueMedia(buffer, bytes);
     }
 
-    /// <summary>
-    /// Stops accepting outbound messages; the writer flushes the queue and sends the close frame. If the socket is not
-    /// closed within <see cref="TelnyxMediaStreamOptions.CloseTimeout"/>, it is aborted.
-    /// </summary>
-    private void BeginClose(string? description)
-    {
-        lock (_outgoing)
-        {
-            if (_closeTimer is not null)
-            {
-                return;
-            }
-
-            if (description is not null)
-            {
-                _closeDescription = description;
-            }
-
-            _outgoing.Writer.TryComplete();
-            _closeTimer = _time.CreateTimer(static state => ((TelnyxMediaStream)state!).Abort(), this, _options.CloseTimeout, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private void Abort()
-    {
-        try
-        {
-            _abort.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed after the run ended: nothing left to abort.
-        }
-    }
-
-    private async ValueTask StopCloseTimerAsync()
-    {
-        ITimer? timer;
-        lock (_outgoing)
-        {
-            timer = _closeTimer;
-        }
-
-        if (timer is not null)
-        {
-            await timer.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async Task ReceiveLoopAsync(IPhoneStreamHandler handler, Buffers buffers, ChunkReorderBuffer reorder, CancellationToken cancellationToken)
+    protected override void OnRunStarting()
     {
         var max = _options.MaxMessageBytes;
-        var receive = buffers.Receive;
-        var count = 0;
-        while (true)
-        {
-            var result = await _socket.ReceiveAsync(receive.AsMemory(count, max - count), cancellationToken).ConfigureAwait(false);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return;
-            }
-
-            count += result.Count;
-            if (!result.EndOfMessage)
-            {
-                if (count >= max)
-                {
-                    LogMessageTooBig(_logger, max);
-                    _closeStatus = WebSocketCloseStatus.MessageTooBig;
-                    _closeDescription = "message too big";
-                    return;
-                }
-
-                continue;
-            }
-
-            var length = count;
-            count = 0;
-            if (result.MessageType == WebSocketMessageType.Binary)
-            {
-                if (_binaryFrames++ == 0)
-                {
-                    LogBinaryFrame(_logger);
-                }
-
-                continue;
-            }
-
-            if (!Dispatch(handler, receive.AsSpan(0, length), buffers, reorder))
-            {
-                return;
-            }
-        }
+        _buffers = new Buffers(ArrayPool<byte>.Shared.Rent(max), ArrayPool<byte>.Shared.Rent(max), ArrayPool<short>.Shared.Rent(max));
+        _reorder = new ChunkReorderBuffer(_options.ReorderWindow);
     }
 
-    /// <summary>Handles one text message; false when the stream is over.</summary>
-    private bool Dispatch(IPhoneStreamHandler handler, ReadOnlySpan<byte> json, Buffers buffers, ChunkReorderBuffer reorder)
+    protected override void OnReceiveCompleted(IPhoneStreamHandler handler) => _reorder?.Flush(handler);
+
+    protected override void OnRunEnded()
     {
+        ArrayPool<byte>.Shared.Return(_buffers.Scratch);
+        ArrayPool<byte>.Shared.Return(_buffers.Decoded);
+        ArrayPool<short>.Shared.Return(_buffers.Pcm);
+        _buffers = new Buffers([], [], []);
+        var reorder = _reorder!;
+        LogSummary(reorder);
+        reorder.Dispose();
+    }
+
+    protected override void DisposeCore() => _writer.Dispose();
+
+    protected override ReadOnlyMemory<byte> FormatOutbound(PhoneOutboundKind kind, ReadOnlySpan<byte> payload, string? name) => kind switch
+    {
+        PhoneOutboundKind.Media => _writer.WriteMedia(payload),
+        PhoneOutboundKind.Mark => _writer.WriteMark(name!),
+        _ => _writer.WriteClear(),
+    };
+
+    /// <summary>Handles one text message; false when the stream is over.</summary>
+    protected override bool Dispatch(IPhoneStreamHandler handler, ReadOnlySpan<byte> json)
+    {
+        var buffers = _buffers;
+        var reorder = _reorder!;
         TelnyxInboundMessage message;
         try
         {
@@ -471,7 +279,7 @@ public sealed partial class TelnyxMediaStream : IPhoneMediaStream, IAsyncDisposa
         var samples = PhoneCodec.Decode(started.Format.Encoding, encoded, pcm);
         if (samples > 0)
         {
-            Interlocked.Increment(ref _framesReceived);
+            CountFrameReceived();
             reorder.Push(message.Chunk, pcm[..samples], handler);
         }
     }
@@ -487,8 +295,7 @@ public sealed partial class TelnyxMediaStream : IPhoneMediaStream, IAsyncDisposa
         if (!TelnyxMediaFormats.TryResolve(message.Encoding, message.SampleRate, message.Channels, out var format, out var problem))
         {
             LogUnsupportedFormat(_logger, problem!);
-            _closeStatus = WebSocketCloseStatus.InvalidPayloadData;
-            _closeDescription = "unsupported media format";
+            SetCloseReason(WebSocketCloseStatus.InvalidPayloadData, "unsupported media format");
             return false;
         }
 
@@ -507,114 +314,23 @@ public sealed partial class TelnyxMediaStream : IPhoneMediaStream, IAsyncDisposa
         return true;
     }
 
-    private async Task WriteLoopAsync(CancellationToken cancellationToken)
-    {
-        await Task.Yield();
-        using var writer = new TelnyxOutboundWriter();
-        var reader = _outgoing.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (reader.TryRead(out var item))
-                {
-                    try
-                    {
-                        await SendAsync(writer, item, cancellationToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        Return(item);
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception e) when (e is WebSocketException or ObjectDisposedException)
-        {
-            // The receive loop sees the same failure and ends the stream.
-        }
-        finally
-        {
-            while (reader.TryRead(out var item))
-            {
-                Return(item);
-            }
-        }
+    protected override void ReportBinaryFrame() => LogBinaryFrame(_logger);
 
-        await CloseSocketAsync(CancellationToken.None).ConfigureAwait(false);
-    }
+    protected override void ReportMessageTooBig(int maxBytes) => LogMessageTooBig(_logger, maxBytes);
 
-    private async ValueTask SendAsync(TelnyxOutboundWriter writer, OutgoingMessage item, CancellationToken cancellationToken)
-    {
-        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
-        {
-            return;
-        }
+    protected override void ReportSocketLost(WebSocketError error) => LogSocketLost(_logger, error);
 
-        ReadOnlyMemory<byte> message;
-        switch (item.Kind)
-        {
-            case OutgoingKind.Media when item.Generation < Volatile.Read(ref _clearGeneration):
-                return;
-            case OutgoingKind.Media:
-                message = writer.WriteMedia(item.Buffer.AsSpan(0, item.Length));
-                break;
-            case OutgoingKind.Mark:
-                message = writer.WriteMark(item.Name!);
-                break;
-            default:
-                message = writer.WriteClear();
-                break;
-        }
+    protected override void ReportCloseTimedOut() => LogCloseTimedOut(_logger);
 
-        await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
-        if (item.Kind == OutgoingKind.Media)
-        {
-            Interlocked.Increment(ref _framesSent);
-        }
-    }
+    protected override void ReportHangingUp(string reason) => LogHangingUp(_logger, reason);
 
-    private async Task CloseSocketAsync(CancellationToken cancellationToken)
-    {
-        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
-        {
-            return;
-        }
-
-        using var timeout = new CancellationTokenSource(_options.CloseTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken, _abort.Token);
-        try
-        {
-            await _socket.CloseOutputAsync(_closeStatus, _closeDescription, linked.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            _socket.Abort();
-        }
-    }
-
-    private void OnDropped(OutgoingMessage item)
-    {
-        Interlocked.Increment(ref _dropped);
-        Return(item);
-    }
-
-    private static void Return(OutgoingMessage item)
-    {
-        if (item.Buffer is not null)
-        {
-            ArrayPool<byte>.Shared.Return(item.Buffer);
-        }
-    }
+    protected override void ReportApiHangUpFailed(Exception exception, string callId) => LogApiHangUpFailed(_logger, exception, callId);
 
     private void LogSummary(ChunkReorderBuffer reorder)
     {
-        if (_malformed + _unknownEvents + _binaryFrames + _badPayloads + _ignored + _providerErrors > 0 || MessagesDropped > 0)
+        if (_malformed + _unknownEvents + BinaryFramesSkipped + _badPayloads + _ignored + _providerErrors > 0 || MessagesDropped > 0)
         {
-            LogNoiseSummary(_logger, _malformed, _unknownEvents, _binaryFrames, _badPayloads, _ignored, _providerErrors, MessagesDropped);
+            LogNoiseSummary(_logger, _malformed, _unknownEvents, BinaryFramesSkipped, _badPayloads, _ignored, _providerErrors, MessagesDropped);
         }
 
         LogEnded(_logger, FramesReceived, FramesSent, reorder.Reordered, reorder.Skipped, reorder.Late);
@@ -627,7 +343,7 @@ public sealed partial class TelnyxMediaStream : IPhoneMediaStream, IAsyncDisposa
         public int SamplesPerFrame { get; } = format.SamplesPerFrame;
     }
 
-    private readonly record struct Buffers(byte[] Receive, byte[] Scratch, byte[] Decoded, short[] Pcm);
+    private readonly record struct Buffers(byte[] Scratch, byte[] Decoded, short[] Pcm);
 
     [LoggerMessage(2500, LogLevel.Debug, "Telnyx media stream connected")]
     private static partial void LogConnected(ILogger logger);

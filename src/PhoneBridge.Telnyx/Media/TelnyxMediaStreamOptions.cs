@@ -12,6 +12,6 @@ public sealed record TelnyxMediaStreamOptions
     /// <summary>Media chunks held back to restore order; each is 20 ms, so 3 chunks add at most 60 ms once per loss.</summary>
     public int ReorderWindow { get; init; } = 3;
 
-    /// <summary>How long closing waits for the writer to flush and for Telnyx to answer the close.</summary>
+    /// <summary>How long closing waits for the send queue to flush and for Telnyx to answer the close.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -6,7 +6,7 @@ namespace PhoneBridge.Telnyx.Media;
 
 /// <summary>
 /// Writes the messages we send Telnyx into one reusable buffer; once it has grown, a <c>media</c> message
-/// allocates nothing. Telnyx needs no stream id on what we send. Not thread-safe: the writer loop owns it.
+/// allocates nothing. Telnyx needs no stream id on what we send. Not thread-safe: the stream sends one message at a time.
 /// </summary>
 internal sealed class TelnyxOutboundWriter : IDisposable
 {

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PhoneBridge.Core.Audio;
 using PhoneBridge.Core.Phone;
@@ -10,40 +9,28 @@ using PhoneBridge.Core.Phone;
 namespace PhoneBridge.Twilio.Media;
 
 /// <summary>
-/// A Twilio Media Streams socket seen as PCM16 at 8 kHz. One receive loop parses Twilio's JSON in place from a
-/// pooled buffer; one writer loop drains a bounded queue (drop oldest) of μ-law frames, marks and clears.
-/// Neither direction allocates per frame.
+/// A Twilio Media Streams socket seen as PCM16 at 8 kHz. The receive loop parses Twilio's JSON in place from a
+/// pooled buffer; outbound μ-law frames, marks and clears go through the shared bounded queue (drop oldest) of
+/// <see cref="WebSocketPhoneStream"/>. Neither direction allocates per frame.
 /// </summary>
-public sealed partial class TwilioMediaStream : IPhoneMediaStream, IAsyncDisposable
+public sealed partial class TwilioMediaStream : WebSocketPhoneStream
 {
     private const string DtmfDigits = "0123456789*#ABCD";
 
-    private readonly WebSocket _socket;
     private readonly TwilioMediaStreamOptions _options;
     private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly Func<string, CancellationToken, Task>? _hangUpCall;
-    private readonly Channel<OutgoingMessage> _outgoing;
-    private readonly TaskCompletionSource _runEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _abort = new();
+    private readonly TwilioOutboundWriter _writer = new();
 
     private volatile byte[]? _streamSid;
     private string? _callSid;
-    private int _clearGeneration;
-    private int _running;
-    private int _hangingUp;
-    private ITimer? _closeTimer;
-    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
-    private string _closeDescription = "stream ended";
 
-    private long _framesReceived;
-    private long _framesSent;
-    private long _dropped;
+    // Rented for one run; the receive loop owns them.
+    private byte[] _mulaw = [];
+    private short[] _pcm = [];
 
     // Protocol noise is logged the first time per stream and counted after that.
     private int _malformed;
     private int _unknownEvents;
-    private int _binaryFrames;
     private int _badPayloads;
     private int _ignored;
 
@@ -54,27 +41,20 @@ public sealed partial class TwilioMediaStream : IPhoneMediaStream, IAsyncDisposa
         ILogger<TwilioMediaStream> logger,
         TimeProvider? time = null,
         Func<string, CancellationToken, Task>? hangUpCall = null)
+        : base(
+            socket,
+            (options ?? throw new ArgumentNullException(nameof(options))).MaxMessageBytes,
+            options.SendQueueCapacity,
+            options.CloseTimeout,
+            time,
+            hangUpCall)
     {
-        ArgumentNullException.ThrowIfNull(socket);
-        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
-        _socket = socket;
         _options = options;
         _logger = logger;
-        _time = time ?? TimeProvider.System;
-        _hangUpCall = hangUpCall;
-        _outgoing = Channel.CreateBounded<OutgoingMessage>(
-            new BoundedChannelOptions(options.SendQueueCapacity)
-            {
-                FullMode = BoundedChannelFullMode.DropOldest,
-                SingleReader = true,
-                SingleWriter = false,
-                AllowSynchronousContinuations = false,
-            },
-            OnDropped);
     }
 
-    public string Provider => "twilio";
+    public override string Provider => "twilio";
 
     /// <summary>Twilio's <c>streamSid</c> once <c>start</c> arrived.</summary>
     public string? StreamSid => _streamSid is { } sid ? Encoding.UTF8.GetString(sid) : null;
@@ -82,93 +62,12 @@ public sealed partial class TwilioMediaStream : IPhoneMediaStream, IAsyncDisposa
     /// <summary>Twilio's <c>callSid</c> once <c>start</c> arrived.</summary>
     public string? CallSid => Volatile.Read(ref _callSid);
 
-    public long FramesReceived => Interlocked.Read(ref _framesReceived);
+    protected override bool IsStarted => _streamSid is not null;
 
-    public long FramesSent => Interlocked.Read(ref _framesSent);
+    // Closing a <Connect><Stream> socket already ends the call; the API call makes sure of it.
+    protected override string? ApiCallId => CallSid;
 
-    /// <summary>Outbound messages dropped because the queue was full.</summary>
-    public long MessagesDropped => Interlocked.Read(ref _dropped);
-
-    /// <summary>Completes when <see cref="RunAsync"/> has returned.</summary>
-    public Task Completion => _runEnded.Task;
-
-    public async Task RunAsync(IPhoneStreamHandler handler, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        if (Interlocked.Exchange(ref _running, 1) != 0)
-        {
-            throw new InvalidOperationException("A media stream runs once.");
-        }
-
-        // Cancelling a WebSocket receive aborts the connection, so the caller's token starts a clean close
-        // instead; the abort token is the backstop when the peer does not answer in time.
-        using var registration = cancellationToken.Register(static state => ((TwilioMediaStream)state!).BeginClose("call ended"), this);
-        var writer = WriteLoopAsync(_abort.Token);
-        var max = _options.MaxMessageBytes;
-        var receive = ArrayPool<byte>.Shared.Rent(max);
-        var mulaw = ArrayPool<byte>.Shared.Rent(max);
-        var pcm = ArrayPool<short>.Shared.Rent(max);
-        try
-        {
-            await ReceiveLoopAsync(handler, receive, mulaw, pcm, _abort.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-        {
-            LogCloseTimedOut(_logger);
-        }
-        catch (WebSocketException e)
-        {
-            LogSocketLost(_logger, e.WebSocketErrorCode);
-        }
-        finally
-        {
-            BeginClose(null);
-            await writer.ConfigureAwait(false);
-            await StopCloseTimerAsync().ConfigureAwait(false);
-            ArrayPool<byte>.Shared.Return(receive);
-            ArrayPool<byte>.Shared.Return(mulaw);
-            ArrayPool<short>.Shared.Return(pcm);
-            LogSummary();
-            _runEnded.TrySetResult();
-        }
-    }
-
-    /// <summary>
-    /// Stops accepting outbound messages; the writer flushes the queue and sends the close frame. If the socket is
-    /// not closed within <see cref="TwilioMediaStreamOptions.CloseTimeout"/>, it is aborted.
-    /// </summary>
-    private void BeginClose(string? description)
-    {
-        lock (_outgoing)
-        {
-            if (_closeTimer is not null)
-            {
-                return;
-            }
-
-            if (description is not null)
-            {
-                _closeDescription = description;
-            }
-
-            _outgoing.Writer.TryComplete();
-            _closeTimer = _time.CreateTimer(static state => ((TwilioMediaStream)state!).Abort(), this, _options.CloseTimeout, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private void Abort()
-    {
-        try
-        {
-            _abort.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed after the run ended: nothing left to abort.
-        }
-    }
-
-    public void SendAudio(ReadOnlySpan<short> pcm)
+    public override void SendAudio(ReadOnlySpan<short> pcm)
     {
         if (pcm.IsEmpty || _streamSid is null)
         {
@@ -177,149 +76,46 @@ public sealed partial class TwilioMediaStream : IPhoneMediaStream, IAsyncDisposa
 
         var buffer = ArrayPool<byte>.Shared.Rent(pcm.Length);
         G711.MuLawEncode(pcm, buffer);
-        if (!_outgoing.Writer.TryWrite(new OutgoingMessage(OutgoingKind.Media, buffer, pcm.Length, null, Volatile.Read(ref _clearGeneration))))
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        QueueMedia(buffer, pcm.Length);
     }
 
-    public void SendMark(string name)
+    protected override void OnRunStarting()
     {
-        ArgumentNullException.ThrowIfNull(name);
-        if (_streamSid is null)
-        {
-            return;
-        }
-
-        _outgoing.Writer.TryWrite(new OutgoingMessage(OutgoingKind.Mark, null, 0, name, Volatile.Read(ref _clearGeneration)));
+        _mulaw = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes);
+        _pcm = ArrayPool<short>.Shared.Rent(_options.MaxMessageBytes);
     }
 
-    public void Clear()
+    protected override void OnRunEnded()
     {
-        if (_streamSid is null)
-        {
-            return;
-        }
-
-        // Media queued under an older generation is skipped by the writer; the clear empties Twilio's buffer.
-        var generation = Interlocked.Increment(ref _clearGeneration);
-        _outgoing.Writer.TryWrite(new OutgoingMessage(OutgoingKind.Clear, null, 0, null, generation));
+        ArrayPool<byte>.Shared.Return(_mulaw);
+        ArrayPool<short>.Shared.Return(_pcm);
+        _mulaw = [];
+        _pcm = [];
+        LogSummary();
     }
 
-    public async ValueTask HangUpAsync(string reason, CancellationToken cancellationToken)
+    protected override void DisposeCore() => _writer.Dispose();
+
+    protected override ReadOnlyMemory<byte> FormatOutbound(PhoneOutboundKind kind, ReadOnlySpan<byte> payload, string? name)
     {
-        if (Interlocked.Exchange(ref _hangingUp, 1) != 0)
+        var streamSid = _streamSid;
+        if (streamSid is null)
         {
-            return;
+            return ReadOnlyMemory<byte>.Empty;
         }
 
-        LogHangingUp(_logger, reason);
-        if (Volatile.Read(ref _running) == 0)
+        return kind switch
         {
-            _closeDescription = "call ended";
-            await CloseSocketAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            // The writer flushes what is queued, then closes; Twilio answers the close and the receive loop ends.
-            BeginClose("call ended");
-            await _runEnded.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        // Closing a <Connect><Stream> socket already ends the call; the API call makes sure of it.
-        var callSid = CallSid;
-        if (_hangUpCall is not null && callSid is not null)
-        {
-            try
-            {
-                await _hangUpCall(callSid, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                LogRestHangUpFailed(_logger, e, callSid);
-            }
-        }
+            PhoneOutboundKind.Media => _writer.WriteMedia(streamSid, payload),
+            PhoneOutboundKind.Mark => _writer.WriteMark(streamSid, name!),
+            _ => _writer.WriteClear(streamSid),
+        };
     }
 
-    public async ValueTask DisposeAsync()
+    protected override bool Dispatch(IPhoneStreamHandler handler, ReadOnlySpan<byte> json)
     {
-        BeginClose(null);
-        if (Volatile.Read(ref _running) != 0)
-        {
-            await _runEnded.Task.ConfigureAwait(false);
-        }
-
-        while (_outgoing.Reader.TryRead(out var item))
-        {
-            Return(item);
-        }
-
-        await StopCloseTimerAsync().ConfigureAwait(false);
-        _abort.Dispose();
-    }
-
-    private async ValueTask StopCloseTimerAsync()
-    {
-        ITimer? timer;
-        lock (_outgoing)
-        {
-            timer = _closeTimer;
-        }
-
-        if (timer is not null)
-        {
-            await timer.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async Task ReceiveLoopAsync(IPhoneStreamHandler handler, byte[] receive, byte[] mulaw, short[] pcm, CancellationToken cancellationToken)
-    {
-        var max = _options.MaxMessageBytes;
-        var count = 0;
-        while (true)
-        {
-            var result = await _socket.ReceiveAsync(receive.AsMemory(count, max - count), cancellationToken).ConfigureAwait(false);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return;
-            }
-
-            count += result.Count;
-            if (!result.EndOfMessage)
-            {
-                if (count >= max)
-                {
-                    LogMessageTooBig(_logger, max);
-                    _closeStatus = WebSocketCloseStatus.MessageTooBig;
-                    _closeDescription = "message too big";
-                    return;
-                }
-
-                continue;
-            }
-
-            var length = count;
-            count = 0;
-            if (result.MessageType == WebSocketMessageType.Binary)
-            {
-                if (_binaryFrames++ == 0)
-                {
-                    LogBinaryFrame(_logger);
-                }
-
-                continue;
-            }
-
-            if (!Dispatch(handler, receive.AsSpan(0, length), mulaw, pcm))
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>Handles one text message; false when the stream is over.</summary>
-    private bool Dispatch(IPhoneStreamHandler handler, ReadOnlySpan<byte> json, Span<byte> scratch, Span<short> pcm)
-    {
+        var scratch = _mulaw.AsSpan();
+        var pcm = _pcm.AsSpan();
         TwilioInboundMessage message;
         try
         {
@@ -403,7 +199,7 @@ public sealed partial class TwilioMediaStream : IPhoneMediaStream, IAsyncDisposa
 
         if (samples > 0)
         {
-            Interlocked.Increment(ref _framesReceived);
+            CountFrameReceived();
             handler.OnAudio(pcm[..samples]);
         }
     }
@@ -429,8 +225,7 @@ public sealed partial class TwilioMediaStream : IPhoneMediaStream, IAsyncDisposa
         if (message.UnsupportedFormat is { } problem)
         {
             LogUnsupportedFormat(_logger, problem);
-            _closeStatus = WebSocketCloseStatus.InvalidPayloadData;
-            _closeDescription = "unsupported media format";
+            SetCloseReason(WebSocketCloseStatus.InvalidPayloadData, "unsupported media format");
             return false;
         }
 
@@ -443,115 +238,23 @@ public sealed partial class TwilioMediaStream : IPhoneMediaStream, IAsyncDisposa
 
     private void Ignore() => _ignored++;
 
-    private async Task WriteLoopAsync(CancellationToken cancellationToken)
-    {
-        await Task.Yield();
-        using var writer = new TwilioOutboundWriter();
-        var reader = _outgoing.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (reader.TryRead(out var item))
-                {
-                    try
-                    {
-                        await SendAsync(writer, item, cancellationToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        Return(item);
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception e) when (e is WebSocketException or ObjectDisposedException)
-        {
-            // The receive loop sees the same failure and ends the stream.
-        }
-        finally
-        {
-            while (reader.TryRead(out var item))
-            {
-                Return(item);
-            }
-        }
+    protected override void ReportBinaryFrame() => LogBinaryFrame(_logger);
 
-        await CloseSocketAsync(CancellationToken.None).ConfigureAwait(false);
-    }
+    protected override void ReportMessageTooBig(int maxBytes) => LogMessageTooBig(_logger, maxBytes);
 
-    private async ValueTask SendAsync(TwilioOutboundWriter writer, OutgoingMessage item, CancellationToken cancellationToken)
-    {
-        var streamSid = _streamSid;
-        if (streamSid is null || _socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
-        {
-            return;
-        }
+    protected override void ReportSocketLost(WebSocketError error) => LogSocketLost(_logger, error);
 
-        ReadOnlyMemory<byte> message;
-        switch (item.Kind)
-        {
-            case OutgoingKind.Media when item.Generation < Volatile.Read(ref _clearGeneration):
-                return;
-            case OutgoingKind.Media:
-                message = writer.WriteMedia(streamSid, item.Buffer.AsSpan(0, item.Length));
-                break;
-            case OutgoingKind.Mark:
-                message = writer.WriteMark(streamSid, item.Name!);
-                break;
-            default:
-                message = writer.WriteClear(streamSid);
-                break;
-        }
+    protected override void ReportCloseTimedOut() => LogCloseTimedOut(_logger);
 
-        await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
-        if (item.Kind == OutgoingKind.Media)
-        {
-            Interlocked.Increment(ref _framesSent);
-        }
-    }
+    protected override void ReportHangingUp(string reason) => LogHangingUp(_logger, reason);
 
-    private async Task CloseSocketAsync(CancellationToken cancellationToken)
-    {
-        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
-        {
-            return;
-        }
-
-        using var timeout = new CancellationTokenSource(_options.CloseTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken, _abort.Token);
-        try
-        {
-            await _socket.CloseOutputAsync(_closeStatus, _closeDescription, linked.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            _socket.Abort();
-        }
-    }
-
-    private void OnDropped(OutgoingMessage item)
-    {
-        Interlocked.Increment(ref _dropped);
-        Return(item);
-    }
-
-    private static void Return(OutgoingMessage item)
-    {
-        if (item.Buffer is not null)
-        {
-            ArrayPool<byte>.Shared.Return(item.Buffer);
-        }
-    }
+    protected override void ReportApiHangUpFailed(Exception exception, string callId) => LogRestHangUpFailed(_logger, exception, callId);
 
     private void LogSummary()
     {
-        if (_malformed + _unknownEvents + _binaryFrames + _badPayloads + _ignored > 0 || MessagesDropped > 0)
+        if (_malformed + _unknownEvents + BinaryFramesSkipped + _badPayloads + _ignored > 0 || MessagesDropped > 0)
         {
-            LogNoiseSummary(_logger, _malformed, _unknownEvents, _binaryFrames, _badPayloads, _ignored, MessagesDropped);
+            LogNoiseSummary(_logger, _malformed, _unknownEvents, BinaryFramesSkipped, _badPayloads, _ignored, MessagesDropped);
         }
 
         LogEnded(_logger, FramesReceived, FramesSent);

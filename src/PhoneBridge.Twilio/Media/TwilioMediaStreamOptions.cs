@@ -9,6 +9,6 @@ public sealed record TwilioMediaStreamOptions
     /// <summary>Outbound messages queued before the oldest is dropped.</summary>
     public int SendQueueCapacity { get; init; } = 500;
 
-    /// <summary>How long closing waits for the writer to flush and for Twilio to answer the close.</summary>
+    /// <summary>How long closing waits for the send queue to flush and for Twilio to answer the close.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -6,7 +6,7 @@ namespace PhoneBridge.Twilio.Media;
 
 /// <summary>
 /// Writes the messages we send Twilio into one reusable buffer: after the first few messages have grown it,
-/// writing a <c>media</c> message allocates nothing. Not thread-safe; one writer loop owns it.
+/// writing a <c>media</c> message allocates nothing. Not thread-safe; the stream sends one message at a time.
 /// </summary>
 internal sealed class TwilioOutboundWriter : IDisposable
 {

@@ -1,0 +1,9 @@
+namespace PhoneBridge.Core.Phone;
+
+/// <summary>What a queued outbound message towards the provider is.</summary>
+public enum PhoneOutboundKind : byte
+{
+    Media,
+    Mark,
+    Clear,
+}

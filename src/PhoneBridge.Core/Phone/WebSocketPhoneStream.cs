@@ -1,0 +1,613 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace PhoneBridge.Core.Phone;
+
+/// <summary>
+/// The socket half every JSON-over-WebSocket phone provider shares: one receive loop reading whole text messages
+/// into a pooled buffer, a bounded outbound queue (drop oldest) of media, marks and clears with clear generations,
+/// a clean close with an abort backstop, and hang-up through the provider's API. A provider adds its message
+/// parsing (<see cref="Dispatch"/>), its message writing (<see cref="FormatOutbound"/>) and its logs.
+/// </summary>
+/// <remarks>
+/// Outbound messages have no writer loop: whoever queues a message while no send is in flight becomes the sender
+/// and writes it on its own thread (the phone's receive loop for an echo, the edge's thread for agent audio), then
+/// drains whatever others queued meanwhile. Only a send that does not complete at once (socket back-pressure)
+/// continues asynchronously. So an outbound frame costs no thread hand-off, and the queue only holds frames while
+/// the socket is busy.
+/// </remarks>
+public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
+{
+    private readonly WebSocket _socket;
+    private readonly TimeProvider _time;
+    private readonly int _maxMessageBytes;
+    private readonly TimeSpan _closeTimeout;
+    private readonly Func<string, CancellationToken, Task>? _hangUpCall;
+    private readonly Lock _sendLock = new();
+    private readonly PhoneOutboundMessage[] _queue;
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _runEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _abort = new();
+
+    // Under _sendLock: the ring of queued messages, whether a sender owns the socket's send side, whether the
+    // stream stopped accepting messages, and whether a send failed (the socket is gone; the receive loop sees it).
+    private int _queueHead;
+    private int _queueCount;
+    private bool _sending;
+    private bool _closing;
+    private bool _closeStarted;
+    private bool _sendFailed;
+
+    private int _clearGeneration;
+    private int _running;
+    private int _hangingUp;
+    private ITimer? _closeTimer;
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+    private string _closeDescription = "stream ended";
+
+    private long _framesReceived;
+    private long _framesSent;
+    private long _dropped;
+    private int _binaryFrames;
+
+    /// <param name="maxMessageBytes">Largest inbound message; a larger one closes the socket with 1009.</param>
+    /// <param name="sendQueueCapacity">Outbound messages queued before the oldest is dropped.</param>
+    /// <param name="closeTimeout">How long closing waits for the queue to flush and the peer to answer the close.</param>
+    /// <param name="hangUpCall">Ends the call through the provider's API by <see cref="ApiCallId"/>; null when not possible.</param>
+    protected WebSocketPhoneStream(
+        WebSocket socket,
+        int maxMessageBytes,
+        int sendQueueCapacity,
+        TimeSpan closeTimeout,
+        TimeProvider? time,
+        Func<string, CancellationToken, Task>? hangUpCall)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sendQueueCapacity, 1);
+        _socket = socket;
+        _maxMessageBytes = maxMessageBytes;
+        _closeTimeout = closeTimeout;
+        _time = time ?? TimeProvider.System;
+        _hangUpCall = hangUpCall;
+        _queue = new PhoneOutboundMessage[sendQueueCapacity];
+    }
+
+    public abstract string Provider { get; }
+
+    public long FramesReceived => Interlocked.Read(ref _framesReceived);
+
+    public long FramesSent => Interlocked.Read(ref _framesSent);
+
+    /// <summary>Outbound messages dropped because the queue was full.</summary>
+    public long MessagesDropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Completes when <see cref="RunAsync"/> has returned.</summary>
+    public Task Completion => _runEnded.Task;
+
+    /// <summary>True once the provider's <c>start</c> arrived; marks and clears are ignored before.</summary>
+    protected abstract bool IsStarted { get; }
+
+    /// <summary>The provider's id of the call for its hang-up API, once known.</summary>
+    protected abstract string? ApiCallId { get; }
+
+    /// <summary>Binary frames skipped so far (providers send text only).</summary>
+    protected int BinaryFramesSkipped => _binaryFrames;
+
+    public async Task RunAsync(IPhoneStreamHandler handler, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (Interlocked.Exchange(ref _running, 1) != 0)
+        {
+            throw new InvalidOperationException("A media stream runs once.");
+        }
+
+        // Cancelling a WebSocket receive aborts the connection, so the caller's token starts a clean close
+        // instead; the abort token is the backstop when the peer does not answer in time.
+        using var registration = cancellationToken.Register(static state => ((WebSocketPhoneStream)state!).BeginClose("call ended"), this);
+        var receive = ArrayPool<byte>.Shared.Rent(_maxMessageBytes);
+        OnRunStarting();
+        try
+        {
+            await ReceiveLoopAsync(handler, receive, _abort.Token).ConfigureAwait(false);
+            OnReceiveCompleted(handler);
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            ReportCloseTimedOut();
+        }
+        catch (WebSocketException e)
+        {
+            ReportSocketLost(e.WebSocketErrorCode);
+        }
+        finally
+        {
+            BeginClose(null);
+            await _closed.Task.ConfigureAwait(false);
+            await StopCloseTimerAsync().ConfigureAwait(false);
+            ArrayPool<byte>.Shared.Return(receive);
+            OnRunEnded();
+            _runEnded.TrySetResult();
+        }
+    }
+
+    public abstract void SendAudio(ReadOnlySpan<short> pcm);
+
+    public virtual void SendMark(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (IsStarted)
+        {
+            QueueMark(name);
+        }
+    }
+
+    public virtual void Clear()
+    {
+        if (IsStarted)
+        {
+            QueueClear();
+        }
+    }
+
+    public async ValueTask HangUpAsync(string reason, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _hangingUp, 1) != 0)
+        {
+            return;
+        }
+
+        ReportHangingUp(reason);
+        if (Volatile.Read(ref _running) == 0)
+        {
+            _closeDescription = "call ended";
+            await CloseSocketAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // The sender flushes what is queued, then closes; the provider answers the close and the receive loop ends.
+            BeginClose("call ended");
+            await _runEnded.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var callId = ApiCallId;
+        if (_hangUpCall is not null && callId is not null)
+        {
+            try
+            {
+                await _hangUpCall(callId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                ReportApiHangUpFailed(e, callId);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        BeginClose(null);
+        if (Volatile.Read(ref _running) != 0)
+        {
+            await _runEnded.Task.ConfigureAwait(false);
+        }
+
+        DropQueued();
+        await StopCloseTimerAsync().ConfigureAwait(false);
+        _abort.Dispose();
+        DisposeCore();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Queues an encoded media payload, taking ownership of <paramref name="buffer"/> (rented from the shared pool).</summary>
+    protected void QueueMedia(byte[] buffer, int length) =>
+        Enqueue(new PhoneOutboundMessage(PhoneOutboundKind.Media, buffer, length, null, Volatile.Read(ref _clearGeneration)));
+
+    protected void QueueMark(string name) =>
+        Enqueue(new PhoneOutboundMessage(PhoneOutboundKind.Mark, null, 0, name, Volatile.Read(ref _clearGeneration)));
+
+    /// <summary>Media queued under an older generation is skipped by the sender; the clear empties the provider's buffer.</summary>
+    protected void QueueClear()
+    {
+        var generation = Interlocked.Increment(ref _clearGeneration);
+        Enqueue(new PhoneOutboundMessage(PhoneOutboundKind.Clear, null, 0, null, generation));
+    }
+
+    protected void CountFrameReceived() => Interlocked.Increment(ref _framesReceived);
+
+    /// <summary>Sets the status and reason of the close frame sent when the stream ends.</summary>
+    protected void SetCloseReason(WebSocketCloseStatus status, string description)
+    {
+        _closeStatus = status;
+        _closeDescription = description;
+    }
+
+    /// <summary>Handles one whole text message on the receive loop; false when the stream is over.</summary>
+    protected abstract bool Dispatch(IPhoneStreamHandler handler, ReadOnlySpan<byte> message);
+
+    /// <summary>
+    /// Writes one outbound message in the provider's wire format into a buffer the implementation owns; only one
+    /// call runs at a time. Empty when there is nothing to send yet.
+    /// </summary>
+    protected abstract ReadOnlyMemory<byte> FormatOutbound(PhoneOutboundKind kind, ReadOnlySpan<byte> payload, string? name);
+
+    /// <summary>Before the receive loop starts: rent what it needs.</summary>
+    protected virtual void OnRunStarting()
+    {
+    }
+
+    /// <summary>The receive loop ended normally (stop, close or a fatal message); nothing has been closed yet.</summary>
+    protected virtual void OnReceiveCompleted(IPhoneStreamHandler handler)
+    {
+    }
+
+    /// <summary>The run is over and the socket closed: return what was rented, log the summary.</summary>
+    protected virtual void OnRunEnded()
+    {
+    }
+
+    /// <summary>Releases what the provider part owns, after the run has ended.</summary>
+    protected virtual void DisposeCore()
+    {
+    }
+
+    protected abstract void ReportBinaryFrame();
+
+    protected abstract void ReportMessageTooBig(int maxBytes);
+
+    protected abstract void ReportSocketLost(WebSocketError error);
+
+    protected abstract void ReportCloseTimedOut();
+
+    protected abstract void ReportHangingUp(string reason);
+
+    protected abstract void ReportApiHangUpFailed(Exception exception, string callId);
+
+    /// <summary>
+    /// Stops accepting outbound messages; the sender flushes the queue and sends the close frame. If the socket is
+    /// not closed within the close timeout, it is aborted.
+    /// </summary>
+    private void BeginClose(string? description)
+    {
+        bool closeNow;
+        lock (_sendLock)
+        {
+            if (!_closing)
+            {
+                if (description is not null)
+                {
+                    _closeDescription = description;
+                }
+
+                _closing = true;
+                _closeTimer = _time.CreateTimer(static state => ((WebSocketPhoneStream)state!).Abort(), this, _closeTimeout, Timeout.InfiniteTimeSpan);
+            }
+
+            // Again on a later call: closing may have been asked for before the stream ran.
+            closeNow = TryStartCloseLocked();
+        }
+
+        if (closeNow)
+        {
+            _ = CloseAfterFlushAsync();
+        }
+    }
+
+    private void Abort()
+    {
+        try
+        {
+            _abort.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed after the run ended: nothing left to abort.
+        }
+
+        // Sends carry no token (a cancellable one costs an allocation per message inside the WebSocket), so a send
+        // stuck on a peer that stopped reading ends here. After the cancel, so the receive loop reports the timeout.
+        _socket.Abort();
+    }
+
+    private async ValueTask StopCloseTimerAsync()
+    {
+        ITimer? timer;
+        lock (_sendLock)
+        {
+            timer = _closeTimer;
+        }
+
+        if (timer is not null)
+        {
+            await timer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReceiveLoopAsync(IPhoneStreamHandler handler, byte[] receive, CancellationToken cancellationToken)
+    {
+        var max = _maxMessageBytes;
+        var count = 0;
+        while (true)
+        {
+            var result = await _socket.ReceiveAsync(receive.AsMemory(count, max - count), cancellationToken).ConfigureAwait(false);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return;
+            }
+
+            count += result.Count;
+            if (!result.EndOfMessage)
+            {
+                if (count >= max)
+                {
+                    ReportMessageTooBig(max);
+                    SetCloseReason(WebSocketCloseStatus.MessageTooBig, "message too big");
+                    return;
+                }
+
+                continue;
+            }
+
+            var length = count;
+            count = 0;
+            if (result.MessageType == WebSocketMessageType.Binary)
+            {
+                if (_binaryFrames++ == 0)
+                {
+                    ReportBinaryFrame();
+                }
+
+                continue;
+            }
+
+            if (!Dispatch(handler, receive.AsSpan(0, length)))
+            {
+                return;
+            }
+        }
+    }
+
+    private void Enqueue(PhoneOutboundMessage item)
+    {
+        lock (_sendLock)
+        {
+            if (_closing || _sendFailed)
+            {
+                Return(item);
+                return;
+            }
+
+            if (_sending)
+            {
+                PushLocked(item);
+                return;
+            }
+
+            _sending = true;
+        }
+
+        Pump(item);
+    }
+
+    /// <summary>Bounded: when full, the oldest message is dropped, as audio that late is no use to the caller.</summary>
+    private void PushLocked(PhoneOutboundMessage item)
+    {
+        if (_queueCount == _queue.Length)
+        {
+            Interlocked.Increment(ref _dropped);
+            Return(_queue[_queueHead]);
+            _queueHead = (_queueHead + 1) % _queue.Length;
+            _queueCount--;
+        }
+
+        _queue[(_queueHead + _queueCount) % _queue.Length] = item;
+        _queueCount++;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="item"/> and everything queued after it, on the calling thread, while sends complete at
+    /// once; the caller owns the send side (<see cref="_sending"/>) and gives it up here.
+    /// </summary>
+    private void Pump(PhoneOutboundMessage item)
+    {
+        while (true)
+        {
+            try
+            {
+                var send = Send(item);
+                if (!send.IsCompleted)
+                {
+                    _ = FinishSendAsync(send, item.Kind);
+                    return;
+                }
+
+                send.GetAwaiter().GetResult();
+                CountSent(item.Kind);
+            }
+            catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                OnSendFailed();
+                return;
+            }
+
+            if (!TryTakeNext(out item))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>A send that had to wait (socket back-pressure): the rest of the queue drains from here.</summary>
+    private async Task FinishSendAsync(ValueTask send, PhoneOutboundKind kind)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
+            CountSent(kind);
+            while (TryTakeNext(out var item))
+            {
+                await Send(item).ConfigureAwait(false);
+                CountSent(item.Kind);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            OnSendFailed();
+        }
+    }
+
+    /// <summary>Takes the next queued message, or gives up the send side (closing the socket if that is due).</summary>
+    private bool TryTakeNext(out PhoneOutboundMessage item)
+    {
+        bool closeNow;
+        lock (_sendLock)
+        {
+            if (_queueCount > 0)
+            {
+                item = _queue[_queueHead];
+                _queue[_queueHead] = default;
+                _queueHead = (_queueHead + 1) % _queue.Length;
+                _queueCount--;
+                return true;
+            }
+
+            _sending = false;
+            closeNow = TryStartCloseLocked();
+        }
+
+        item = default;
+        if (closeNow)
+        {
+            _ = CloseAfterFlushAsync();
+        }
+
+        return false;
+    }
+
+    /// <summary>The socket is gone; the receive loop sees the same failure and ends the stream.</summary>
+    private void OnSendFailed()
+    {
+        bool closeNow;
+        lock (_sendLock)
+        {
+            _sendFailed = true;
+            _sending = false;
+            DropQueuedLocked();
+            closeNow = TryStartCloseLocked();
+        }
+
+        if (closeNow)
+        {
+            _ = CloseAfterFlushAsync();
+        }
+    }
+
+    /// <summary>
+    /// True once, when the stream runs, closing was asked for and nothing is queued or being sent. (A stream that
+    /// never ran is closed by <see cref="HangUpAsync"/> or left to its owner.)
+    /// </summary>
+    private bool TryStartCloseLocked()
+    {
+        if (!_closing || _sending || _queueCount > 0 || _closeStarted || Volatile.Read(ref _running) == 0)
+        {
+            return false;
+        }
+
+        _closeStarted = true;
+        return true;
+    }
+
+    private async Task CloseAfterFlushAsync()
+    {
+        try
+        {
+            await CloseSocketAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _closed.TrySetResult();
+        }
+    }
+
+    /// <summary>Formats <paramref name="item"/>, returns its buffer to the pool and starts the socket send.</summary>
+    private ValueTask Send(PhoneOutboundMessage item)
+    {
+        ReadOnlyMemory<byte> message;
+        try
+        {
+            if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)
+                || (item.Kind == PhoneOutboundKind.Media && item.Generation < Volatile.Read(ref _clearGeneration)))
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            message = FormatOutbound(item.Kind, item.Buffer.AsSpan(0, item.Length), item.Name);
+            if (message.IsEmpty)
+            {
+                return ValueTask.CompletedTask;
+            }
+        }
+        finally
+        {
+            Return(item);
+        }
+
+        // No cancellation token: with one, the WebSocket takes a slower path that allocates per message.
+        // Abort() ends a send that never completes.
+        return _socket.SendAsync(message, WebSocketMessageType.Text, WebSocketMessageFlags.EndOfMessage, CancellationToken.None);
+    }
+
+    private void CountSent(PhoneOutboundKind kind)
+    {
+        if (kind == PhoneOutboundKind.Media)
+        {
+            Interlocked.Increment(ref _framesSent);
+        }
+    }
+
+    private async Task CloseSocketAsync(CancellationToken cancellationToken)
+    {
+        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(_closeTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken, _abort.Token);
+        try
+        {
+            await _socket.CloseOutputAsync(_closeStatus, _closeDescription, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            _socket.Abort();
+        }
+    }
+
+    private void DropQueued()
+    {
+        lock (_sendLock)
+        {
+            DropQueuedLocked();
+        }
+    }
+
+    private void DropQueuedLocked()
+    {
+        while (_queueCount > 0)
+        {
+            Return(_queue[_queueHead]);
+            _queue[_queueHead] = default;
+            _queueHead = (_queueHead + 1) % _queue.Length;
+            _queueCount--;
+        }
+    }
+
+    private static void Return(PhoneOutboundMessage item)
+    {
+        if (item.Buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(item.Buffer);
+        }
+    }
+}
