@@ -16,7 +16,8 @@ public sealed class ChromiumInteropTests(ChromiumFixture chromium) : IClassFixtu
     public async Task Chromium_offers_and_we_answer_with_aes_cm()
     {
         using var cts = new CancellationTokenSource(Timeout);
-        var page = await NewPage();
+        await using var context = await chromium.Browser.NewContextAsync();
+        var page = await OpenPage(context, chromium);
         await using var pc = new PeerConnection(PeerConnectionLoopbackTests.LoopbackOptions(gcm: false), NullLoggerFactory.Instance, TimeProvider.System) { DefaultReceiveSampleRate = Rate };
         var track = pc.AddAudioTrack(MediaDirection.SendRecv, Rate, "phone-audio", "phone");
         var connected = PeerConnectionLoopbackTests.Connected(pc);
@@ -42,7 +43,8 @@ public sealed class ChromiumInteropTests(ChromiumFixture chromium) : IClassFixtu
     public async Task We_offer_and_chromium_answers_with_gcm()
     {
         using var cts = new CancellationTokenSource(Timeout);
-        var page = await NewPage();
+        await using var context = await chromium.Browser.NewContextAsync();
+        var page = await OpenPage(context, chromium);
         await using var pc = new PeerConnection(PeerConnectionLoopbackTests.LoopbackOptions(gcm: true), NullLoggerFactory.Instance, TimeProvider.System);
         var track = pc.AddAudioTrack(MediaDirection.SendRecv, Rate, "phone-audio", "phone");
         var connected = PeerConnectionLoopbackTests.Connected(pc);
@@ -58,15 +60,15 @@ public sealed class ChromiumInteropTests(ChromiumFixture chromium) : IClassFixtu
         Assert.Equal(PhoneBridge.Rtc.Dtls.DtlsRole.Server, pc.DtlsRole);
     }
 
-    private async Task<Microsoft.Playwright.IPage> NewPage()
+    /// <summary>Opens the test page in a context the test closes when done, so its audio stops loading the machine.</summary>
+    internal static async Task<Microsoft.Playwright.IPage> OpenPage(Microsoft.Playwright.IBrowserContext context, ChromiumFixture chromium)
     {
-        var context = await chromium.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(chromium.PageUrl);
         return page;
     }
 
-    private static async Task Exchange(Microsoft.Playwright.IPage page, PeerConnection pc, PhoneBridge.Rtc.Media.LocalAudioTrack track, Task connected, CancellationToken ct)
+    internal static async Task Exchange(Microsoft.Playwright.IPage page, PeerConnection pc, PhoneBridge.Rtc.Media.LocalAudioTrack track, Task connected, CancellationToken ct)
     {
         await connected.WaitAsync(ct);
         var remote = Assert.Single(pc.RemoteTracks);
@@ -92,6 +94,6 @@ public sealed class ChromiumInteropTests(ChromiumFixture chromium) : IClassFixtu
     }
 
     /// <summary>Keeps only loopback candidates: the tests must not send to any other address.</summary>
-    private static string LoopbackOnly(string sdp) =>
+    internal static string LoopbackOnly(string sdp) =>
         string.Join("\r\n", sdp.Split("\r\n").Where(l => !l.StartsWith("a=candidate:", StringComparison.Ordinal) || l.Contains(" 127.0.0.1 ", StringComparison.Ordinal)));
 }
