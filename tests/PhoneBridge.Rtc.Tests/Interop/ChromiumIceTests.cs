@@ -82,7 +82,7 @@ public sealed class ChromiumIceTests(ChromiumFixture chromium, CoturnFixture cot
         }
 
         Assert.True(sentOurs > 0, "we trickled no candidate");
-        Assert.Equal(1, relayTrickled);
+        Assert.True(relayTrickled > 0, "Chromium trickled no relay candidate");
         await ChromiumInteropTests.Exchange(page, pc, track, connected, cts.Token);
 
         // The pair joins the candidates each side trickled, not peer-reflexive ones learnt from checks.
@@ -93,8 +93,10 @@ public sealed class ChromiumIceTests(ChromiumFixture chromium, CoturnFixture cot
         Assert.Equal("host", atChromium.GetProperty("remote").GetString());
     }
 
-    [Fact]
-    public async Task Ice_restart_on_a_live_call_with_chromium_keeps_audio_flowing()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Ice_restart_on_a_live_call_with_chromium_keeps_audio_flowing(bool weRestart)
     {
         using var cts = new CancellationTokenSource(Timeout);
         await using var context = await chromium.Browser.NewContextAsync();
@@ -114,19 +116,30 @@ public sealed class ChromiumIceTests(ChromiumFixture chromium, CoturnFixture cot
         var before = new AudioCapture(remote, Rate);
         await before.Completed.WaitAsync(cts.Token);
 
-        // Restart while audio flows: new credentials both ways, new checks, and Chromium moves to the new generation.
-        var oldUfrag = SessionDescription.Parse(offer.Sdp).IceUfragFor(SessionDescription.Parse(offer.Sdp).Media[0]);
-        var oldRemoteUfrag = SessionDescription.Parse(answer).IceUfragFor(SessionDescription.Parse(answer).Media[0]);
-        pc.RestartIce();
-        var restartOffer = await pc.CreateOfferAsync(cts.Token);
-        pc.SetLocalDescription(restartOffer);
-        var parsedRestart = SessionDescription.Parse(restartOffer.Sdp);
-        var newUfrag = parsedRestart.IceUfragFor(parsedRestart.Media[0])!;
-        Assert.NotEqual(oldUfrag, newUfrag);
-        var restartAnswer = ChromiumInteropTests.LoopbackOnly(await page.EvaluateAsync<string>("sdp => reanswer(sdp)", restartOffer.Sdp));
-        var parsedAnswer = SessionDescription.Parse(restartAnswer);
-        Assert.NotEqual(oldRemoteUfrag, parsedAnswer.IceUfragFor(parsedAnswer.Media[0]));
-        await pc.SetRemoteDescriptionAsync(new(RtcSdpType.Answer, restartAnswer), cts.Token);
+        // Restart while audio flows (either side offering it): new credentials both ways, then new checks.
+        string newUfrag;
+        if (weRestart)
+        {
+            pc.RestartIce();
+            var restartOffer = await pc.CreateOfferAsync(cts.Token);
+            pc.SetLocalDescription(restartOffer);
+            newUfrag = Ufrag(restartOffer.Sdp);
+            var restartAnswer = ChromiumInteropTests.LoopbackOnly(await page.EvaluateAsync<string>("sdp => reanswer(sdp)", restartOffer.Sdp));
+            Assert.NotEqual(Ufrag(answer), Ufrag(restartAnswer));
+            await pc.SetRemoteDescriptionAsync(new(RtcSdpType.Answer, restartAnswer), cts.Token);
+        }
+        else
+        {
+            var restartOffer = ChromiumInteropTests.LoopbackOnly(await page.EvaluateAsync<string>("restartOffer()"));
+            Assert.NotEqual(Ufrag(answer), Ufrag(restartOffer));
+            await pc.SetRemoteDescriptionAsync(new(RtcSdpType.Offer, restartOffer), cts.Token);
+            var restartAnswer = await pc.CreateAnswerAsync(cts.Token);
+            pc.SetLocalDescription(restartAnswer);
+            newUfrag = Ufrag(restartAnswer.Sdp);
+            await page.EvaluateAsync("sdp => acceptAnswer(sdp)", restartAnswer.Sdp);
+        }
+
+        Assert.NotEqual(Ufrag(offer.Sdp), newUfrag);
 
         // Chromium's selected pair now names our new ufrag: the new generation's checks succeeded both ways.
         while (true)
@@ -156,6 +169,12 @@ public sealed class ChromiumIceTests(ChromiumFixture chromium, CoturnFixture cot
         PeerConnectionLoopbackTests.AssertCarries(signal, after.Samples, Rate);
         PeerConnectionLoopbackTests.AssertCarries(signal, [.. atChromium.Select(s => (short)Math.Clamp(s, short.MinValue, short.MaxValue))], Rate);
         Assert.Equal(0, pc.UnprotectFailures);
+    }
+
+    private static string Ufrag(string sdp)
+    {
+        var parsed = SessionDescription.Parse(sdp);
+        return parsed.IceUfragFor(parsed.Media[0])!;
     }
 
     private static string WithoutCandidates(string sdp) =>
