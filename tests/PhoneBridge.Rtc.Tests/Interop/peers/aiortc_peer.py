@@ -5,11 +5,7 @@ receives as 48 kHz mono WAV. Only loopback candidates are gathered and no STUN s
 
   --role offer : prints {"type":"offer","sdp":...}, then reads {"type":"answer","sdp":...}
   --role answer: reads {"type":"offer","sdp":...}, then prints {"type":"answer","sdp":...}
-Then prints {"type":"connected"} when ICE completes and {"type":"done","wav":path,"samples":n} after --seconds.
-
-  --turn URL --turn-user U --turn-password P : use this TURN server (aiortc then also gathers a relay candidate)
-  --relay-only : advertise and use only the relay candidate (aiortc 1.4 has no iceTransportPolicy, so this is
-                 set on its aioice connection, which supports it)
+Then prints {"type":"connected","local":<type of its nominated pair's local candidate>} when ICE completes and {"type":"done","wav":path,"samples":n} after --seconds.
 """
 import argparse
 import asyncio
@@ -22,8 +18,7 @@ import wave
 import aioice.ice
 import av
 import numpy as np
-import aiortc.rtcicetransport
-from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamTrack
 
 aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
@@ -80,24 +75,9 @@ async def main():
     parser.add_argument("--role", choices=["offer", "answer"], required=True)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--wav", required=True)
-    parser.add_argument("--turn")
-    parser.add_argument("--turn-user")
-    parser.add_argument("--turn-password")
-    parser.add_argument("--relay-only", action="store_true")
     args = parser.parse_args()
 
-    servers = []
-    if args.turn:
-        servers.append(RTCIceServer(urls=args.turn, username=args.turn_user, credential=args.turn_password))
-    if args.relay_only:
-        connection = aiortc.rtcicetransport.Connection
-
-        def relay_only_connection(**kwargs):
-            return connection(transport_policy=aioice.ice.TransportPolicy.RELAY, **kwargs)
-
-        aiortc.rtcicetransport.Connection = relay_only_connection
-
-    pc = RTCPeerConnection(RTCConfiguration(iceServers=servers))
+    pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
     received = []
     got_track = asyncio.Event()
 
