@@ -349,7 +349,16 @@ public sealed partial class PeerConnection
     {
         var first = sdp.Media.First(m => m.IsAudio && m.Port != 0);
         var ice = _ice!;
-        ice.SetRemoteCredentials(sdp.IceUfragFor(first)!, sdp.IcePasswordFor(first)!, sdp.IceLite);
+        var ufrag = sdp.IceUfragFor(first)!;
+        if (isOffer && _remote is { } previous && previous.Media.FirstOrDefault(m => m.IsAudio && m.Port != 0) is { } before
+            && previous.IceUfragFor(before) != ufrag)
+        {
+            // New credentials in an offer are the peer's ICE restart; the answerer restarts too (RFC 8445 §9, RFC 8839),
+            // so the answer carries new credentials and the new generation's checks replace the old pair.
+            ice.Restart();
+        }
+
+        ice.SetRemoteCredentials(ufrag, sdp.IcePasswordFor(first)!, sdp.IceLite);
         var endOfCandidates = false;
         foreach (var m in sdp.Media)
         {

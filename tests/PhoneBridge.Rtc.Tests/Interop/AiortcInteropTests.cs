@@ -90,7 +90,7 @@ public class AiortcInteropTests
         Assert.Equal(PeerConnectionState.Failed, pc.State);
     }
 
-    private static async Task RunExchange(PeerConnection pc, LocalAudioTrack track, PythonPeer peer, string wav, CancellationToken ct, Task connected)
+    internal static async Task RunExchange(PeerConnection pc, LocalAudioTrack track, PythonPeer peer, string wav, CancellationToken ct, Task connected)
     {
         try
         {

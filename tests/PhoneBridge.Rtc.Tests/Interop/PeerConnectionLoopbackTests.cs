@@ -187,7 +187,8 @@ public class PeerConnectionLoopbackTests
             return tcs.Task;
         }));
 
-    internal static void AssertCarries(short[] signal, short[] received, int rate)
+    /// <param name="context">Said on failure, e.g. which side received and its receive counters.</param>
+    internal static void AssertCarries(short[] signal, short[] received, int rate, string? context = null)
     {
         // The sender loops the signal, so find where chunks of received audio (after 300 ms of settling) sit in it.
         // The best of a few chunks is used so one scheduling glitch on a loaded machine does not decide the result.
@@ -199,6 +200,6 @@ public class PeerConnectionLoopbackTests
             results.Add(TestSignal.BestCorrelation(received.AsSpan(start, rate / 5), looped, signal.Length).Correlation);
         }
 
-        Assert.True(results.Max() > 0.8, $"correlations {string.Join(", ", results.Select(c => c.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
+        Assert.True(results.Max() > 0.8, $"correlations {string.Join(", ", results.Select(c => c.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}; {context}");
     }
 }

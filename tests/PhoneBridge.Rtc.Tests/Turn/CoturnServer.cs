@@ -7,7 +7,8 @@ namespace PhoneBridge.Rtc.Tests.Turn;
 
 /// <summary>
 /// A local coturn (<c>turnserver</c>) on 127.0.0.1 with long-term credentials, loopback peers allowed and a small
-/// relay port range; started per test class and killed on dispose.
+/// relay port range; started per test class and killed on dispose. Verbose, so its log records each allocation and,
+/// when one is released, what it relayed.
 /// </summary>
 internal sealed class CoturnServer : IAsyncDisposable
 {
@@ -56,7 +57,7 @@ internal sealed class CoturnServer : IAsyncDisposable
         foreach (var argument in new[]
         {
             "-n", "--listening-ip=127.0.0.1", $"--listening-port={port}", "--lt-cred-mech", $"--user={Username}:{Password}",
-            $"--realm={Realm}", "--no-tls", "--no-dtls", "--allow-loopback-peers", "--no-cli", "--relay-ip=127.0.0.1",
+            $"--realm={Realm}", "--verbose", "--no-tls", "--no-dtls", "--allow-loopback-peers", "--no-cli", "--relay-ip=127.0.0.1",
             $"--min-port={minRelayPort}", $"--max-port={maxRelayPort}", "--simple-log", $"--log-file={Path.Combine(directory, "turn.log")}",
             $"--pidfile={Path.Combine(directory, "turn.pid")}", $"--userdb={Path.Combine(directory, "turn.db")}", "--no-tcp-relay",
         })

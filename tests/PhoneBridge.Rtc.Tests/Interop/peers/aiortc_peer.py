@@ -5,7 +5,7 @@ receives as 48 kHz mono WAV. Only loopback candidates are gathered and no STUN s
 
   --role offer : prints {"type":"offer","sdp":...}, then reads {"type":"answer","sdp":...}
   --role answer: reads {"type":"offer","sdp":...}, then prints {"type":"answer","sdp":...}
-Then prints {"type":"connected"} when ICE completes and {"type":"done","wav":path,"samples":n} after --seconds.
+Then prints {"type":"connected","local":<type of its nominated pair's local candidate>} when ICE completes and {"type":"done","wav":path,"samples":n} after --seconds.
 """
 import argparse
 import asyncio
@@ -116,7 +116,8 @@ async def main():
         emit({"type": "answer", "sdp": pc.localDescription.sdp})
 
     await asyncio.wait_for(connected.wait(), 30)
-    emit({"type": "connected"})
+    pair = pc.getTransceivers()[0].receiver.transport.transport._connection._nominated.get(1)
+    emit({"type": "connected", "local": pair.local_candidate.type if pair else None})
     await asyncio.sleep(args.seconds)
     samples = np.concatenate(received) if received else np.zeros(0, dtype=np.int16)
     with wave.open(args.wav, "wb") as w:
