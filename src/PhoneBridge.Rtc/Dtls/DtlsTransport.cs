@@ -212,6 +212,11 @@ public sealed partial class DtlsTransport : IAsyncDisposable, IDtlsPeerObserver
                         _bc?.Receive(buffer, 0, buffer.Length, 1);
                     }
                 }
+                catch (Exception) when (State == DtlsTransportState.Closed)
+                {
+                    // A close_notify processed in this same receive, or our own DisposeAsync, closed the transport
+                    // under the read: an orderly end, not a failure.
+                }
                 catch (Exception ex)
                 {
                     Log.ReceiveFailed(_logger, Role, Describe(ex));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PhoneBridge.Rtc.Dtls;
 
@@ -11,7 +12,8 @@ internal sealed class DtlsPair : IAsyncDisposable
     private int _sent;
 
     public DtlsPair(DtlsTransportOptions? clientOptions = null, DtlsTransportOptions? serverOptions = null,
-        string? clientExpects = null, string? serverExpects = null, Func<int, byte[], byte[]?>? filter = null)
+        string? clientExpects = null, string? serverExpects = null, Func<int, byte[], byte[]?>? filter = null,
+        ILogger? serverLogger = null)
     {
         ClientCertificate = SharedA.Value;
         ServerCertificate = SharedB.Value;
@@ -19,7 +21,7 @@ internal sealed class DtlsPair : IAsyncDisposable
         Client = new DtlsTransport(DtlsRole.Client, ClientCertificate, clientExpects ?? ServerCertificate.SdpFingerprint,
             (d, _) => Deliver(d, () => Server!), NullLogger.Instance, TimeProvider.System, clientOptions ?? new DtlsTransportOptions());
         Server = new DtlsTransport(DtlsRole.Server, ServerCertificate, serverExpects ?? ClientCertificate.SdpFingerprint,
-            (d, _) => Deliver(d, () => Client), NullLogger.Instance, TimeProvider.System, serverOptions ?? new DtlsTransportOptions());
+            (d, _) => Deliver(d, () => Client), serverLogger ?? NullLogger.Instance, TimeProvider.System, serverOptions ?? new DtlsTransportOptions());
     }
 
     public DtlsCertificate ClientCertificate { get; }

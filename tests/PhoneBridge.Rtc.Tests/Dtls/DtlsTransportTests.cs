@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using PhoneBridge.Rtc.Dtls;
 using PhoneBridge.Rtc.Srtp;
 
@@ -192,6 +193,48 @@ public class DtlsTransportTests
 
         Assert.Equal(DtlsTransportState.Closed, await closed.Task.WaitAsync(Patience));
         Assert.Equal(DtlsTransportState.Closed, pair.Client.State);
+    }
+
+    [Fact]
+    public async Task AnOrderlyClose_IsNotReportedAsAFailure()
+    {
+        // Every call ends this way; a warning per call end would drown real receive failures in the logs.
+        for (var i = 0; i < 20; i++)
+        {
+            var serverLog = new WarningCounter();
+            await using var pair = new DtlsPair(serverLogger: serverLog);
+            var ct = Timeout();
+            Task<SrtpKeyingMaterial> server = pair.Server.HandshakeAsync(ct);
+            await pair.Client.HandshakeAsync(ct);
+            await server;
+
+            var closed = new TaskCompletionSource<DtlsTransportState>(TaskCreationOptions.RunContinuationsAsynchronously);
+            pair.Server.StateChanged += s => closed.TrySetResult(s);
+            await pair.Client.DisposeAsync();
+
+            Assert.Equal(DtlsTransportState.Closed, await closed.Task.WaitAsync(Patience));
+            await pair.Server.DisposeAsync();
+            Assert.Equal(0, serverLog.Warnings);
+        }
+    }
+
+    private sealed class WarningCounter : ILogger
+    {
+        private int _warnings;
+
+        public int Warnings => Volatile.Read(ref _warnings);
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= LogLevel.Warning)
+            {
+                Interlocked.Increment(ref _warnings);
+            }
+        }
     }
 
     [Fact]
