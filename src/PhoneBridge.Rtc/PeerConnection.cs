@@ -172,6 +172,7 @@ public sealed partial class PeerConnection : IAsyncDisposable
             ConnectTimeout = _options.ConnectTimeout,
             PortRangeStart = _options.PortRangeStart,
             PortRangeEnd = _options.PortRangeEnd,
+            SharedReceiveThread = _options.SharedReceiveThread,
         };
     }
 }

@@ -54,6 +54,13 @@ public sealed class RtcOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan RtcpInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Receive every connection's packets on a few shared epoll threads (Linux) that decode inline, instead of one
+    /// async receive loop per connection on the thread pool. Received-audio handlers then run on those threads and
+    /// must not block.
+    /// </summary>
+    public bool SharedReceiveThread { get; set; } = true;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var address in HostAddresses)

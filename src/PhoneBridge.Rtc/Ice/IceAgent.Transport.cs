@@ -12,6 +12,17 @@ public sealed partial class IceAgent
     /// <summary>Datagrams dropped: received from outside the selected (or, before selection, a valid) pair, or not sent because the socket buffer was full.</summary>
     public long DroppedDatagrams => Interlocked.Read(ref _droppedDatagrams);
 
+    private void StartReceiving(IceSocket socket)
+    {
+        if (_options.SharedReceiveThread && Transport.DatagramReceiveThreads.Shared is { } threads)
+        {
+            socket.Registration = threads.Register(socket.Socket, new SocketSink(this, socket));
+            return;
+        }
+
+        socket.ReceiveLoop = Task.Run(() => ReceiveLoopAsync(socket));
+    }
+
     private async Task ReceiveLoopAsync(IceSocket socket)
     {
         var buffer = new byte[ReceiveBufferSize];
@@ -345,5 +356,15 @@ public sealed partial class IceAgent
         {
             // closing
         }
+    }
+
+    /// <summary>Connects one socket's datagrams on a shared receive thread to this agent.</summary>
+    private sealed class SocketSink(IceAgent agent, IceSocket socket) : Transport.IDatagramSink
+    {
+        public void OnDatagram(SocketAddress from, ReadOnlySpan<byte> datagram) => agent.OnDatagram(socket, from, datagram);
+
+        public void OnDatagramFailed(Exception exception, int length) => IceAgentLog.DatagramFailed(agent._logger, exception, length);
+
+        public void OnReceiveFailed(SocketException exception) => IceAgentLog.ReceiveLoopFailed(agent._logger, exception, socket.LocalEndPoint);
     }
 }

@@ -188,7 +188,7 @@ public sealed partial class IceAgent : IAsyncDisposable
                     AddLocalCandidateLocked(new LocalCandidateEntry(candidate, iceSocket, isBase: false));
                 }
 
-                iceSocket.ReceiveLoop = Task.Run(() => ReceiveLoopAsync(iceSocket));
+                StartReceiving(iceSocket);
                 RescheduleLocked();
             }
 
@@ -409,6 +409,7 @@ public sealed partial class IceAgent : IAsyncDisposable
         await _lifetime.CancelAsync().ConfigureAwait(false);
         foreach (var socket in sockets)
         {
+            socket.Registration?.Dispose();
             socket.Socket.Dispose();
         }
 

@@ -55,6 +55,12 @@ public sealed class IceAgentOptions
     [Range(0, 65535)]
     public int PortRangeEnd { get; set; }
 
+    /// <summary>
+    /// Receive on the process's shared epoll threads (Linux), which run the receive path inline, instead of one async
+    /// receive loop per socket on the thread pool. Handlers of received data then run on that shared thread.
+    /// </summary>
+    public bool SharedReceiveThread { get; set; } = true;
+
     /// <summary>Throws <see cref="ArgumentException"/> describing the first invalid setting.</summary>
     public void Validate()
     {

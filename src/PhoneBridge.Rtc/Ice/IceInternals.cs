@@ -15,6 +15,9 @@ internal sealed class IceSocket(Socket socket, IPEndPoint localEndPoint)
 
     public Task ReceiveLoop { get; set; } = Task.CompletedTask;
 
+    /// <summary>Set when the socket is served by a shared receive thread instead of <see cref="ReceiveLoop"/>.</summary>
+    public Transport.DatagramRegistration? Registration { get; set; }
+
     /// <summary>The host candidate whose base this socket is; requests arriving directly are answered as it.</summary>
     public LocalCandidateEntry? HostBase { get; set; }
 }

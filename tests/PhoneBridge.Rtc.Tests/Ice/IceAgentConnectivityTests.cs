@@ -42,6 +42,26 @@ public class IceAgentConnectivityTests
     }
 
     [Fact]
+    public async Task AnAgentOnItsOwnReceiveLoop_TalksToOneOnTheSharedReceiveThread()
+    {
+        await using var a = CreateAgent(controlling: true, o => o.SharedReceiveThread = false);
+        await using var b = CreateAgent(controlling: false);
+        var receivedByA = new CollectingDataHandler();
+        var receivedByB = new CollectingDataHandler();
+        a.DataHandler = receivedByA;
+        b.DataHandler = receivedByB;
+
+        await ConnectAsync(a, b);
+        byte[] toB = [0x80, 111, 0, 1];
+        byte[] toA = [0x80, 111, 0, 2];
+        await a.SendAsync(toB, CancellationToken.None);
+        await b.SendAsync(toA, CancellationToken.None);
+        await WaitForAsync(() => !receivedByB.Received.IsEmpty && !receivedByA.Received.IsEmpty, "data both ways");
+        Assert.Equal(toB, receivedByB.Received.Single());
+        Assert.Equal(toA, receivedByA.Received.Single());
+    }
+
+    [Fact]
     public async Task ControllingSideWithoutRemoteCandidates_LearnsPeerReflexiveAndConnects()
     {
         await using var a = CreateAgent(controlling: true);

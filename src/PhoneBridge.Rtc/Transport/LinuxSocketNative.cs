@@ -1,0 +1,45 @@
+using System.Runtime.InteropServices;
+
+namespace PhoneBridge.Rtc.Transport;
+
+/// <summary>
+/// The few libc calls the shared receive thread needs. .NET's socket engine has its own epoll, but every completion it
+/// delivers costs a thread-pool hand-off; waiting on our own epoll set lets one thread receive and process inline.
+/// </summary>
+internal static unsafe partial class LinuxSocketNative
+{
+    private const string Libc = "libc";
+
+    internal const int EpollCloexec = 0x80000;
+    internal const int EpollCtlAdd = 1;
+    internal const int EpollCtlDel = 2;
+    internal const uint EpollIn = 0x001;
+    internal const int MsgDontWait = 0x40;
+
+    internal const int EIntr = 4;
+    internal const int EAgain = 11;
+    internal const int EMsgSize = 90;
+    internal const int ENetUnreach = 101;
+    internal const int EConnRefused = 111;
+    internal const int EHostUnreach = 113;
+
+    /// <summary>struct epoll_event is packed on x86-64 (12 bytes) and naturally aligned elsewhere (16 bytes).</summary>
+    internal static readonly int EpollEventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
+
+    internal static readonly int EpollEventDataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
+
+    [LibraryImport(Libc, EntryPoint = "epoll_create1", SetLastError = true)]
+    internal static partial int EpollCreate1(int flags);
+
+    [LibraryImport(Libc, EntryPoint = "epoll_ctl", SetLastError = true)]
+    internal static partial int EpollCtl(int epfd, int op, int fd, byte* epollEvent);
+
+    [LibraryImport(Libc, EntryPoint = "epoll_wait", SetLastError = true)]
+    internal static partial int EpollWait(int epfd, byte* events, int maxEvents, int timeout);
+
+    [LibraryImport(Libc, EntryPoint = "recvfrom", SetLastError = true)]
+    internal static partial nint RecvFrom(int fd, byte* buffer, nuint length, int flags, byte* address, uint* addressLength);
+
+    [LibraryImport(Libc, EntryPoint = "close", SetLastError = true)]
+    internal static partial int Close(int fd);
+}
