@@ -21,5 +21,7 @@ public static class StatsEndpoint
             counters.FramesToPhone,
             counters.FramesDropped,
             GC.GetTotalAllocatedBytes(),
-            GC.CollectionCount(0)));
+            GC.CollectionCount(0),
+            System.Runtime.JitInfo.GetCompiledMethodCount(),
+            System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds));
 }

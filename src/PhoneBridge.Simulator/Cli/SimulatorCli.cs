@@ -209,6 +209,17 @@ public static class SimulatorCli
             cpu += string.Create(CultureInfo.InvariantCulture, $"; by frames bridged ({report.FramesInWindow}) {bridged:0.000} ms CPU per call-second");
         }
 
+        if (report.ServerKernelCpuMs is { } kernel && report.ServerCpuMs is > 0 and { } total && report.CpuMsPerCallSecond is { } perCall)
+        {
+            cpu += string.Create(CultureInfo.InvariantCulture,
+                $"; kernel {kernel:0} ms, user {total - kernel:0} ms = {perCall * (total - kernel) / total:0.000} ms user CPU per call-second");
+        }
+
+        if (report.ServerJitMs is { } jit)
+        {
+            cpu += string.Create(CultureInfo.InvariantCulture, $"; of which JIT {jit:0} ms");
+        }
+
         output.WriteLine($"server: {cpu}; active calls at peak {report.ActiveCallsAtPeak?.ToString(CultureInfo.InvariantCulture) ?? "?"}, after {report.ActiveCallsAfter?.ToString(CultureInfo.InvariantCulture) ?? "?"}");
     }
 

@@ -63,6 +63,15 @@ public sealed record LoadReport
     public double? CpuMsPerBridgedCallSecond =>
         ServerCpuMs is { } cpu && FramesInWindow is > 0 and { } frames ? cpu / (frames / 50.0) : null;
 
+    /// <summary>Of <see cref="ServerCpuMs"/>, the time the server's JIT spent compiling in the window (a fresh process is still tiering up).</summary>
+    public double? ServerJitMs { get; init; }
+
+    /// <summary>
+    /// Of <see cref="ServerCpuMs"/>, the time in the kernel (socket system calls, and on loopback the receiving
+    /// side's network stack too); only known when the server's process id was given.
+    /// </summary>
+    public double? ServerKernelCpuMs { get; init; }
+
     public int? ActiveCallsAtPeak { get; init; }
 
     public int? ActiveCallsAfter { get; init; }

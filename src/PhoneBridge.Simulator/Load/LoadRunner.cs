@@ -12,7 +12,8 @@ namespace PhoneBridge.Simulator.Load;
 /// </summary>
 public static class LoadRunner
 {
-    private static double? ProcessCpuMs(int? processId)
+    /// <summary>Total and kernel-mode CPU of a local process, when its id is known.</summary>
+    private static (double Total, double Kernel)? ProcessCpu(int? processId)
     {
         if (processId is not { } pid)
         {
@@ -20,7 +21,7 @@ public static class LoadRunner
         }
 
         using var process = System.Diagnostics.Process.GetProcessById(pid);
-        return process.TotalProcessorTime.TotalMilliseconds;
+        return (process.TotalProcessorTime.TotalMilliseconds, process.PrivilegedProcessorTime.TotalMilliseconds);
     }
 
     public static async Task<LoadReport> RunAsync(
@@ -112,13 +113,15 @@ public static class LoadRunner
         await allConnected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         var windowStart = time.GetTimestamp();
         var atPeak = await ServerStats.TryGetAsync(http, options.Caller.Server, options.ApiKey, cancellationToken).ConfigureAwait(false);
-        var cpuAtPeak = ProcessCpuMs(options.ServerProcessId) ?? atPeak?.ProcessCpuMs;
+        var localAtPeak = ProcessCpu(options.ServerProcessId);
+        var cpuAtPeak = localAtPeak?.Total ?? atPeak?.ProcessCpuMs;
         var connected = options.Calls - failures.Count;
         progress?.WriteLine($"{connected} of {options.Calls} calls up; measuring.");
 
         await firstDone.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         var windowEnd = time.GetTimestamp();
-        var cpuAtEnd = ProcessCpuMs(options.ServerProcessId);
+        var localAtEnd = ProcessCpu(options.ServerProcessId);
+        var cpuAtEnd = localAtEnd?.Total;
         var atEnd = await ServerStats.TryGetAsync(http, options.Caller.Server, options.ApiKey, cancellationToken).ConfigureAwait(false);
         cpuAtEnd ??= atEnd?.ProcessCpuMs;
 
@@ -165,6 +168,8 @@ public static class LoadRunner
             CallsInWindow = connected,
             ServerCpuMs = cpuAtEnd - cpuAtPeak,
             FramesInWindow = atEnd?.FramesFromPhone - atPeak?.FramesFromPhone,
+            ServerJitMs = atEnd?.JitTimeMs - atPeak?.JitTimeMs,
+            ServerKernelCpuMs = localAtEnd?.Kernel - localAtPeak?.Kernel,
             ActiveCallsAtPeak = atPeak?.ActiveCalls,
             ActiveCallsAfter = after?.ActiveCalls,
         };

@@ -5,7 +5,8 @@ namespace PhoneBridge.Simulator.Load;
 
 /// <summary>The figures the load test reads from the server's <c>GET /stats</c>.</summary>
 /// <param name="FramesFromPhone">20 ms frames the bridge has taken from phones since start, when the server reports it.</param>
-public sealed record ServerStats(double ProcessCpuMs, int ActiveCalls, long? FramesFromPhone = null)
+/// <param name="JitTimeMs">Time the server's JIT has spent compiling since start, when the server reports it.</param>
+public sealed record ServerStats(double ProcessCpuMs, int ActiveCalls, long? FramesFromPhone = null, double? JitTimeMs = null)
 {
     /// <summary>Reads <c>GET /stats</c>; null when the server has no stats endpoint or refuses the key.</summary>
     public static async Task<ServerStats?> TryGetAsync(HttpClient http, Uri server, string? apiKey, CancellationToken cancellationToken)
@@ -39,6 +40,7 @@ public sealed record ServerStats(double ProcessCpuMs, int ActiveCalls, long? Fra
         double? cpu = null;
         int? active = null;
         long? frames = null;
+        double? jit = null;
         foreach (var property in document.RootElement.EnumerateObject())
         {
             if (property.NameEquals("processCpuMs") && property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetDouble(out var c))
@@ -53,8 +55,12 @@ public sealed record ServerStats(double ProcessCpuMs, int ActiveCalls, long? Fra
             {
                 frames = f;
             }
+            else if (property.NameEquals("jitTimeMs") && property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetDouble(out var j))
+            {
+                jit = j;
+            }
         }
 
-        return cpu is null || active is null ? null : new ServerStats(cpu.Value, active.Value, frames);
+        return cpu is null || active is null ? null : new ServerStats(cpu.Value, active.Value, frames, jit);
     }
 }

@@ -13,6 +13,14 @@ public class ServerStatsTests
         Assert.Equal(new ServerStats(1263, 2, 300150), stats);
     }
 
+    [Fact]
+    public void ReadsTheJitTime_WhenTheServerReportsIt()
+    {
+        var stats = ServerStats.Parse(Encoding.UTF8.GetBytes(
+            """{"processCpuMs":10,"activeCalls":0,"jitCompiledMethods":9000,"jitTimeMs":1234.5}"""));
+        Assert.Equal(new ServerStats(10, 0, null, 1234.5), stats);
+    }
+
     [Theory]
     [InlineData("""{"activeCalls":2}""")]
     [InlineData("""{"processCpuMs":"x","activeCalls":2}""")]

@@ -60,7 +60,7 @@ public class ServerTests
 
         using var stats = JsonDocument.Parse(await client.GetStringAsync("/stats"));
         var names = stats.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(["activeCalls", "allocatedBytes", "callsTotal", "framesDropped", "framesFromPhone", "framesToPhone", "gen0Collections", "processCpuMs"], names);
+        Assert.Equal(["activeCalls", "allocatedBytes", "callsTotal", "framesDropped", "framesFromPhone", "framesToPhone", "gen0Collections", "jitCompiledMethods", "jitTimeMs", "processCpuMs"], names);
         Assert.True(stats.RootElement.GetProperty("processCpuMs").GetInt64() > 0);
         Assert.True(stats.RootElement.GetProperty("allocatedBytes").GetInt64() > 0);
         Assert.Equal(0, stats.RootElement.GetProperty("activeCalls").GetInt64());
