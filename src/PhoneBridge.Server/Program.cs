@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 // TWILIO_AUTH_TOKEN, NGROK_URL, STREAM_API_KEY, … as aliases of their section keys.
 builder.Configuration.AddPhoneBridgeEnvironmentAliases();
+builder.PreferInlineSocketCompletions();    // socket continuations on the epoll threads (before any socket is used)
 
 builder.Services.AddPhoneBridgeCore();      // call registry, bridge, counters, local echo edge
 builder.AddTwilio();                        // /twilio/*: webhook, media socket, outbound calls

@@ -18,9 +18,9 @@ public sealed class ServerOptions
     /// Runs socket reads' and writes' continuations on the thread that completed them instead of queueing each to
     /// the thread pool. Every media message is a small read and a small write, so this saves two thread-pool
     /// hand-offs per message; it is safe because no request handler here blocks a thread (the media path never
-    /// waits). Together with <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c> in the environment (read by the
-    /// runtime before any code runs, so it cannot be set here) a media message is handled on the socket event
-    /// thread with no hand-off at all; see docs/performance.md.
+    /// waits). It also turns on the runtime's <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS</c> unless the
+    /// environment sets it (<see cref="InlineSocketCompletions"/>), so a media message is handled on the socket
+    /// event thread with no hand-off at all; see docs/performance.md.
     /// </summary>
     public bool InlineSocketScheduling { get; set; } = true;
 
