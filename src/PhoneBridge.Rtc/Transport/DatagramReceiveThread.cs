@@ -81,9 +81,19 @@ internal sealed unsafe class DatagramReceiveThread
                 for (var i = 0; i < count; i++)
                 {
                     var id = Unsafe.ReadUnaligned<long>(eventsPointer + (i * EpollEventSize) + EpollEventDataOffset);
-                    if (_registrations.TryGetValue(id, out var registration))
+                    if (!_registrations.TryGetValue(id, out var registration))
+                    {
+                        continue;
+                    }
+
+                    try
                     {
                         registration.Drain(bufferPointer, BufferSize, registration.Family == AddressFamily.InterNetworkV6 ? v6 : v4);
+                    }
+#pragma warning disable CA1031 // Sinks report their own failures; whatever still escapes must not end the thread (and the process).
+                    catch (Exception)
+#pragma warning restore CA1031
+                    {
                     }
                 }
             }

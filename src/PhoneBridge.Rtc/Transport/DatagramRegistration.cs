@@ -90,7 +90,7 @@ internal sealed unsafe class DatagramRegistration : IDisposable
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
-                    _sink.OnDatagramFailed(ex, (int)received);
+                    ReportFailed(ex, (int)received);
                 }
             }
         }
@@ -98,6 +98,20 @@ internal sealed unsafe class DatagramRegistration : IDisposable
         if (failure is not null)
         {
             Close(failure);
+        }
+    }
+
+    /// <summary>An exception escaping here would end the thread, and with it the process.</summary>
+    private void ReportFailed(Exception exception, int length)
+    {
+        try
+        {
+            _sink.OnDatagramFailed(exception, length);
+        }
+#pragma warning disable CA1031 // Reporting (logging) failed too; nothing is left to tell.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 

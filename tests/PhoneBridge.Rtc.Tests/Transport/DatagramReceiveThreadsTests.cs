@@ -90,6 +90,20 @@ public class DatagramReceiveThreadsTests
     }
 
     [Fact]
+    public async Task ASinkWhoseFailureReportThrowsToo_DoesNotEndTheThread()
+    {
+        using var receiver = Bind(IPAddress.Loopback);
+        using var sender = Bind(IPAddress.Loopback);
+        var sink = new RecordingSink { ThrowOnFirstByte = 0xEE, ThrowFromFailureReport = true };
+        using var registration = Threads.Register(receiver, sink);
+        sender.SendTo(new byte[] { 0xEE }, receiver.LocalEndPoint!);
+        sender.SendTo(new byte[] { 5 }, receiver.LocalEndPoint!);
+
+        var (_, data) = await sink.Datagrams.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
+        Assert.Equal(new byte[] { 5 }, data);
+    }
+
+    [Fact]
     public async Task AfterDispose_NothingIsDelivered_EvenToASocketThatReusesTheDescriptor()
     {
         var receiver = Bind(IPAddress.Loopback);
@@ -157,6 +171,8 @@ public class DatagramReceiveThreadsTests
 
         public Action? OnEach { get; set; }
 
+        public bool ThrowFromFailureReport { get; init; }
+
         public void OnDatagram(SocketAddress from, ReadOnlySpan<byte> datagram)
         {
             if (datagram[0] == ThrowOnFirstByte)
@@ -174,6 +190,11 @@ public class DatagramReceiveThreadsTests
             lock (Failures)
             {
                 Failures.Add((exception, length));
+            }
+
+            if (ThrowFromFailureReport)
+            {
+                throw new InvalidOperationException("the report failed too");
             }
         }
 
