@@ -1,5 +1,4 @@
 using Org.BouncyCastle.Tls;
-using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using PhoneBridge.Rtc.Srtp;
 
 namespace PhoneBridge.Rtc.Dtls;
@@ -7,30 +6,19 @@ namespace PhoneBridge.Rtc.Dtls;
 /// <summary>The DTLS-SRTP client side (<c>a=setup:active</c>) on BouncyCastle.</summary>
 internal sealed class DtlsSrtpClient : DefaultTlsClient
 {
-    private readonly BcTlsCrypto _crypto;
-    private readonly DtlsCertificate _certificate;
-    private readonly DtlsFingerprint _remoteFingerprint;
-    private readonly int[] _srtpProfiles;
-    private readonly int _handshakeTimeoutMillis;
-    private readonly IDtlsPeerObserver _observer;
+    private readonly DtlsSrtpPeerSettings _settings;
     private int _selectedProfile = -1;
     private bool _peerVerified;
 
-    public DtlsSrtpClient(BcTlsCrypto crypto, DtlsCertificate certificate, DtlsFingerprint remoteFingerprint,
-        int[] srtpProfiles, int handshakeTimeoutMillis, IDtlsPeerObserver observer)
-        : base(crypto)
+    public DtlsSrtpClient(DtlsSrtpPeerSettings settings)
+        : base(settings.Crypto)
     {
-        _crypto = crypto;
-        _certificate = certificate;
-        _remoteFingerprint = remoteFingerprint;
-        _srtpProfiles = srtpProfiles;
-        _handshakeTimeoutMillis = handshakeTimeoutMillis;
-        _observer = observer;
+        _settings = settings;
     }
 
     public SrtpKeyingMaterial? Keys { get; private set; }
 
-    public override int GetHandshakeTimeoutMillis() => _handshakeTimeoutMillis;
+    public override int GetHandshakeTimeoutMillis() => _settings.HandshakeTimeoutMillis;
 
     public override bool RequiresExtendedMasterSecret() => true;
 
@@ -46,7 +34,7 @@ internal sealed class DtlsSrtpClient : DefaultTlsClient
     public override IDictionary<int, byte[]> GetClientExtensions()
     {
         IDictionary<int, byte[]> extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetClientExtensions());
-        TlsSrtpUtilities.AddUseSrtpExtension(extensions, new UseSrtpData(_srtpProfiles, TlsUtilities.EmptyBytes));
+        TlsSrtpUtilities.AddUseSrtpExtension(extensions, new UseSrtpData(_settings.SrtpProfiles, TlsUtilities.EmptyBytes));
         return extensions;
     }
 
@@ -54,7 +42,7 @@ internal sealed class DtlsSrtpClient : DefaultTlsClient
     {
         base.ProcessServerExtensions(serverExtensions);
         UseSrtpData? srtp = TlsSrtpUtilities.GetUseSrtpExtension(serverExtensions);
-        if (srtp is null || srtp.ProtectionProfiles.Length != 1 || Array.IndexOf(_srtpProfiles, srtp.ProtectionProfiles[0]) < 0)
+        if (srtp is null || srtp.ProtectionProfiles.Length != 1 || Array.IndexOf(_settings.SrtpProfiles, srtp.ProtectionProfiles[0]) < 0)
         {
             throw new TlsFatalAlert(AlertDescription.illegal_parameter, "The server did not select an offered SRTP profile.");
         }
@@ -78,24 +66,24 @@ internal sealed class DtlsSrtpClient : DefaultTlsClient
         }
 
         Keys = DtlsSrtpPolicy.ExportKeys(m_context, _selectedProfile);
-        _observer.OnHandshakeComplete(m_context);
+        _settings.Observer.OnHandshakeComplete(m_context);
     }
 
     public override void NotifyAlertReceived(short alertLevel, short alertDescription) =>
-        _observer.OnAlertReceived(alertLevel, alertDescription);
+        _settings.Observer.OnAlertReceived(alertLevel, alertDescription);
 
     public override void NotifyAlertRaised(short alertLevel, short alertDescription, string message, Exception cause) =>
-        _observer.OnAlertRaised(alertLevel, alertDescription, message, cause);
+        _settings.Observer.OnAlertRaised(alertLevel, alertDescription, message, cause);
 
     private sealed class Authentication(DtlsSrtpClient owner) : TlsAuthentication
     {
         public void NotifyServerCertificate(TlsServerCertificate serverCertificate)
         {
-            DtlsSrtpPolicy.VerifyPeer(serverCertificate.Certificate, owner._remoteFingerprint);
+            DtlsSrtpPolicy.VerifyPeer(serverCertificate.Certificate, owner._settings.RemoteFingerprint);
             owner._peerVerified = true;
         }
 
         public TlsCredentials GetClientCredentials(CertificateRequest certificateRequest) =>
-            DtlsSrtpPolicy.Signer(owner.m_context, owner._crypto, owner._certificate);
+            DtlsSrtpPolicy.Signer(owner.m_context, owner._settings.Crypto, owner._settings.Certificate);
     }
 }

@@ -1,5 +1,4 @@
 using Org.BouncyCastle.Tls;
-using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using PhoneBridge.Rtc.Srtp;
 
 namespace PhoneBridge.Rtc.Dtls;
@@ -7,30 +6,19 @@ namespace PhoneBridge.Rtc.Dtls;
 /// <summary>The DTLS-SRTP server side (<c>a=setup:passive</c>) on BouncyCastle; always requires a client certificate.</summary>
 internal sealed class DtlsSrtpServer : DefaultTlsServer
 {
-    private readonly BcTlsCrypto _crypto;
-    private readonly DtlsCertificate _certificate;
-    private readonly DtlsFingerprint _remoteFingerprint;
-    private readonly int[] _srtpProfiles;
-    private readonly int _handshakeTimeoutMillis;
-    private readonly IDtlsPeerObserver _observer;
+    private readonly DtlsSrtpPeerSettings _settings;
     private int _selectedProfile = -1;
     private bool _peerVerified;
 
-    public DtlsSrtpServer(BcTlsCrypto crypto, DtlsCertificate certificate, DtlsFingerprint remoteFingerprint,
-        int[] srtpProfiles, int handshakeTimeoutMillis, IDtlsPeerObserver observer)
-        : base(crypto)
+    public DtlsSrtpServer(DtlsSrtpPeerSettings settings)
+        : base(settings.Crypto)
     {
-        _crypto = crypto;
-        _certificate = certificate;
-        _remoteFingerprint = remoteFingerprint;
-        _srtpProfiles = srtpProfiles;
-        _handshakeTimeoutMillis = handshakeTimeoutMillis;
-        _observer = observer;
+        _settings = settings;
     }
 
     public SrtpKeyingMaterial? Keys { get; private set; }
 
-    public override int GetHandshakeTimeoutMillis() => _handshakeTimeoutMillis;
+    public override int GetHandshakeTimeoutMillis() => _settings.HandshakeTimeoutMillis;
 
     public override bool RequiresExtendedMasterSecret() => true;
 
@@ -48,7 +36,7 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
             throw new TlsFatalAlert(AlertDescription.handshake_failure, "The client did not offer use_srtp.");
         }
 
-        foreach (int profile in _srtpProfiles)
+        foreach (int profile in _settings.SrtpProfiles)
         {
             if (Array.IndexOf(offered.ProtectionProfiles, profile) >= 0)
             {
@@ -73,12 +61,12 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
 
     public override void NotifyClientCertificate(Certificate clientCertificate)
     {
-        DtlsSrtpPolicy.VerifyPeer(clientCertificate, _remoteFingerprint);
+        DtlsSrtpPolicy.VerifyPeer(clientCertificate, _settings.RemoteFingerprint);
         _peerVerified = true;
     }
 
     protected override TlsCredentialedSigner GetECDsaSignerCredentials() =>
-        DtlsSrtpPolicy.Signer(m_context, _crypto, _certificate);
+        DtlsSrtpPolicy.Signer(m_context, _settings.Crypto, _settings.Certificate);
 
     public override void NotifyHandshakeComplete()
     {
@@ -89,12 +77,12 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
         }
 
         Keys = DtlsSrtpPolicy.ExportKeys(m_context, _selectedProfile);
-        _observer.OnHandshakeComplete(m_context);
+        _settings.Observer.OnHandshakeComplete(m_context);
     }
 
     public override void NotifyAlertReceived(short alertLevel, short alertDescription) =>
-        _observer.OnAlertReceived(alertLevel, alertDescription);
+        _settings.Observer.OnAlertReceived(alertLevel, alertDescription);
 
     public override void NotifyAlertRaised(short alertLevel, short alertDescription, string message, Exception cause) =>
-        _observer.OnAlertRaised(alertLevel, alertDescription, message, cause);
+        _settings.Observer.OnAlertRaised(alertLevel, alertDescription, message, cause);
 }

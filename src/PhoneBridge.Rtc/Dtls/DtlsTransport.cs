@@ -146,19 +146,20 @@ public sealed partial class DtlsTransport : IAsyncDisposable, IDtlsPeerObserver
         var crypto = new BcTlsCrypto(new SecureRandom());
         int[] profiles = DtlsSrtpPolicy.ToProtectionProfiles(_options.SrtpProfiles);
         int timeout = (int)Math.Clamp(_options.HandshakeTimeout.TotalMilliseconds, 1, int.MaxValue);
+        var settings = new DtlsSrtpPeerSettings(crypto, _local, _remoteFingerprint, profiles, timeout, this);
         try
         {
             BcDtlsTransport transport;
             SrtpKeyingMaterial? keys;
             if (Role == DtlsRole.Client)
             {
-                var client = new DtlsSrtpClient(crypto, _local, _remoteFingerprint, profiles, timeout, this);
+                var client = new DtlsSrtpClient(settings);
                 transport = new DtlsClientProtocol().Connect(client, _channel);
                 keys = client.Keys;
             }
             else
             {
-                var server = new DtlsSrtpServer(crypto, _local, _remoteFingerprint, profiles, timeout, this);
+                var server = new DtlsSrtpServer(settings);
                 transport = new DtlsServerProtocol().Accept(server, _channel);
                 keys = server.Keys;
             }
