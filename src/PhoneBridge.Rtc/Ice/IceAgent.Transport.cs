@@ -16,8 +16,16 @@ public sealed partial class IceAgent
     {
         if (_options.SharedReceiveThread && Transport.DatagramReceiveThreads.Shared is { } threads)
         {
-            socket.Registration = threads.Register(socket.Socket, new SocketSink(this, socket));
-            return;
+            try
+            {
+                socket.Registration = threads.Register(socket.Socket, new SocketSink(this, socket));
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // epoll refused the socket (e.g. the user's watch limit); this socket keeps its own loop instead.
+                IceAgentLog.SharedReceiveUnavailable(_logger, ex, socket.LocalEndPoint);
+            }
         }
 
         socket.ReceiveLoop = Task.Run(() => ReceiveLoopAsync(socket));

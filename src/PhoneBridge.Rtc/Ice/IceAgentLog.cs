@@ -64,4 +64,7 @@ internal static partial class IceAgentLog
 
     [LoggerMessage(20, LogLevel.Error, "ICE failed to process a {Length}-byte datagram")]
     public static partial void DatagramFailed(ILogger logger, Exception exception, int length);
+
+    [LoggerMessage(21, LogLevel.Warning, "ICE socket {EndPoint} could not join the shared receive thread; it uses its own receive loop")]
+    public static partial void SharedReceiveUnavailable(ILogger logger, Exception exception, IPEndPoint endPoint);
 }
