@@ -11,13 +11,6 @@ namespace PhoneBridge.Rtc.Transport;
 /// </summary>
 internal sealed unsafe class DatagramRegistration : IDisposable
 {
-    /// <summary>
-    /// Datagrams read per readiness event. One: a media socket rarely holds more than one packet, and reading until
-    /// EAGAIN would cost a second system call per packet; the registration is level-triggered, so what is left makes
-    /// the next epoll_wait return at once, together with every other ready socket.
-    /// </summary>
-    private const int MaxPerEvent = 1;
-
     /// <summary>ICMP errors for earlier sends arrive one per datagram; this many in a row means the socket is unusable.</summary>
     private const int MaxTransientErrors = 1000;
 
@@ -25,7 +18,7 @@ internal sealed unsafe class DatagramRegistration : IDisposable
     private readonly SafeHandle _handle;
     private readonly IDatagramSink _sink;
     private readonly Lock _gate = new();
-    private volatile bool _closed;
+    private bool _closed;
     private int _transientErrors;
 
     internal DatagramRegistration(DatagramReceiveThread thread, long id, SafeHandle handle, AddressFamily family, IDatagramSink sink)
@@ -47,39 +40,32 @@ internal sealed unsafe class DatagramRegistration : IDisposable
     /// <summary>Stops receiving; once it returns the sink is not called again (unless the caller is the sink itself, mid-call).</summary>
     public void Dispose() => Close(null);
 
+    /// <summary>
+    /// Reads one datagram and hands it to the sink. One per readiness event: a media socket rarely holds more than
+    /// one packet, and reading until EAGAIN would cost a second system call per packet; the registration is
+    /// level-triggered, so anything left makes the next epoll_wait return at once, with every other ready socket.
+    /// </summary>
     internal void Drain(byte* buffer, int length, SocketAddress from)
     {
-        SocketException? failure = null;
+        SocketException failure;
         lock (_gate)
         {
-            for (var n = 0; n < MaxPerEvent && !_closed; n++)
+            if (_closed)
             {
-                var capacity = SocketAddress.GetMaximumAddressSize(Family);
-                from.Size = capacity;
-                var addressLength = (uint)capacity;
-                nint received;
-                fixed (byte* address = from.Buffer.Span)
-                {
-                    received = RecvFrom(Fd, buffer, (nuint)length, MsgDontWait, address, &addressLength);
-                }
+                return;
+            }
 
-                if (received < 0)
-                {
-                    var error = Marshal.GetLastPInvokeError();
-                    if (error == EAgain)
-                    {
-                        break;
-                    }
+            var capacity = SocketAddress.GetMaximumAddressSize(Family);
+            from.Size = capacity;
+            var addressLength = (uint)capacity;
+            nint received;
+            fixed (byte* address = from.Buffer.Span)
+            {
+                received = RecvFrom(Fd, buffer, (nuint)length, MsgDontWait, address, &addressLength);
+            }
 
-                    if (error == EIntr || (error is EConnRefused or EHostUnreach or ENetUnreach or EMsgSize && ++_transientErrors <= MaxTransientErrors))
-                    {
-                        continue;
-                    }
-
-                    failure = new SocketException(error);
-                    break;
-                }
-
+            if (received >= 0)
+            {
                 _transientErrors = 0;
                 from.Size = (int)addressLength;
                 try
@@ -92,13 +78,20 @@ internal sealed unsafe class DatagramRegistration : IDisposable
                 {
                     ReportFailed(ex, (int)received);
                 }
+
+                return;
             }
+
+            var error = Marshal.GetLastPInvokeError();
+            if (error is EAgain or EIntr || (error is EConnRefused or EHostUnreach or ENetUnreach or EMsgSize && ++_transientErrors <= MaxTransientErrors))
+            {
+                return;
+            }
+
+            failure = new SocketException(error);
         }
 
-        if (failure is not null)
-        {
-            Close(failure);
-        }
+        Close(failure);
     }
 
     /// <summary>An exception escaping here would end the thread, and with it the process.</summary>
