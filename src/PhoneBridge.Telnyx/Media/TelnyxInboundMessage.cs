@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
+using PhoneBridge.Core.Json;
 
 namespace PhoneBridge.Telnyx.Media;
 
@@ -88,6 +89,8 @@ internal ref struct TelnyxInboundMessage
                         message.StreamIdUtf8 = reader.ValueSpan;
                     }
                 }
+
+                reader.Skip(); // an object or array here is skipped whole; a string stays
             }
             else if (reader.ValueTextEquals("start"u8))
             {
@@ -111,8 +114,7 @@ internal ref struct TelnyxInboundMessage
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                reader.SkipProperty();
             }
         }
 
@@ -144,9 +146,8 @@ internal ref struct TelnyxInboundMessage
 
     private void ReadMedia(ref Utf8JsonReader reader, Span<byte> scratch)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!reader.EnterObject())
         {
-            reader.Skip();
             return;
         }
 
@@ -178,6 +179,7 @@ internal ref struct TelnyxInboundMessage
                 InboundTrack = reader.TokenType != JsonTokenType.String
                     || reader.ValueTextEquals("inbound"u8)
                     || reader.ValueTextEquals("inbound_track"u8);
+                reader.Skip(); // an object or array here is skipped whole; a string stays
             }
             else if (reader.ValueTextEquals("chunk"u8))
             {
@@ -186,17 +188,15 @@ internal ref struct TelnyxInboundMessage
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                reader.SkipProperty();
             }
         }
     }
 
     private void ReadStart(ref Utf8JsonReader reader)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!reader.EnterObject())
         {
-            reader.Skip();
             return;
         }
 
@@ -204,13 +204,11 @@ internal ref struct TelnyxInboundMessage
         {
             if (reader.ValueTextEquals("call_control_id"u8))
             {
-                reader.Read();
-                CallControlId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                CallControlId = reader.ReadStringProperty();
             }
             else if (reader.ValueTextEquals("client_state"u8))
             {
-                reader.Read();
-                ClientState = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                ClientState = reader.ReadStringProperty();
             }
             else if (reader.ValueTextEquals("media_format"u8))
             {
@@ -219,17 +217,15 @@ internal ref struct TelnyxInboundMessage
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                reader.SkipProperty();
             }
         }
     }
 
     private void ReadMediaFormat(ref Utf8JsonReader reader)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!reader.EnterObject())
         {
-            reader.Skip();
             return;
         }
 
@@ -237,8 +233,7 @@ internal ref struct TelnyxInboundMessage
         {
             if (reader.ValueTextEquals("encoding"u8))
             {
-                reader.Read();
-                Encoding = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                Encoding = reader.ReadStringProperty();
             }
             else if (reader.ValueTextEquals("sample_rate"u8))
             {
@@ -252,17 +247,15 @@ internal ref struct TelnyxInboundMessage
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                reader.SkipProperty();
             }
         }
     }
 
     private void ReadError(ref Utf8JsonReader reader)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!reader.EnterObject())
         {
-            reader.Skip();
             return;
         }
 
@@ -280,13 +273,11 @@ internal ref struct TelnyxInboundMessage
             }
             else if (reader.ValueTextEquals("title"u8))
             {
-                reader.Read();
-                ErrorTitle = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                ErrorTitle = reader.ReadStringProperty();
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                reader.SkipProperty();
             }
         }
     }
@@ -294,9 +285,8 @@ internal ref struct TelnyxInboundMessage
     /// <summary>Reads <c>{"key":"value", …}</c> and returns the value of <paramref name="key"/>.</summary>
     private static string? ReadSingleString(ref Utf8JsonReader reader, ReadOnlySpan<byte> key)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!reader.EnterObject())
         {
-            reader.Skip();
             return null;
         }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
 using PhoneBridge.Core.Audio;
+using PhoneBridge.Core.Json;
 using PhoneBridge.Core.Phone;
 
 namespace PhoneBridge.Twilio.Media;
@@ -71,6 +72,7 @@ internal ref struct TwilioInboundMessage
                 message.StreamSid = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped
                     ? json.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length)
                     : default;
+                reader.Skip(); // an object or array here is skipped whole; a string stays
             }
             else if (reader.ValueTextEquals("start"u8))
             {
@@ -89,8 +91,7 @@ internal ref struct TwilioInboundMessage
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                reader.SkipProperty();
             }
         }
 
@@ -181,9 +182,8 @@ internal ref struct TwilioInboundMessage
 
     private void ReadMedia(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, Span<byte> scratch)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!reader.EnterObject())
         {
-            reader.Skip();
             return;
         }
 
@@ -216,11 +216,11 @@ internal ref struct TwilioInboundMessage
             {
                 reader.Read();
                 InboundTrack = reader.TokenType != JsonTokenType.String || reader.ValueTextEquals("inbound"u8) || reader.ValueTextEquals("inbound_track"u8);
+                reader.Skip();
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                reader.SkipProperty();
             }
         }
     }
@@ -228,9 +228,8 @@ internal ref struct TwilioInboundMessage
     private void ReadStart(ref Utf8JsonReader reader, out string? streamSid)
     {
         streamSid = null;
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!reader.EnterObject())
         {
-            reader.Skip();
             return;
         }
 
@@ -240,13 +239,11 @@ internal ref struct TwilioInboundMessage
         {
             if (reader.ValueTextEquals("streamSid"u8))
             {
-                reader.Read();
-                streamSid = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                streamSid = reader.ReadStringProperty();
             }
             else if (reader.ValueTextEquals("callSid"u8))
             {
-                reader.Read();
-                callSid = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                callSid = reader.ReadStringProperty();
             }
             else if (reader.ValueTextEquals("customParameters"u8))
             {
@@ -260,8 +257,7 @@ internal ref struct TwilioInboundMessage
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                reader.SkipProperty();
             }
         }
 
@@ -274,9 +270,8 @@ internal ref struct TwilioInboundMessage
 
     private static Dictionary<string, string>? ReadStringMap(ref Utf8JsonReader reader)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!reader.EnterObject())
         {
-            reader.Skip();
             return null;
         }
 
@@ -301,9 +296,8 @@ internal ref struct TwilioInboundMessage
     /// <summary>Twilio documents μ-law, 8000 Hz, mono as the only format; say what differs if that ever changes.</summary>
     private static string? ReadMediaFormat(ref Utf8JsonReader reader)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!reader.EnterObject())
         {
-            reader.Skip();
             return null;
         }
 
@@ -317,6 +311,8 @@ internal ref struct TwilioInboundMessage
                 {
                     problem ??= "encoding is not audio/x-mulaw";
                 }
+
+                reader.Skip();
             }
             else if (reader.ValueTextEquals("sampleRate"u8))
             {
@@ -325,6 +321,8 @@ internal ref struct TwilioInboundMessage
                 {
                     problem ??= "sampleRate is not 8000";
                 }
+
+                reader.Skip();
             }
             else if (reader.ValueTextEquals("channels"u8))
             {
@@ -333,11 +331,12 @@ internal ref struct TwilioInboundMessage
                 {
                     problem ??= "channels is not 1";
                 }
+
+                reader.Skip();
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                reader.SkipProperty();
             }
         }
 
@@ -353,9 +352,8 @@ internal ref struct TwilioInboundMessage
 
     private void ReadDtmf(ref Utf8JsonReader reader)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!reader.EnterObject())
         {
-            reader.Skip();
             return;
         }
 
@@ -375,17 +373,15 @@ internal ref struct TwilioInboundMessage
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                reader.SkipProperty();
             }
         }
     }
 
     private void ReadMark(ref Utf8JsonReader reader)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!reader.EnterObject())
         {
-            reader.Skip();
             return;
         }
 
@@ -393,17 +389,11 @@ internal ref struct TwilioInboundMessage
         {
             if (reader.ValueTextEquals("name"u8))
             {
-                reader.Read();
-                MarkName = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    reader.Skip();
-                }
+                MarkName = reader.ReadStringProperty();
             }
             else
             {
-                reader.Read();
-                reader.Skip();
+                reader.SkipProperty();
             }
         }
     }

@@ -33,6 +33,29 @@ public class TwilioInboundMessageTests
     }
 
     [Fact]
+    public void A_string_field_holding_an_object_is_skipped_whole_not_read_as_siblings()
+    {
+        var message = Parse(
+            """{"event":"start","start":{"streamSid":{"callSid":"CAinner"},"callSid":"CAouter"},"streamSid":"MZ1"}""",
+            out _);
+        Assert.Equal("CAouter", message.Start!.ProviderCallId);
+        Assert.Equal("MZ1", message.Start.StreamId);
+
+        var mark = Parse("""{"event":"mark","mark":{"name":{"event":"stop"}},"streamSid":"MZ1"}""", out _);
+        Assert.Equal(TwilioMediaEvent.Mark, mark.Event);
+        Assert.Null(mark.MarkName);
+
+        var media = Parse("""{"event":"media","media":{"track":{"payload":"////"},"payload":"AAAA"},"streamSid":"MZ1"}""", out _);
+        Assert.Equal("AAAA", Encoding.ASCII.GetString(media.Payload));
+
+        var format = Parse(
+            """{"event":"start","start":{"mediaFormat":{"encoding":{"sampleRate":8000},"sampleRate":8000,"channels":1},"callSid":"CA2"},"streamSid":"MZ2"}""",
+            out _);
+        Assert.Equal("encoding is not audio/x-mulaw", format.UnsupportedFormat);
+        Assert.Equal("CA2", format.Start!.ProviderCallId);
+    }
+
+    [Fact]
     public void Start_without_inner_stream_sid_uses_the_top_level_one()
     {
         var message = Parse("""{"streamSid":"MZ9","start":{"callSid":"CA9"},"event":"start"}""", out _);
