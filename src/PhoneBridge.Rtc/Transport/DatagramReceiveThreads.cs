@@ -28,8 +28,6 @@ internal sealed class DatagramReceiveThreads
     /// <summary>The process's receive threads, or null where epoll is not available.</summary>
     public static DatagramReceiveThreads? Shared => SharedInstance.Value;
 
-    public int ThreadCount => _threads.Length;
-
     /// <summary>
     /// Starts receiving on <paramref name="socket"/> (bound, non-blocking, never used with .NET's async receive). The
     /// registration must be disposed before the socket.

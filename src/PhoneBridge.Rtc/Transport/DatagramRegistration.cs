@@ -17,6 +17,7 @@ internal sealed unsafe class DatagramRegistration : IDisposable
     private readonly DatagramReceiveThread _thread;
     private readonly SafeHandle _handle;
     private readonly IDatagramSink _sink;
+    private readonly int _addressCapacity;
     private readonly Lock _gate = new();
     private bool _closed;
     private int _transientErrors;
@@ -28,6 +29,7 @@ internal sealed unsafe class DatagramRegistration : IDisposable
         _sink = sink;
         Id = id;
         Family = family;
+        _addressCapacity = SocketAddress.GetMaximumAddressSize(family);
         Fd = (int)handle.DangerousGetHandle();
     }
 
@@ -55,9 +57,8 @@ internal sealed unsafe class DatagramRegistration : IDisposable
                 return;
             }
 
-            var capacity = SocketAddress.GetMaximumAddressSize(Family);
-            from.Size = capacity;
-            var addressLength = (uint)capacity;
+            from.Size = _addressCapacity;
+            var addressLength = (uint)_addressCapacity;
             nint received;
             fixed (byte* address = from.Buffer.Span)
             {

@@ -39,7 +39,4 @@ internal static unsafe partial class LinuxSocketNative
 
     [LibraryImport(Libc, EntryPoint = "recvfrom", SetLastError = true)]
     internal static partial nint RecvFrom(int fd, byte* buffer, nuint length, int flags, byte* address, uint* addressLength);
-
-    [LibraryImport(Libc, EntryPoint = "close", SetLastError = true)]
-    internal static partial int Close(int fd);
 }
