@@ -117,6 +117,15 @@ public sealed partial class IceAgent : IAsyncDisposable
         set => Volatile.Write(ref _dataHandler, value);
     }
 
+    /// <summary>The check list in its current order, with each pair's priority (diagnostics and tests).</summary>
+    internal IReadOnlyList<(IceCandidatePair Pair, ulong Priority)> GetCheckList()
+    {
+        lock (_gate)
+        {
+            return [.. _pairs.Select(static p => (p.ToPublic(), p.Priority))];
+        }
+    }
+
     /// <summary>Snapshot of the local candidates gathered so far (for non-trickle SDP).</summary>
     public IReadOnlyList<IceCandidate> GetLocalCandidates()
     {
@@ -258,7 +267,18 @@ public sealed partial class IceAgent : IAsyncDisposable
             {
                 if (existing.Candidate.Type == IceCandidateType.PeerReflexive)
                 {
+                    // RFC 8838 §11: the signalled candidate replaces the peer-reflexive one, and its pairs take the
+                    // signalled priority, so a slow trickle cannot leave a better path ranked below a worse one.
                     existing.Candidate = candidate with { Address = address.ToString() };
+                    foreach (var pair in _pairs)
+                    {
+                        if (pair.Remote == existing)
+                        {
+                            pair.ComputePriority(_controlling);
+                        }
+                    }
+
+                    SortPairsLocked();
                 }
 
                 return;
@@ -545,6 +565,8 @@ public sealed partial class IceAgent : IAsyncDisposable
             pair.PeerNominated = false;
         }
 
-        _pairs.Sort(static (a, b) => b.Priority.CompareTo(a.Priority));
+        SortPairsLocked();
     }
+
+    private void SortPairsLocked() => _pairs.Sort(static (a, b) => b.Priority.CompareTo(a.Priority));
 }

@@ -55,21 +55,44 @@ public class IceAgentAddressingTests
             return;
         }
 
+        // The nomination delay is the fallback for a better pair that never answers; a loaded machine can hold the
+        // IPv4 check past the default 300 ms, and what this test checks is the preference, not that fallback.
         await using var a = CreateAgent(controlling: true, o =>
         {
             o.EnableIpv6 = true;
             o.HostAddresses = [IPAddress.Loopback, IPAddress.IPv6Loopback];
+            o.NominationDelay = TimeSpan.FromSeconds(10);
         });
         await using var b = CreateAgent(controlling: false, o =>
         {
             o.EnableIpv6 = true;
             o.HostAddresses = [IPAddress.Loopback, IPAddress.IPv6Loopback];
         });
-        await ConnectAsync(a, b);
+
+        // Candidates are exchanged before any check is sent: trickle is delivered asynchronously, and a check that
+        // outruns it makes the address peer-reflexive, whose lower priority is the ranking under test.
+        await a.GatherAsync(CancellationToken.None);
+        await b.GatherAsync(CancellationToken.None);
+        a.SetRemoteCredentials(b.LocalUfrag, b.LocalPassword);
+        b.SetRemoteCredentials(a.LocalUfrag, a.LocalPassword);
+        foreach (var candidate in a.GetLocalCandidates())
+        {
+            b.AddRemoteCandidate(candidate);
+        }
+
+        foreach (var candidate in b.GetLocalCandidates())
+        {
+            a.AddRemoteCandidate(candidate);
+        }
+
+        using var cts = new CancellationTokenSource(TestTimeout);
+        await Task.WhenAll(a.ConnectAsync(cts.Token), b.ConnectAsync(cts.Token));
+
         var candidates = a.GetLocalCandidates();
         Assert.Equal(2, candidates.Count);
         Assert.True(candidates.Single(c => c.Address == "127.0.0.1").Priority > candidates.Single(c => c.Address == "::1").Priority);
         Assert.Equal("127.0.0.1", a.SelectedPair!.Local.Address);
+        Assert.Equal(IceCandidateType.Host, a.SelectedPair.Remote.Type);
     }
 
     [Fact]

@@ -71,6 +71,26 @@ public class IceAgentConnectivityTests
     }
 
     [Fact]
+    public async Task PeerReflexiveRemote_SignalledLater_TakesTheSignalledPriority()
+    {
+        await using var a = CreateAgent(controlling: true);
+        await using var b = CreateAgent(controlling: false);
+        await ConnectAsync(a, b, trickleToA: false);
+        var learned = Assert.Single(a.GetCheckList());
+        Assert.Equal(IceCandidateType.PeerReflexive, learned.Pair.Remote.Type);
+
+        var signalled = Assert.Single(b.GetLocalCandidates());
+        a.AddRemoteCandidate(signalled);
+
+        var replaced = Assert.Single(a.GetCheckList());
+        Assert.Equal(IceCandidateType.Host, replaced.Pair.Remote.Type);
+        var local = replaced.Pair.Local.Priority;
+        var expected = ((ulong)Math.Min(local, signalled.Priority) << 32) + (2 * (ulong)Math.Max(local, signalled.Priority)) + (local > signalled.Priority ? 1ul : 0ul);
+        Assert.Equal(expected, replaced.Priority);
+        Assert.True(replaced.Priority > learned.Priority);
+    }
+
+    [Fact]
     public async Task ControlledSideWithoutRemoteCandidates_LearnsPeerReflexiveAndConnects()
     {
         await using var a = CreateAgent(controlling: true);
