@@ -116,7 +116,7 @@ public sealed partial class PeerConnection
     private async Task RtcpLoopAsync(CancellationToken ct)
     {
         var buffer = new byte[RtcpMaxSize + SrtpProfileInfo.MaxOverhead];
-        using var timer = new PeriodicTimer(_options.RtcpInterval, _time);
+        using var timer = new PeriodicTimer(_options.RtcpInterval, _ice!.TimerTime);
         try
         {
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))

@@ -55,9 +55,9 @@ public sealed class RtcOptions : IValidatableObject
     public TimeSpan RtcpInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Receive every connection's packets on a few shared epoll threads (Linux) that decode inline, instead of one
-    /// async receive loop per connection on the thread pool. Received-audio handlers then run on those threads and
-    /// must not block.
+    /// Receive every connection's packets on a few shared epoll threads (Linux) that decode inline and run the
+    /// connection's ICE and RTCP timers, instead of one async receive loop per connection and timers on the thread
+    /// pool. Received-audio handlers then run on those threads and must not block.
     /// </summary>
     public bool SharedReceiveThread { get; set; } = true;
 

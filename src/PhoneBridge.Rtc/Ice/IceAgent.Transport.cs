@@ -14,11 +14,11 @@ public sealed partial class IceAgent
 
     private void StartReceiving(IceSocket socket)
     {
-        if (_options.SharedReceiveThread && Transport.DatagramReceiveThreads.Shared is { } threads)
+        if (_receiveThread is { } thread)
         {
             try
             {
-                socket.Registration = threads.Register(socket.Socket, new SocketSink(this, socket));
+                socket.Registration = thread.Register(socket.Socket, new SocketSink(this, socket));
                 return;
             }
             catch (SocketException ex)

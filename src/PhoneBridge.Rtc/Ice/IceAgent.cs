@@ -48,6 +48,7 @@ public sealed partial class IceAgent : IAsyncDisposable
     private volatile CandidatePairEntry[] _validPairs = [];
     private IIceDataHandler? _dataHandler;
     private int _prflxCounter;
+    private readonly Transport.DatagramReceiveThread? _receiveThread;
 
     public IceAgent(IceAgentOptions options, ILogger<IceAgent> logger, TimeProvider time)
     {
@@ -64,9 +65,19 @@ public sealed partial class IceAgent : IAsyncDisposable
         LocalPassword = RandomNumberGenerator.GetString(IceChars, 24);
         _localKey = StunCredentials.ShortTermKey(LocalPassword);
         _serverTransactions = new StunTransactionClient(time);
-        _timer = time.CreateTimer(static state => ((IceAgent)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _receiveThread = options.SharedReceiveThread ? Transport.DatagramReceiveThreads.Shared?.Next() : null;
+
+        // On the system clock, the agent's timers run on its receive thread; a test's fake clock keeps its own.
+        TimerTime = _receiveThread is { } thread && ReferenceEquals(time, TimeProvider.System) ? thread.TimeProvider : time;
+        _timer = TimerTime.CreateTimer(static state => ((IceAgent)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _eventLoop = RunEventLoopAsync();
     }
+
+    /// <summary>
+    /// The clock the agent's timers use: with the shared receive thread on the system clock, one whose timers fire on
+    /// that thread, so the connection's periodic work (consent, RTCP) costs no thread-pool wake-up.
+    /// </summary>
+    internal TimeProvider TimerTime { get; }
 
     /// <summary>Local username fragment for <c>a=ice-ufrag</c>.</summary>
     public string LocalUfrag { get; private set; }

@@ -57,7 +57,8 @@ public sealed class IceAgentOptions
 
     /// <summary>
     /// Receive on the process's shared epoll threads (Linux), which run the receive path inline, instead of one async
-    /// receive loop per socket on the thread pool. Handlers of received data then run on that shared thread.
+    /// receive loop per socket on the thread pool. Handlers of received data then run on that shared thread, and so
+    /// do the agent's timers when its clock is the system clock.
     /// </summary>
     public bool SharedReceiveThread { get; set; } = true;
 

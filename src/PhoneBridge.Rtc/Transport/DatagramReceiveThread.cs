@@ -8,7 +8,7 @@ using static PhoneBridge.Rtc.Transport.LinuxSocketNative;
 namespace PhoneBridge.Rtc.Transport;
 
 /// <summary>One epoll set and the thread that waits on it; see <see cref="DatagramReceiveThreads"/>.</summary>
-internal sealed unsafe class DatagramReceiveThread
+internal sealed unsafe partial class DatagramReceiveThread
 {
     private const int MaxEvents = 64;
 
@@ -17,6 +17,7 @@ internal sealed unsafe class DatagramReceiveThread
 
     private readonly int _epoll;
     private readonly ConcurrentDictionary<long, DatagramRegistration> _registrations = new();
+    private readonly Thread _thread;
     private long _nextId;
 
     public DatagramReceiveThread(int index)
@@ -27,8 +28,10 @@ internal sealed unsafe class DatagramReceiveThread
             throw new SocketException(Marshal.GetLastPInvokeError());
         }
 
-        var thread = new Thread(Run) { IsBackground = true, Name = $"PhoneBridge RTC receive {index}" };
-        thread.Start();
+        _wakeFd = CreateWakeFd(_epoll);
+        TimeProvider = new ReceiveThreadTimeProvider(this);
+        _thread = new Thread(Run) { IsBackground = true, Name = $"PhoneBridge RTC receive {index}" };
+        _thread.Start();
     }
 
     public DatagramRegistration Register(Socket socket, IDatagramSink sink)
@@ -71,16 +74,17 @@ internal sealed unsafe class DatagramReceiveThread
         {
             while (true)
             {
-                var count = EpollWait(_epoll, eventsPointer, MaxEvents, -1);
-                if (count < 0)
-                {
-                    // EINTR is the only error a valid epoll descriptor and buffer can give.
-                    continue;
-                }
-
+                var count = EpollWait(_epoll, eventsPointer, MaxEvents, NextTimeout());
+                AwakeAfterWait();
                 for (var i = 0; i < count; i++)
                 {
                     var id = Unsafe.ReadUnaligned<long>(eventsPointer + (i * EpollEventSize) + EpollEventDataOffset);
+                    if (id == WakeId)
+                    {
+                        ResetWakeFd();
+                        continue;
+                    }
+
                     if (!_registrations.TryGetValue(id, out var registration))
                     {
                         continue;
@@ -96,6 +100,10 @@ internal sealed unsafe class DatagramReceiveThread
                     {
                     }
                 }
+
+                // A failed wait (EINTR is the only error a valid epoll descriptor and buffer can give) still runs
+                // the timers that are due.
+                RunDueTimers();
             }
         }
     }

@@ -32,11 +32,10 @@ internal sealed class DatagramReceiveThreads
     /// Starts receiving on <paramref name="socket"/> (bound, non-blocking, never used with .NET's async receive). The
     /// registration must be disposed before the socket.
     /// </summary>
-    public DatagramRegistration Register(Socket socket, IDatagramSink sink)
-    {
-        var index = (int)((uint)Interlocked.Increment(ref _next) % (uint)_threads.Length);
-        return _threads[index].Register(socket, sink);
-    }
+    public DatagramRegistration Register(Socket socket, IDatagramSink sink) => Next().Register(socket, sink);
+
+    /// <summary>The thread for a new connection, round robin; its sockets and timers should all go to it.</summary>
+    public DatagramReceiveThread Next() => _threads[(int)((uint)Interlocked.Increment(ref _next) % (uint)_threads.Length)];
 
     private static DatagramReceiveThreads? Create()
     {

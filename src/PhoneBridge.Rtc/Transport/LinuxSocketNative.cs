@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace PhoneBridge.Rtc.Transport;
 
 /// <summary>
-/// The few libc calls the shared receive thread needs. .NET's socket engine has its own epoll, but every completion it
+/// The few libc calls the shared receive thread needs (and an eventfd to wake it when a timer moves earlier). .NET's socket engine has its own epoll, but every completion it
 /// delivers costs a thread-pool hand-off; waiting on our own epoll set lets one thread receive and process inline.
 /// </summary>
 internal static unsafe partial class LinuxSocketNative
@@ -15,6 +15,8 @@ internal static unsafe partial class LinuxSocketNative
     internal const int EpollCtlDel = 2;
     internal const uint EpollIn = 0x001;
     internal const int MsgDontWait = 0x40;
+    internal const int EfdCloexec = 0x80000;
+    internal const int EfdNonBlock = 0x800;
 
     internal const int EIntr = 4;
     internal const int EAgain = 11;
@@ -36,6 +38,15 @@ internal static unsafe partial class LinuxSocketNative
 
     [LibraryImport(Libc, EntryPoint = "epoll_wait", SetLastError = true)]
     internal static partial int EpollWait(int epfd, byte* events, int maxEvents, int timeout);
+
+    [LibraryImport(Libc, EntryPoint = "eventfd", SetLastError = true)]
+    internal static partial int EventFd(uint initialValue, int flags);
+
+    [LibraryImport(Libc, EntryPoint = "write", SetLastError = true)]
+    internal static partial nint Write(int fd, byte* buffer, nuint length);
+
+    [LibraryImport(Libc, EntryPoint = "read", SetLastError = true)]
+    internal static partial nint Read(int fd, byte* buffer, nuint length);
 
     [LibraryImport(Libc, EntryPoint = "recvfrom", SetLastError = true)]
     internal static partial nint RecvFrom(int fd, byte* buffer, nuint length, int flags, byte* address, uint* addressLength);

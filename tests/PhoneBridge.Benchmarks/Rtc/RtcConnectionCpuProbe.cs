@@ -40,7 +40,7 @@ public static class RtcConnectionCpuProbe
         Console.WriteLine(FormattableString.Invariant($"bare libopus    : {bare * 100:F2} % of a core (encode+decode both directions, same audio, same encoder settings)"));
         Console.WriteLine(aiortc is { } a
             ? FormattableString.Invariant($"aiortc 1.4      : {a * 100:F2} % of a core per bidirectional connection, same Opus settings  (ratio {a / ours:F1}x)")
-            : "aiortc          : not measured (/usr/bin/python3 with aiortc missing)");
+            : "aiortc          : not measured (no-aiortc given, or /usr/bin/python3 without aiortc)");
         Console.WriteLine(aiortcStock is { } s
             ? FormattableString.Invariant($"aiortc 1.4 stock: {s * 100:F2} % of a core per bidirectional connection, its own 48 kHz stereo Opus  (ratio {s / ours:F1}x)")
             : "aiortc stock    : not measured");
