@@ -43,7 +43,9 @@ public class ReceiveThreadTimerTests
         var timer = Time.CreateTimer(_ => Interlocked.Increment(ref count), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(10));
         await WaitUntilAsync(() => Volatile.Read(ref count) >= 5);
         timer.Dispose();
-        await Task.Delay(50);
+
+        // A tick taken off the queue just before Dispose may still be running on the receive thread.
+        await Task.Delay(250);
         var afterDispose = Volatile.Read(ref count);
         await Task.Delay(200);
         Assert.Equal(afterDispose, Volatile.Read(ref count));
