@@ -27,6 +27,11 @@ internal sealed unsafe partial class DatagramReceiveThread
     /// <summary>When the sleeping thread will wake by itself (stopwatch ticks), or <see cref="Awake"/>.</summary>
     private long _wakesAt = Awake;
 
+    /// <summary>Queue length above which entries of changed or disposed timers are dropped.</summary>
+    private int _compactAbove = MinCompactAbove;
+
+    private const int MinCompactAbove = 1024;
+
     /// <summary>The system clock with timers that fire on this thread.</summary>
     public TimeProvider TimeProvider { get; }
 
@@ -49,6 +54,7 @@ internal sealed unsafe partial class DatagramReceiveThread
 
             var due = Stopwatch.GetTimestamp() + ToStopwatchTicks(dueTime);
             _timers.Enqueue((timer, timer.Generation), due);
+            CompactLocked();
             wake = due < _wakesAt;
             if (wake)
             {
@@ -65,6 +71,18 @@ internal sealed unsafe partial class DatagramReceiveThread
         return true;
     }
 
+    /// <summary>Entries in the queue, live or not (tests).</summary>
+    internal int QueuedTimerEntries
+    {
+        get
+        {
+            lock (_timerGate)
+            {
+                return _timers.Count;
+            }
+        }
+    }
+
     internal void Cancel(ReceiveThreadTimer timer)
     {
         lock (_timerGate)
@@ -72,6 +90,32 @@ internal sealed unsafe partial class DatagramReceiveThread
             timer.Disposed = true;
             timer.Generation++;
         }
+    }
+
+    /// <summary>
+    /// A timer pushed later again and again (an agent rescheduling on every check it answers) leaves one dead entry per
+    /// change until its old due time; past a threshold that doubles with the live entries, the dead ones are dropped,
+    /// so the queue stays within about twice the armed timers at an amortised constant cost per change.
+    /// </summary>
+    private void CompactLocked()
+    {
+        if (_timers.Count <= _compactAbove)
+        {
+            return;
+        }
+
+        var live = new List<((ReceiveThreadTimer Timer, long Generation) Element, long Priority)>(_timers.Count);
+        foreach (var item in _timers.UnorderedItems)
+        {
+            if (item.Element.Generation == item.Element.Timer.Generation)
+            {
+                live.Add(item);
+            }
+        }
+
+        _timers.Clear();
+        _timers.EnqueueRange(live);
+        _compactAbove = Math.Max(MinCompactAbove, 2 * _timers.Count);
     }
 
     private static long ToStopwatchTicks(TimeSpan value) => (long)Math.Ceiling(value.Ticks * StopwatchTicksPerTimeSpanTick);

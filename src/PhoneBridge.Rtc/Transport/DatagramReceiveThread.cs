@@ -17,7 +17,6 @@ internal sealed unsafe partial class DatagramReceiveThread
 
     private readonly int _epoll;
     private readonly ConcurrentDictionary<long, DatagramRegistration> _registrations = new();
-    private readonly Thread _thread;
     private long _nextId;
 
     public DatagramReceiveThread(int index)
@@ -30,8 +29,8 @@ internal sealed unsafe partial class DatagramReceiveThread
 
         _wakeFd = CreateWakeFd(_epoll);
         TimeProvider = new ReceiveThreadTimeProvider(this);
-        _thread = new Thread(Run) { IsBackground = true, Name = $"PhoneBridge RTC receive {index}" };
-        _thread.Start();
+        var thread = new Thread(Run) { IsBackground = true, Name = $"PhoneBridge RTC receive {index}" };
+        thread.Start();
     }
 
     public DatagramRegistration Register(Socket socket, IDatagramSink sink)

@@ -67,17 +67,36 @@ public class ReceiveThreadTimerTests
     [Fact]
     public async Task Changed_ToInfinite_OrLater_DoesNotFireAtTheOldTime()
     {
+        // The first due time leaves the test thread ample time to make both changes before it.
         var disarmed = 0;
         var postponed = 0;
-        using var a = Time.CreateTimer(_ => Interlocked.Increment(ref disarmed), null, TimeSpan.FromMilliseconds(30), System.Threading.Timeout.InfiniteTimeSpan);
-        using var b = Time.CreateTimer(_ => Interlocked.Increment(ref postponed), null, TimeSpan.FromMilliseconds(30), System.Threading.Timeout.InfiniteTimeSpan);
+        using var a = Time.CreateTimer(_ => Interlocked.Increment(ref disarmed), null, TimeSpan.FromSeconds(1), System.Threading.Timeout.InfiniteTimeSpan);
+        using var b = Time.CreateTimer(_ => Interlocked.Increment(ref postponed), null, TimeSpan.FromSeconds(1), System.Threading.Timeout.InfiniteTimeSpan);
         a.Change(System.Threading.Timeout.InfiniteTimeSpan, System.Threading.Timeout.InfiniteTimeSpan);
-        b.Change(TimeSpan.FromMilliseconds(400), System.Threading.Timeout.InfiniteTimeSpan);
-        await Task.Delay(200);
+        b.Change(TimeSpan.FromSeconds(2), System.Threading.Timeout.InfiniteTimeSpan);
+        await Task.Delay(TimeSpan.FromSeconds(1.4));
         Assert.Equal(0, Volatile.Read(ref disarmed));
         Assert.Equal(0, Volatile.Read(ref postponed));
         await WaitUntilAsync(() => Volatile.Read(ref postponed) == 1);
         Assert.Equal(0, Volatile.Read(ref disarmed));
+    }
+
+    [Fact]
+    public async Task PushedLaterManyTimes_TheQueueStaysBounded_AndTheTimerFiresOnceAtItsLastDueTime()
+    {
+        var thread = (DatagramReceiveThreads.Shared ?? throw new InvalidOperationException("Linux only")).Next();
+        var fired = 0;
+        using var timer = thread.TimeProvider.CreateTimer(_ => Interlocked.Increment(ref fired), null, TimeSpan.FromMinutes(1), System.Threading.Timeout.InfiniteTimeSpan);
+        for (var i = 0; i < 20_000; i++)
+        {
+            timer.Change(TimeSpan.FromMinutes(1) + TimeSpan.FromMilliseconds(i), System.Threading.Timeout.InfiniteTimeSpan);
+        }
+
+        Assert.InRange(thread.QueuedTimerEntries, 1, 4096);
+        timer.Change(TimeSpan.FromMilliseconds(20), System.Threading.Timeout.InfiniteTimeSpan);
+        await WaitUntilAsync(() => Volatile.Read(ref fired) == 1);
+        await Task.Delay(100);
+        Assert.Equal(1, Volatile.Read(ref fired));
     }
 
     [Fact]
