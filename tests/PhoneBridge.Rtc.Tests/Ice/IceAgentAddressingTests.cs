@@ -73,20 +73,7 @@ public class IceAgentAddressingTests
         // outruns it makes the address peer-reflexive, whose lower priority is the ranking under test.
         await a.GatherAsync(CancellationToken.None);
         await b.GatherAsync(CancellationToken.None);
-        a.SetRemoteCredentials(b.LocalUfrag, b.LocalPassword);
-        b.SetRemoteCredentials(a.LocalUfrag, a.LocalPassword);
-        foreach (var candidate in a.GetLocalCandidates())
-        {
-            b.AddRemoteCandidate(candidate);
-        }
-
-        foreach (var candidate in b.GetLocalCandidates())
-        {
-            a.AddRemoteCandidate(candidate);
-        }
-
-        using var cts = new CancellationTokenSource(TestTimeout);
-        await Task.WhenAll(a.ConnectAsync(cts.Token), b.ConnectAsync(cts.Token));
+        await ExchangeAndConnectAsync(a, b);
 
         var candidates = a.GetLocalCandidates();
         Assert.Equal(2, candidates.Count);

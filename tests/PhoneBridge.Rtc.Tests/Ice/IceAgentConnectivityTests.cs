@@ -233,20 +233,7 @@ public class IceAgentConnectivityTests
         a.Restart();
         b.Restart();
         Assert.NotEqual(oldUfrag, a.LocalUfrag);
-        a.SetRemoteCredentials(b.LocalUfrag, b.LocalPassword);
-        b.SetRemoteCredentials(a.LocalUfrag, a.LocalPassword);
-        foreach (var c in b.GetLocalCandidates())
-        {
-            a.AddRemoteCandidate(c);
-        }
-
-        foreach (var c in a.GetLocalCandidates())
-        {
-            b.AddRemoteCandidate(c);
-        }
-
-        using var cts = new CancellationTokenSource(TestTimeout);
-        await Task.WhenAll(a.ConnectAsync(cts.Token), b.ConnectAsync(cts.Token));
+        await ExchangeAndConnectAsync(a, b);
         Assert.Equal(IceConnectionState.Connected, a.State);
     }
 

@@ -54,6 +54,28 @@ internal static class IceTestHelpers
         await Task.WhenAll(a.ConnectAsync(cts.Token), b.ConnectAsync(cts.Token));
     }
 
+    /// <summary>
+    /// Hands each agent the other's credentials and current candidates synchronously, so no check can outrun a
+    /// trickled candidate, then connects both.
+    /// </summary>
+    public static async Task ExchangeAndConnectAsync(IceAgent a, IceAgent b)
+    {
+        a.SetRemoteCredentials(b.LocalUfrag, b.LocalPassword);
+        b.SetRemoteCredentials(a.LocalUfrag, a.LocalPassword);
+        foreach (var candidate in b.GetLocalCandidates())
+        {
+            a.AddRemoteCandidate(candidate);
+        }
+
+        foreach (var candidate in a.GetLocalCandidates())
+        {
+            b.AddRemoteCandidate(candidate);
+        }
+
+        using var cts = new CancellationTokenSource(TestTimeout);
+        await Task.WhenAll(a.ConnectAsync(cts.Token), b.ConnectAsync(cts.Token));
+    }
+
     public static async Task WaitForAsync(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + TestTimeout;
