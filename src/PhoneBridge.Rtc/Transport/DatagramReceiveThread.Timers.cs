@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using static PhoneBridge.Rtc.Transport.LinuxSocketNative;
 
@@ -128,10 +127,7 @@ internal sealed unsafe partial class DatagramReceiveThread
             throw new SocketException(Marshal.GetLastPInvokeError());
         }
 
-        var epollEvent = stackalloc byte[16];
-        *(uint*)epollEvent = EpollIn;
-        Unsafe.WriteUnaligned(epollEvent + EpollEventDataOffset, WakeId);
-        if (EpollCtl(epoll, EpollCtlAdd, fd, epollEvent) != 0)
+        if (!EpollAdd(epoll, fd, WakeId))
         {
             throw new SocketException(Marshal.GetLastPInvokeError());
         }

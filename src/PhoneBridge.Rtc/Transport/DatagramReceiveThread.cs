@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using static PhoneBridge.Rtc.Transport.LinuxSocketNative;
 
@@ -33,6 +32,10 @@ internal sealed unsafe partial class DatagramReceiveThread
         thread.Start();
     }
 
+    /// <summary>
+    /// Starts receiving on <paramref name="socket"/> (bound, non-blocking, never used with .NET's async receive). The
+    /// registration must be disposed before the socket.
+    /// </summary>
     public DatagramRegistration Register(Socket socket, IDatagramSink sink)
     {
         var handle = socket.SafeHandle;
@@ -41,10 +44,7 @@ internal sealed unsafe partial class DatagramReceiveThread
         var id = Interlocked.Increment(ref _nextId);
         var registration = new DatagramRegistration(this, id, handle, socket.AddressFamily, sink);
         _registrations[id] = registration;
-        var epollEvent = stackalloc byte[16];
-        *(uint*)epollEvent = EpollIn;
-        Unsafe.WriteUnaligned(epollEvent + EpollEventDataOffset, id);
-        if (EpollCtl(_epoll, EpollCtlAdd, registration.Fd, epollEvent) != 0)
+        if (!EpollAdd(_epoll, registration.Fd, id))
         {
             var error = Marshal.GetLastPInvokeError();
             _registrations.TryRemove(id, out _);
@@ -77,7 +77,7 @@ internal sealed unsafe partial class DatagramReceiveThread
                 AwakeAfterWait();
                 for (var i = 0; i < count; i++)
                 {
-                    var id = Unsafe.ReadUnaligned<long>(eventsPointer + (i * EpollEventSize) + EpollEventDataOffset);
+                    var id = EpollEventData(eventsPointer, i);
                     if (id == WakeId)
                     {
                         ResetWakeFd();

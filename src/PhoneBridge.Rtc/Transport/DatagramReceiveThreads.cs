@@ -28,12 +28,6 @@ internal sealed class DatagramReceiveThreads
     /// <summary>The process's receive threads, or null where epoll is not available.</summary>
     public static DatagramReceiveThreads? Shared => SharedInstance.Value;
 
-    /// <summary>
-    /// Starts receiving on <paramref name="socket"/> (bound, non-blocking, never used with .NET's async receive). The
-    /// registration must be disposed before the socket.
-    /// </summary>
-    public DatagramRegistration Register(Socket socket, IDatagramSink sink) => Next().Register(socket, sink);
-
     /// <summary>The thread for a new connection, round robin; its sockets and timers should all go to it.</summary>
     public DatagramReceiveThread Next() => _threads[(int)((uint)Interlocked.Increment(ref _next) % (uint)_threads.Length)];
 

@@ -1,10 +1,12 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace PhoneBridge.Rtc.Transport;
 
 /// <summary>
-/// The few libc calls the shared receive thread needs (and an eventfd to wake it when a timer moves earlier). .NET's socket engine has its own epoll, but every completion it
-/// delivers costs a thread-pool hand-off; waiting on our own epoll set lets one thread receive and process inline.
+/// The few libc calls the shared receive thread needs (and an eventfd to wake it when a timer moves earlier). .NET's
+/// socket engine has its own epoll, but every completion it delivers costs a thread-pool hand-off; waiting on our own
+/// epoll set lets one thread receive and process inline.
 /// </summary>
 internal static unsafe partial class LinuxSocketNative
 {
@@ -29,6 +31,20 @@ internal static unsafe partial class LinuxSocketNative
     internal static readonly int EpollEventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
 
     internal static readonly int EpollEventDataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
+
+    /// <summary>Adds <paramref name="fd"/> to the set, level-triggered for input, tagged with <paramref name="data"/>; false on failure (errno in the last P/Invoke error).</summary>
+    internal static bool EpollAdd(int epoll, int fd, long data)
+    {
+        var epollEvent = stackalloc byte[16];
+        new Span<byte>(epollEvent, 16).Clear();
+        *(uint*)epollEvent = EpollIn;
+        Unsafe.WriteUnaligned(epollEvent + EpollEventDataOffset, data);
+        return EpollCtl(epoll, EpollCtlAdd, fd, epollEvent) == 0;
+    }
+
+    /// <summary>The data tag of the <paramref name="index"/>th event <see cref="EpollWait"/> returned.</summary>
+    internal static long EpollEventData(byte* events, int index) =>
+        Unsafe.ReadUnaligned<long>(events + (index * EpollEventSize) + EpollEventDataOffset);
 
     [LibraryImport(Libc, EntryPoint = "epoll_create1", SetLastError = true)]
     internal static partial int EpollCreate1(int flags);

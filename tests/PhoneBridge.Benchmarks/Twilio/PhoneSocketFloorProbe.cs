@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using PhoneBridge.Rtc.Transport;
 
@@ -124,7 +125,8 @@ public static partial class PhoneSocketFloorProbe
 
         var buffer = new byte[65536];
         var reply = new byte[OutboundMessageBytes * 8];
-        var events = new byte[LinuxSocketNative.EpollEventSize * 64];
+        var events = GC.AllocateArray<byte>(LinuxSocketNative.EpollEventSize * 64, pinned: true);
+        var e = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(events));
         var clock = Stopwatch.StartNew();
         var measuring = false;
         (double User, double Kernel) start = default;
@@ -143,15 +145,11 @@ public static partial class PhoneSocketFloorProbe
                 return (end.User - start.User, end.Kernel - start.Kernel, messages);
             }
 
-            int ready;
-            fixed (byte* e = events)
-            {
-                ready = LinuxSocketNative.EpollWait(epoll, e, 64, 100);
-            }
+            var ready = LinuxSocketNative.EpollWait(epoll, e, 64, 100);
 
             for (var i = 0; i < ready; i++)
             {
-                var index = MemoryMarshal.Read<int>(events.AsSpan((i * LinuxSocketNative.EpollEventSize) + LinuxSocketNative.EpollEventDataOffset));
+                var index = (int)LinuxSocketNative.EpollEventData(e, i);
                 var fd = (int)connections[index].Handle;
                 nint read;
                 fixed (byte* b = buffer)
@@ -188,19 +186,16 @@ public static partial class PhoneSocketFloorProbe
         }
 
         var buffer = new byte[65536];
-        var events = new byte[LinuxSocketNative.EpollEventSize * 64];
+        var events = GC.AllocateArray<byte>(LinuxSocketNative.EpollEventSize * 64, pinned: true);
+        var e = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(events));
         long bytes = 0;
         while (!ct.IsCancellationRequested)
         {
-            int ready;
-            fixed (byte* e = events)
-            {
-                ready = LinuxSocketNative.EpollWait(epoll, e, 64, 100);
-            }
+            var ready = LinuxSocketNative.EpollWait(epoll, e, 64, 100);
 
             for (var i = 0; i < ready; i++)
             {
-                var index = MemoryMarshal.Read<int>(events.AsSpan((i * LinuxSocketNative.EpollEventSize) + LinuxSocketNative.EpollEventDataOffset));
+                var index = (int)LinuxSocketNative.EpollEventData(e, i);
                 fixed (byte* b = buffer)
                 {
                     var read = LinuxSocketNative.RecvFrom((int)clients[index].Handle, b, (nuint)buffer.Length, LinuxSocketNative.MsgDontWait, null, null);
@@ -212,13 +207,9 @@ public static partial class PhoneSocketFloorProbe
         return bytes / OutboundMessageBytes;
     }
 
-    private static unsafe void Register(int epoll, int fd, int index)
+    private static void Register(int epoll, int fd, int index)
     {
-        var entry = stackalloc byte[LinuxSocketNative.EpollEventSize];
-        new Span<byte>(entry, LinuxSocketNative.EpollEventSize).Clear();
-        *(uint*)entry = LinuxSocketNative.EpollIn;
-        *(long*)(entry + LinuxSocketNative.EpollEventDataOffset) = index;
-        if (LinuxSocketNative.EpollCtl(epoll, LinuxSocketNative.EpollCtlAdd, fd, entry) != 0)
+        if (!LinuxSocketNative.EpollAdd(epoll, fd, index))
         {
             throw new InvalidOperationException($"epoll_ctl failed: errno {Marshal.GetLastPInvokeError()}");
         }

@@ -20,7 +20,7 @@ public class DatagramReceiveThreadsTests
             using var receiver = Bind(address);
             using var sender = Bind(address);
             var sink = new RecordingSink();
-            using (Threads.Register(receiver, sink))
+            using (Threads.Next().Register(receiver, sink))
             {
                 for (byte i = 1; i <= 3; i++)
                 {
@@ -44,7 +44,7 @@ public class DatagramReceiveThreadsTests
         const int perSocket = 50;
         var receivers = Enumerable.Range(0, sockets).Select(_ => Bind(IPAddress.Loopback)).ToList();
         var sinks = receivers.Select(_ => new RecordingSink()).ToList();
-        var registrations = receivers.Select((r, i) => Threads.Register(r, sinks[i])).ToList();
+        var registrations = receivers.Select((r, i) => Threads.Next().Register(r, sinks[i])).ToList();
         using var sender = Bind(IPAddress.Loopback);
         try
         {
@@ -78,7 +78,7 @@ public class DatagramReceiveThreadsTests
         using var receiver = Bind(IPAddress.Loopback);
         using var sender = Bind(IPAddress.Loopback);
         var sink = new RecordingSink { ThrowOnFirstByte = 0xEE };
-        using var registration = Threads.Register(receiver, sink);
+        using var registration = Threads.Next().Register(receiver, sink);
         sender.SendTo(new byte[] { 0xEE, 1 }, receiver.LocalEndPoint!);
         sender.SendTo(new byte[] { 7 }, receiver.LocalEndPoint!);
 
@@ -95,7 +95,7 @@ public class DatagramReceiveThreadsTests
         using var receiver = Bind(IPAddress.Loopback);
         using var sender = Bind(IPAddress.Loopback);
         var sink = new RecordingSink { ThrowOnFirstByte = 0xEE, ThrowFromFailureReport = true };
-        using var registration = Threads.Register(receiver, sink);
+        using var registration = Threads.Next().Register(receiver, sink);
         sender.SendTo(new byte[] { 0xEE }, receiver.LocalEndPoint!);
         sender.SendTo(new byte[] { 5 }, receiver.LocalEndPoint!);
 
@@ -109,7 +109,7 @@ public class DatagramReceiveThreadsTests
         var receiver = Bind(IPAddress.Loopback);
         using var sender = Bind(IPAddress.Loopback);
         var sink = new RecordingSink();
-        var registration = Threads.Register(receiver, sink);
+        var registration = Threads.Next().Register(receiver, sink);
         sender.SendTo(new byte[] { 1 }, receiver.LocalEndPoint!);
         await sink.Datagrams.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
 
@@ -121,7 +121,7 @@ public class DatagramReceiveThreadsTests
         // The kernel hands out the lowest free descriptor, so this socket very likely gets the old number.
         using var next = Bind(IPAddress.Loopback);
         var nextSink = new RecordingSink();
-        using var nextRegistration = Threads.Register(next, nextSink);
+        using var nextRegistration = Threads.Next().Register(next, nextSink);
         sender.SendTo(new byte[] { 2 }, oldEndPoint);
         sender.SendTo(new byte[] { 3 }, next.LocalEndPoint!);
 
@@ -136,7 +136,7 @@ public class DatagramReceiveThreadsTests
         using var receiver = Bind(IPAddress.Loopback);
         using var sender = Bind(IPAddress.Loopback);
         var sink = new RecordingSink();
-        var registration = Threads.Register(receiver, sink);
+        var registration = Threads.Next().Register(receiver, sink);
         sink.OnEach = registration.Dispose;
         sender.SendTo(new byte[] { 1 }, receiver.LocalEndPoint!);
         sender.SendTo(new byte[] { 2 }, receiver.LocalEndPoint!);
@@ -147,7 +147,7 @@ public class DatagramReceiveThreadsTests
         // The thread is still serving other sockets, and the disposed one gets nothing more.
         using var other = Bind(IPAddress.Loopback);
         var otherSink = new RecordingSink();
-        using var otherRegistration = Threads.Register(other, otherSink);
+        using var otherRegistration = Threads.Next().Register(other, otherSink);
         sender.SendTo(new byte[] { 9 }, other.LocalEndPoint!);
         await otherSink.Datagrams.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
         Assert.False(sink.Datagrams.Reader.TryRead(out _));
