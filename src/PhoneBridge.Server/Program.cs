@@ -1,5 +1,6 @@
 using PhoneBridge.Core;
 using PhoneBridge.Core.Hosting;
+using PhoneBridge.Core.Security;
 using PhoneBridge.Server.Hosting;
 using PhoneBridge.Server.Stats;
 using PhoneBridge.Stream;
@@ -16,11 +17,13 @@ builder.Services.AddPhoneBridgeCore();      // call registry, bridge, counters, 
 builder.AddTwilio();                        // /twilio/*: webhook, media socket, outbound calls
 builder.Services.AddTelnyx();               // /telnyx/*: webhooks, media socket, Call Control
 builder.AddStreamEdgeWhenConfigured();      // Stream Video edge + agent launch when Stream credentials are set
-builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, graceful shutdown
+builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, graceful shutdown, 4xx for malformed requests
 
 var app = builder.Build();
 
+app.UseExceptionHandler();                  // malformed bodies and forms: 4xx and one log line, not 500
 app.UseForwardedHeaders();
+app.UseFailedAuthLimit();                   // 429 for addresses past PhoneBridge:Security:MaxFailedAuthPerMinute
 app.UseWebSockets();
 
 app.MapHealthChecks("/health");

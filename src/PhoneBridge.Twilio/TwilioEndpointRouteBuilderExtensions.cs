@@ -15,7 +15,8 @@ public static class TwilioEndpointRouteBuilderExtensions
     /// <summary>
     /// <c>POST /twilio/voice</c> (signed webhook → TwiML), <c>/twilio/media/{callId}/{token}</c> (signed, tokenized
     /// media socket), and the API-key guarded <c>POST /twilio/calls</c> and <c>DELETE /twilio/calls/{callSid}</c>.
-    /// With <c>Twilio:Enabled=false</c> the group stays empty, so those paths are 404.
+    /// With <c>Twilio:Enabled=false</c> the group stays empty, so those paths are 404. Bodies are limited to
+    /// <c>PhoneBridge:Server:MaxWebhookBytes</c>; failed authentications count toward the per-address limit.
     /// </summary>
     public static RouteGroupBuilder MapTwilio(this IEndpointRouteBuilder endpoints)
     {
@@ -27,6 +28,7 @@ public static class TwilioEndpointRouteBuilderExtensions
         }
 
         twilio.MapPost("/voice", VoiceEndpoint.HandleAsync)
+            .LimitWebhookBody()
             .ValidateTwilioSignature()
             .WithName("TwilioVoiceWebhook");
 
@@ -35,7 +37,7 @@ public static class TwilioEndpointRouteBuilderExtensions
             .ValidateTwilioSignature()
             .WithName("TwilioMediaSocket");
 
-        var calls = twilio.MapGroup("/calls").RequirePhoneBridgeApiKey();
+        var calls = twilio.MapGroup("/calls").LimitWebhookBody().RequirePhoneBridgeApiKey();
         calls.MapPost("/", CallsEndpoints.CreateAsync).WithName("TwilioCreateCall");
         calls.MapDelete("/{callSid}", CallsEndpoints.HangUpAsync).WithName("TwilioHangUpCall");
 

@@ -55,4 +55,10 @@ public enum SignatureFailure
 
     /// <summary>The request body could not be read (too large, aborted).</summary>
     UnreadableBody,
+
+    /// <summary>The body is over <c>PhoneBridge:Server:MaxWebhookBytes</c> (answered 413).</summary>
+    BodyTooLarge,
+
+    /// <summary>The form is malformed or over the form reader's limits (answered 400).</summary>
+    MalformedBody,
 }

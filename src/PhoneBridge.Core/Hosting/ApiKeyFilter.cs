@@ -3,28 +3,42 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Security;
 
 namespace PhoneBridge.Core.Hosting;
 
 /// <summary>
 /// Guards our own management endpoints with <c>Authorization: Bearer {PhoneBridge:ApiKey}</c>. Without a
-/// configured key every request is refused, so the endpoints are closed by default.
+/// configured key every request is refused, so the endpoints are closed by default. Refusals count toward the
+/// per-address <see cref="FailedAuthLimiter"/>, which also decides which of them are logged.
 /// </summary>
-internal sealed partial class ApiKeyFilter(IOptionsMonitor<PhoneBridgeOptions> options, ILogger<ApiKeyFilter> logger) : IEndpointFilter
+internal sealed partial class ApiKeyFilter(
+    IOptionsMonitor<PhoneBridgeOptions> options,
+    FailedAuthLimiter limiter,
+    ILogger<ApiKeyFilter> logger) : IEndpointFilter
 {
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var configured = options.CurrentValue.ApiKey;
+        var remote = http.Connection.RemoteIpAddress;
         if (string.IsNullOrEmpty(configured))
         {
-            LogNoKeyConfigured(logger, http.GetEndpoint()?.DisplayName);
+            if (limiter.RecordFailure(remote, "API key not configured"))
+            {
+                LogNoKeyConfigured(logger, http.GetEndpoint()?.DisplayName);
+            }
+
             return ValueTask.FromResult<object?>(TypedResults.Unauthorized());
         }
 
         if (!Matches(http.Request.Headers.Authorization.ToString(), configured))
         {
-            LogRejected(logger, http.GetEndpoint()?.DisplayName, http.Connection.RemoteIpAddress?.ToString());
+            if (limiter.RecordFailure(remote, "wrong API key"))
+            {
+                LogRejected(logger, http.GetEndpoint()?.DisplayName, remote?.ToString());
+            }
+
             return ValueTask.FromResult<object?>(TypedResults.Unauthorized());
         }
 

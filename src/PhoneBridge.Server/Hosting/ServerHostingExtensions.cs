@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,9 @@ public static class ServerHostingExtensions
 {
     /// <summary>
     /// Forwarded headers (scheme, host and client address from a trusted proxy, so signatures and media URLs see
-    /// the public URL), WebSocket keep-alive, health checks and a shutdown long enough to hang up active calls.
+    /// the public URL), WebSocket keep-alive, health checks, a shutdown long enough to hang up active calls, and
+    /// 4xx instead of 500 for malformed requests (<see cref="MalformedRequestExceptionHandler"/>, with
+    /// <c>UseExceptionHandler</c>).
     /// </summary>
     public static IServiceCollection AddServerHosting(this IServiceCollection services)
     {
@@ -40,6 +43,10 @@ public static class ServerHostingExtensions
         services.AddOptions<HostOptions>()
             .Configure<IOptions<ServerOptions>>((host, server) => host.ShutdownTimeout = server.Value.ShutdownTimeout);
 
+        services.AddExceptionHandler<MalformedRequestExceptionHandler>();
+
+        // Anything else keeps the default answer: an empty 500 (and the middleware logs the fault).
+        services.Configure<ExceptionHandlerOptions>(o => o.ExceptionHandler ??= _ => Task.CompletedTask);
         services.AddHealthChecks();
         return services;
     }

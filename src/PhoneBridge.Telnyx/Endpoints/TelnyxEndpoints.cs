@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Hosting;
+using PhoneBridge.Core.Security;
 using PhoneBridge.Telnyx.CallControl;
 using PhoneBridge.Telnyx.Calls;
 using PhoneBridge.Telnyx.Webhooks;
@@ -17,13 +18,16 @@ internal static class TelnyxEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/telnyx").WithTags("Telnyx");
-        group.MapPost("/events", HandleEvent).AddEndpointFilter<TelnyxWebhookFilter>();
+        group.MapPost("/events", HandleEvent)
+            .LimitWebhookBody()
+            .LimitFailedAuth()
+            .AddEndpointFilter<TelnyxWebhookFilter>();
 
-        var calls = group.MapGroup("/calls").RequirePhoneBridgeApiKey();
+        var calls = group.MapGroup("/calls").LimitWebhookBody().RequirePhoneBridgeApiKey();
         calls.MapPost("/", PlaceCallAsync);
         calls.MapDelete("/{callControlId}", HangUpAsync);
 
-        group.Map("/media/{callId}/{token}", TelnyxMediaEndpoint.HandleAsync);
+        group.Map("/media/{callId}/{token}", TelnyxMediaEndpoint.HandleAsync).LimitFailedAuth();
     }
 
     private static Results<Ok, BadRequest<string>, StatusCodeHttpResult> HandleEvent(

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PhoneBridge.Core.Bridge;
 using PhoneBridge.Core.Registry;
+using PhoneBridge.Core.Security;
 using PhoneBridge.Telnyx.CallControl;
 using PhoneBridge.Telnyx.Calls;
 using PhoneBridge.Telnyx.Media;
@@ -23,6 +24,7 @@ internal static partial class TelnyxMediaEndpoint
         ICallRegistry registry,
         CallBridge bridge,
         TelnyxCallTracker tracker,
+        FailedAuthLimiter limiter,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory)
     {
@@ -39,7 +41,11 @@ internal static partial class TelnyxMediaEndpoint
             : ClaimResult.UnknownCall;
         if (claim != ClaimResult.Claimed || call is null)
         {
-            Log.ClaimRefused(logger, CallIds.IsValidCallId(callId) ? callId : "(invalid)", claim);
+            if (limiter.RecordFailure(context.Connection.RemoteIpAddress, "Telnyx media token " + claim))
+            {
+                Log.ClaimRefused(logger, CallIds.IsValidCallId(callId) ? callId : "(invalid)", claim);
+            }
+
             return claim is ClaimResult.UnknownCall or ClaimResult.Expired
                 ? TypedResults.NotFound()
                 : TypedResults.StatusCode(StatusCodes.Status403Forbidden);

@@ -1,28 +1,62 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Hosting;
+using PhoneBridge.Core.Security;
 
 namespace PhoneBridge.Telnyx.Webhooks;
 
 /// <summary>
 /// Reads the raw body and verifies the Ed25519 signature before the handler runs; anything unverified gets a
 /// 403 and is not acted on. The handler reads the verified bytes from <see cref="TelnyxVerifiedWebhook"/>.
+/// Call Control webhooks are a few kilobytes: a body over <c>PhoneBridge:Server:MaxWebhookBytes</c> is a 413, one
+/// that breaks off a 400. Every rejection counts toward the per-address <see cref="FailedAuthLimiter"/>, which
+/// also decides which are logged.
 /// </summary>
-internal sealed partial class TelnyxWebhookFilter(TelnyxSignatureVerifier verifier, ILogger<TelnyxWebhookFilter> logger)
+internal sealed partial class TelnyxWebhookFilter(
+    TelnyxSignatureVerifier verifier,
+    IOptions<WebhookLimitsOptions> limits,
+    FailedAuthLimiter limiter,
+    ILogger<TelnyxWebhookFilter> logger)
     : IEndpointFilter
 {
-    /// <summary>Call Control webhooks are a few kilobytes; anything far larger is not one.</summary>
-    public const int MaxBodyBytes = 256 * 1024;
-
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var http = context.HttpContext;
-        var body = await ReadBodyAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
+        var remote = http.Connection.RemoteIpAddress;
+        var maxBytes = limits.Value.MaxWebhookBytes;
+        byte[]? body;
+        try
+        {
+            body = await ReadBodyAsync(http.Request, maxBytes, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RequestBodyErrors.StatusFor(e) is { } status)
+        {
+            if (status == StatusCodes.Status413PayloadTooLarge)
+            {
+                body = null;
+            }
+            else
+            {
+                if (limiter.RecordFailure(remote, "Telnyx body unreadable"))
+                {
+                    Log.Unreadable(logger, remote?.ToString(), status);
+                }
+
+                return TypedResults.StatusCode(status);
+            }
+        }
+
         if (body is null)
         {
-            Log.TooLarge(logger, MaxBodyBytes);
+            if (limiter.RecordFailure(remote, "Telnyx body too large"))
+            {
+                Log.TooLarge(logger, maxBytes);
+            }
+
             return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
@@ -32,7 +66,11 @@ internal sealed partial class TelnyxWebhookFilter(TelnyxSignatureVerifier verifi
             body);
         if (result != TelnyxSignatureResult.Valid)
         {
-            Log.Rejected(logger, result);
+            if (limiter.RecordFailure(remote, "Telnyx signature " + result))
+            {
+                Log.Rejected(logger, result);
+            }
+
             return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
         }
 
@@ -40,9 +78,9 @@ internal sealed partial class TelnyxWebhookFilter(TelnyxSignatureVerifier verifi
         return await next(context).ConfigureAwait(false);
     }
 
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxBodyBytes)
+        if (request.ContentLength > maxBytes)
         {
             return null;
         }
@@ -55,12 +93,12 @@ internal sealed partial class TelnyxWebhookFilter(TelnyxSignatureVerifier verifi
             {
                 if (length == buffer.Length)
                 {
-                    if (buffer.Length >= MaxBodyBytes + 1)
+                    if (buffer.Length >= maxBytes + 1)
                     {
                         return null;
                     }
 
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxBodyBytes + 1));
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
@@ -73,7 +111,7 @@ internal sealed partial class TelnyxWebhookFilter(TelnyxSignatureVerifier verifi
                 }
 
                 length += read;
-                if (length > MaxBodyBytes)
+                if (length > maxBytes)
                 {
                     return null;
                 }
@@ -94,5 +132,8 @@ internal sealed partial class TelnyxWebhookFilter(TelnyxSignatureVerifier verifi
 
         [LoggerMessage(EventId = 2202, Level = LogLevel.Warning, Message = "Telnyx webhook rejected: body larger than {MaxBytes} bytes")]
         public static partial void TooLarge(ILogger logger, int maxBytes);
+
+        [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "Telnyx webhook from {RemoteIp} rejected: body could not be read (answered {Status})")]
+        public static partial void Unreadable(ILogger logger, string? remoteIp, int status);
     }
 }

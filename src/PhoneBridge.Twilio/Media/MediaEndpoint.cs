@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Bridge;
 using PhoneBridge.Core.Registry;
+using PhoneBridge.Core.Security;
 using PhoneBridge.Twilio.Rest;
 
 namespace PhoneBridge.Twilio.Media;
@@ -25,6 +26,7 @@ internal static class MediaEndpoint
         BridgeCounters counters,
         TwilioRestClient twilio,
         IOptionsMonitor<TwilioOptions> options,
+        FailedAuthLimiter limiter,
         IHostApplicationLifetime lifetime,
         TimeProvider time,
         ILoggerFactory loggers)
@@ -39,7 +41,11 @@ internal static class MediaEndpoint
         var claim = registry.TryClaim(callId, token, out var call);
         if (claim != ClaimResult.Claimed || call is null)
         {
-            TwilioLog.MediaClaimRefused(logger, Shorten(callId), claim.ToString());
+            if (limiter.RecordFailure(http.Connection.RemoteIpAddress, "Twilio media token " + claim))
+            {
+                TwilioLog.MediaClaimRefused(logger, Shorten(callId), claim.ToString());
+            }
+
             return claim == ClaimResult.UnknownCall
                 ? TypedResults.NotFound()
                 : TypedResults.StatusCode(StatusCodes.Status403Forbidden);

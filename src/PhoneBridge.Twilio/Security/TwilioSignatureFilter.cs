@@ -2,29 +2,51 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Hosting;
+using PhoneBridge.Core.Security;
 
 namespace PhoneBridge.Twilio.Security;
 
 /// <summary>
 /// Lets a request through only when its <c>X-Twilio-Signature</c> matches; otherwise 403, logged once, and the
 /// handler never runs. Form posts sign their parameters, JSON posts sign <c>bodySHA256</c>, WebSocket upgrades
-/// sign the <c>wss://</c> URL (the trailing-slash variant Twilio's docs mention is accepted too).
+/// sign the <c>wss://</c> URL (the trailing-slash variant Twilio's docs mention is accepted too). A body that
+/// cannot be read (over the limit, malformed form) is a 413 or 400 instead. Every rejection counts toward the
+/// per-address <see cref="FailedAuthLimiter"/>, which also decides which are logged.
 /// </summary>
 internal sealed class TwilioSignatureFilter(
     IOptionsMonitor<TwilioOptions> options,
+    IOptions<WebhookLimitsOptions> limits,
     PublicUrlResolver urls,
+    FailedAuthLimiter limiter,
     ILogger<TwilioSignatureFilter> logger) : IEndpointFilter
 {
-    private const int MaxJsonBodyBytes = 1024 * 1024;
-
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var failure = await VerifyAsync(http.Request).ConfigureAwait(false);
+        SignatureFailure? failure;
+        try
+        {
+            failure = await VerifyAsync(http.Request).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RequestBodyErrors.StatusFor(e) is { } status)
+        {
+            failure = status == StatusCodes.Status413PayloadTooLarge ? SignatureFailure.BodyTooLarge : SignatureFailure.MalformedBody;
+        }
+
         if (failure is { } reason)
         {
-            TwilioLog.SignatureRejected(logger, http.GetEndpoint()?.DisplayName, http.Connection.RemoteIpAddress?.ToString(), reason);
-            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+            var remote = http.Connection.RemoteIpAddress;
+            if (limiter.RecordFailure(remote, ReasonText(reason)))
+            {
+                TwilioLog.SignatureRejected(logger, http.GetEndpoint()?.DisplayName, remote?.ToString(), reason);
+            }
+
+            return TypedResults.StatusCode(reason switch
+            {
+                SignatureFailure.BodyTooLarge => StatusCodes.Status413PayloadTooLarge,
+                SignatureFailure.MalformedBody or SignatureFailure.UnreadableBody => StatusCodes.Status400BadRequest,
+                _ => StatusCodes.Status403Forbidden,
+            });
         }
 
         return await next(context).ConfigureAwait(false);
@@ -62,7 +84,7 @@ internal sealed class TwilioSignatureFilter(
             var body = await ReadBodyAsync(request).ConfigureAwait(false);
             if (body is null)
             {
-                return SignatureFailure.UnreadableBody;
+                return SignatureFailure.BodyTooLarge;
             }
 
             valid = validator.ValidateJsonBody(url, body, signature);
@@ -74,6 +96,15 @@ internal sealed class TwilioSignatureFilter(
 
         return valid ? null : SignatureFailure.Invalid;
     }
+
+    private static string ReasonText(SignatureFailure reason) => reason switch
+    {
+        SignatureFailure.Missing => "Twilio signature missing",
+        SignatureFailure.Invalid => "Twilio signature invalid",
+        SignatureFailure.NotConfigured => "Twilio auth token not configured",
+        SignatureFailure.BodyTooLarge => "Twilio body too large",
+        _ => "Twilio body malformed",
+    };
 
     private static bool IsWebSocketUpgrade(HttpRequest request) =>
         request.HttpContext.WebSockets.IsWebSocketRequest
@@ -92,15 +123,16 @@ internal sealed class TwilioSignatureFilter(
         return query < 0 ? url + "/" : string.Concat(path, "/", url.AsSpan(query));
     }
 
-    /// <summary>Buffers the body so the handler can read it again; null when it is too large or the client went away.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request)
+    /// <summary>Buffers the body so the handler can read it again; null when it is too large.</summary>
+    private async Task<byte[]?> ReadBodyAsync(HttpRequest request)
     {
-        if (request.ContentLength > MaxJsonBodyBytes)
+        var maxBytes = limits.Value.MaxWebhookBytes;
+        if (request.ContentLength > maxBytes)
         {
             return null;
         }
 
-        request.EnableBuffering(MaxJsonBodyBytes);
+        request.EnableBuffering(maxBytes);
         using var copy = new MemoryStream();
         try
         {
@@ -108,17 +140,13 @@ internal sealed class TwilioSignatureFilter(
             int read;
             while ((read = await request.Body.ReadAsync(buffer, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
             {
-                if (copy.Length + read > MaxJsonBodyBytes)
+                if (copy.Length + read > maxBytes)
                 {
                     return null;
                 }
 
                 copy.Write(buffer, 0, read);
             }
-        }
-        catch (IOException)
-        {
-            return null;
         }
         finally
         {

@@ -1,15 +1,16 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using PhoneBridge.Core.Security;
 
 namespace PhoneBridge.Twilio.Security;
 
 public static class TwilioSignatureFilterExtensions
 {
-    /// <summary>Requires a valid <c>X-Twilio-Signature</c> on the endpoint (403 otherwise).</summary>
+    /// <summary>Requires a valid <c>X-Twilio-Signature</c> on the endpoint (403 otherwise; failures count toward the per-address limit).</summary>
     public static TBuilder ValidateTwilioSignature<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddEndpointFilter<TBuilder, TwilioSignatureFilter>();
+        return builder.LimitFailedAuth().AddEndpointFilter<TBuilder, TwilioSignatureFilter>();
     }
 }
