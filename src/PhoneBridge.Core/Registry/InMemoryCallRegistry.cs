@@ -305,7 +305,9 @@ public sealed partial class InMemoryCallRegistry : ICallRegistry, IAsyncDisposab
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Call {CallId} claimed by its media socket")]
     private static partial void LogClaimed(ILogger logger, string callId);
 
-    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Media socket for call {CallId} refused: {Result}")]
+    // Debug: the media endpoints log a refusal at Warning, once per client address (FailedAuthLimiter); at Warning
+    // here a token scanner would get a line per try.
+    [LoggerMessage(EventId = 102, Level = LogLevel.Debug, Message = "Media socket for call {CallId} refused: {Result}")]
     private static partial void LogClaimRefused(ILogger logger, string callId, ClaimResult result);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Call {CallId} expired before its media socket connected")]

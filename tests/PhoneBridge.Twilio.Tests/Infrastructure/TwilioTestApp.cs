@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PhoneBridge.Core.Security;
 using PhoneBridge.Core.Registry;
 
 namespace PhoneBridge.Twilio.Tests.Infrastructure;
@@ -64,6 +65,7 @@ public sealed class TwilioTestApp : IAsyncDisposable
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseFailedAuthLimit();
         app.UseWebSockets();
         app.MapTwilio();
         await app.StartAsync();

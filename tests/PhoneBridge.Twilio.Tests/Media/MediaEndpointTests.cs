@@ -150,7 +150,9 @@ public class MediaEndpointTests
 
         Assert.Equal(403, await HandshakeStatusAsync(ConnectAsync(app, wrongToken)));
         Assert.Equal(404, await HandshakeStatusAsync(ConnectAsync(app, unknownCall)));
-        Assert.Equal(2, app.Logs.WithEventId(1010).Count);
+
+        // Only an address's first rejection is logged; the rest go to the limiter's per-minute summary.
+        Assert.Contains("BadToken", Assert.Single(app.Logs.WithEventId(1010)).Message, StringComparison.Ordinal);
         Assert.DoesNotContain(segments[^1], app.Logs.AllText(), StringComparison.Ordinal);
     }
 
@@ -162,7 +164,7 @@ public class MediaEndpointTests
 
         Assert.Equal(403, await HandshakeStatusAsync(ConnectAsync(app, url, signature: null)));
         Assert.Equal(403, await HandshakeStatusAsync(ConnectAsync(app, url, signature: Signer.ComputeSignature("http" + url.OriginalString[2..]))));
-        Assert.Equal(2, app.Logs.WithEventId(1001).Count);
+        Assert.Contains("Missing", Assert.Single(app.Logs.WithEventId(1001)).Message, StringComparison.Ordinal);
         Assert.Empty(app.Logs.WithEventId(1010));
 
         using var socket = await ConnectAsync(app, url);

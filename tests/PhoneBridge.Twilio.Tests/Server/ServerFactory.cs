@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using PhoneBridge.Twilio.Tests.Infrastructure;
 
 namespace PhoneBridge.Twilio.Tests.Server;
 
@@ -9,9 +11,13 @@ public sealed class ServerFactory(string environment = "Development", IDictionar
 {
     public const string AuthToken = "server-test-token";
 
+    /// <summary>Everything the server logs, besides its usual providers.</summary>
+    public ListLoggerProvider Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureAppConfiguration(configuration =>
         {
             var values = new Dictionary<string, string?>
