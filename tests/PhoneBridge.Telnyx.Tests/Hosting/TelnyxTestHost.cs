@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using PhoneBridge.Core;
 using PhoneBridge.Core.Registry;
+using PhoneBridge.Core.Security;
 using PhoneBridge.Simulator.Telnyx;
 using PhoneBridge.Telnyx.CallControl;
 using PhoneBridge.Telnyx.Calls;
@@ -71,6 +72,8 @@ internal sealed class TelnyxTestHost : IAsyncDisposable
         builder.Services.AddHttpClient<TelnyxCallControlClient>().ConfigurePrimaryHttpMessageHandler(() => api);
 
         var app = builder.Build();
+        app.UseFailedAuthLimit();
+        app.UseWebSockets();
         app.MapTelnyx();
         await app.StartAsync();
         return new TelnyxTestHost(app, api, time, signer);
