@@ -138,7 +138,8 @@ public sealed class FailedAuthLimiterTests
 
         Assert.Equal(FailedAuthLimiter.MaxTrackedAddresses, limiter.TrackedCount);
         Assert.True(limiter.IsBlocked(new IPAddress([10, 0, 0, 0]), out _));
-        Assert.False(limiter.IsBlocked(new IPAddress([10, 0, (byte)((FailedAuthLimiter.MaxTrackedAddresses + 1) >> 8), (byte)(FailedAuthLimiter.MaxTrackedAddresses + 1)]), out _));
+        const int untracked = FailedAuthLimiter.MaxTrackedAddresses + 1;
+        Assert.False(limiter.IsBlocked(new IPAddress([10, 0, untracked >> 8, untracked & 0xff]), out _));
         Assert.Single(_log.Entries, e => e.Id.Id == 4302);
 
         _time.Advance(FailedAuthLimiter.Window);
