@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using PhoneBridge.Twilio.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace PhoneBridge.Twilio.Tests.Server;
 

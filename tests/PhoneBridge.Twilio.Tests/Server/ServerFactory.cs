@@ -7,7 +7,7 @@ using PhoneBridge.Twilio.Tests.Infrastructure;
 namespace PhoneBridge.Twilio.Tests.Server;
 
 /// <summary>The real server (Program.cs) on a TestServer, with explicit settings instead of the machine's environment.</summary>
-public sealed class ServerFactory(string environment = "Development", IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public class ServerFactory(string environment = "Development", IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     public const string AuthToken = "server-test-token";
 
