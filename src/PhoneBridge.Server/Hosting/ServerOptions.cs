@@ -1,6 +1,9 @@
 namespace PhoneBridge.Server.Hosting;
 
-/// <summary>Host settings (section <c>PhoneBridge:Server</c>).</summary>
+/// <summary>
+/// Host settings (section <c>PhoneBridge:Server</c>). <c>MaxWebhookBytes</c> in the same section is bound by
+/// <c>WebhookLimitsOptions</c> in Core, because the providers' routes apply it.
+/// </summary>
 public sealed class ServerOptions
 {
     public const string SectionName = "PhoneBridge:Server";
