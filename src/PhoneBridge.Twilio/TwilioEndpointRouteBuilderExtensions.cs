@@ -40,6 +40,7 @@ public static class TwilioEndpointRouteBuilderExtensions
         var calls = twilio.MapGroup("/calls").LimitWebhookBody().RequirePhoneBridgeApiKey();
         calls.MapPost("/", CallsEndpoints.CreateAsync).WithName("TwilioCreateCall");
         calls.MapDelete("/{callSid}", CallsEndpoints.HangUpAsync).WithName("TwilioHangUpCall");
+        calls.MapPost("/{callSid}/transfer", CallsEndpoints.TransferAsync).WithName("TwilioTransferCall");
 
         return twilio;
     }

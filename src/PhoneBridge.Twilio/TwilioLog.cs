@@ -40,6 +40,16 @@ internal static partial class TwilioLog
 
     [LoggerMessage(1025, LogLevel.Warning, "Hanging up Twilio call {CallSid} through the API failed")]
     public static partial void HangUpFailed(ILogger logger, Exception exception, string callSid);
+
+    [LoggerMessage(1040, LogLevel.Information, "Twilio call {CallSid} redirected to new TwiML through the API")]
+    public static partial void CallRedirected(ILogger logger, string callSid);
+
+    [LoggerMessage(1041, LogLevel.Error,
+        "Refused a Twilio media WebSocket upgrade: its X-Twilio-Signature could not be verified ({Reason}). Twilio reports this to the " +
+        "call as error 31920 (Stream - WebSocket - Handshake Error) and the call gets no audio. If every call fails this way, the " +
+        "URL Twilio signs for the upgrade differs from the one checked here (proxy, PhoneBridge:PublicUrl, port); set " +
+        "Twilio:ValidateMediaSignature=false and the one-time token in the media URL alone authenticates the socket. Logged once per process.")]
+    public static partial void MediaSignatureRefused(ILogger logger, SignatureFailure reason);
 }
 
 public enum SignatureFailure

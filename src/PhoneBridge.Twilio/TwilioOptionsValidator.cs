@@ -5,6 +5,7 @@ namespace PhoneBridge.Twilio;
 
 internal sealed class TwilioOptionsValidator(IHostEnvironment environment) : IValidateOptions<TwilioOptions>
 {
+    // An explicit Twilio:AuthToken that is neither alias token makes the aliases irrelevant, so they may disagree then.
     public ValidateOptionsResult Validate(string? name, TwilioOptions options)
     {
         if (!options.Enabled)
@@ -38,6 +39,27 @@ internal sealed class TwilioOptionsValidator(IHostEnvironment environment) : IVa
         if (!string.IsNullOrWhiteSpace(options.AccountSid) && !options.AccountSid.StartsWith("AC", StringComparison.Ordinal))
         {
             failures.Add("Twilio:AccountSid must start with \"AC\".");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ApiKeySid) != string.IsNullOrWhiteSpace(options.ApiKeySecret))
+        {
+            failures.Add("Twilio:ApiKeySid and Twilio:ApiKeySecret (or Twilio:Client:ApiKeySid/ApiKeySecret) go together: set both or neither.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ApiKeySid) && !options.ApiKeySid.StartsWith("SK", StringComparison.Ordinal))
+        {
+            failures.Add("Twilio:ApiKeySid must start with \"SK\".");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.Client.AuthToken)
+            && !string.IsNullOrWhiteSpace(options.RequestValidation.AuthToken)
+            && !string.Equals(options.Client.AuthToken.Trim(), options.RequestValidation.AuthToken.Trim(), StringComparison.Ordinal)
+            && options.AuthToken?.Trim() is { } token
+            && (token == options.Client.AuthToken.Trim() || token == options.RequestValidation.AuthToken.Trim()))
+        {
+            failures.Add(
+                "Twilio:Client:AuthToken and Twilio:RequestValidation:AuthToken differ, but the account has one primary auth token, " +
+                "used both for REST and for webhook signatures. Set one of them (or Twilio:AuthToken).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

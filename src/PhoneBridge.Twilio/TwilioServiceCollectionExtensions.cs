@@ -6,6 +6,7 @@ using PhoneBridge.Core;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Twilio.Calls;
 using PhoneBridge.Twilio.Rest;
+using PhoneBridge.Twilio.Security;
 
 namespace PhoneBridge.Twilio;
 
@@ -30,8 +31,13 @@ public static class TwilioServiceCollectionExtensions
         services.AddOptions<TwilioOptions>()
             .BindConfiguration(TwilioOptions.SectionName)
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<TwilioOptions>, TwilioOptionsAliases>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<PhoneBridgeOptions>, TwilioPublicUrlAlias>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>());
-        services.AddHttpClient<TwilioRestClient>(http => http.Timeout = TimeSpan.FromSeconds(30));
+        services.TryAddSingleton<MediaSignatureAlarm>();
+        // The resilience pipeline's timeouts bound each request; HttpClient's own would only cut it short.
+        services.AddHttpClient<TwilioRestClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .AddTwilioResilience();
         // Transient like the typed TwilioRestClient it wraps, so the HttpClient handler rotation keeps working.
         services.TryAddTransient<TwilioOutboundCalls>();
         return services;

@@ -5,7 +5,10 @@ using PhoneBridge.Twilio.Rest;
 
 namespace PhoneBridge.Twilio.Calls;
 
-/// <summary>Our management API for outbound calls: place one (<c>POST /twilio/calls</c>) and end one (<c>DELETE /twilio/calls/{callSid}</c>).</summary>
+/// <summary>
+/// Our management API for Twilio calls: place one (<c>POST /twilio/calls</c>), end one
+/// (<c>DELETE /twilio/calls/{callSid}</c>) and transfer one (<c>POST /twilio/calls/{callSid}/transfer</c>).
+/// </summary>
 internal static class CallsEndpoints
 {
     public static async Task<Results<Created<OutboundCallResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
@@ -78,6 +81,71 @@ internal static class CallsEndpoints
         }
     }
 
+    /// <summary>
+    /// Redirects the live call to <c>&lt;Dial&gt;</c> TwiML: it leaves its media stream (the bridge sees the socket
+    /// close) and Twilio connects the caller to <see cref="TransferCallRequest.To"/>. Not retried by the HTTP
+    /// pipeline, since a repeated redirect would dial the target again.
+    /// </summary>
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> TransferAsync(
+        string callSid,
+        TransferCallRequest body,
+        TwilioRestClient twilio,
+        CancellationToken cancellationToken)
+    {
+        if (!twilio.IsConfigured)
+        {
+            return NotConfigured();
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (!TwilioRestClient.IsCallSid(callSid))
+        {
+            errors["callSid"] = ["Expected CA followed by 32 hex digits."];
+        }
+
+        if (string.IsNullOrWhiteSpace(body.To))
+        {
+            errors["to"] = ["Required."];
+        }
+        else if (body.To.StartsWith("sip:", StringComparison.OrdinalIgnoreCase)
+            && !(Uri.TryCreate(body.To, UriKind.Absolute, out var sip) && sip.AbsolutePath.Contains('@', StringComparison.Ordinal)))
+        {
+            errors["to"] = ["Not a valid sip:user@host address."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        try
+        {
+            await twilio.RedirectAsync(callSid, Voice.Twiml.Dial(body.To!, body.CallerId), cancellationToken).ConfigureAwait(false);
+            return TypedResults.NoContent();
+        }
+        catch (TwilioApiException e) when (TwilioRestClient.IsNotFound(e))
+        {
+            return TypedResults.Problem(
+                title: "No such live call",
+                detail: "Twilio does not know this call, or it has already ended.",
+                statusCode: StatusCodes.Status404NotFound,
+                extensions: new Dictionary<string, object?> { ["twilioCode"] = e.Code, ["twilioStatus"] = e.HttpStatus });
+        }
+        catch (TwilioApiException e)
+        {
+            return FromTwilioError(e);
+        }
+        catch (ArgumentException e)
+        {
+            // TwiML over Twilio's 4000-character limit (a very long address).
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = [e.Message] });
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return TypedResults.Problem(title: "Twilio API unreachable", detail: e.Message, statusCode: StatusCodes.Status502BadGateway);
+        }
+    }
+
     private static Dictionary<string, string[]> Validate(OutboundCallRequest body)
     {
         var errors = new Dictionary<string, string[]>();
@@ -103,7 +171,7 @@ internal static class CallsEndpoints
     private static ProblemHttpResult NotConfigured() =>
         TypedResults.Problem(
             title: "Twilio is not configured",
-            detail: "Set Twilio:AccountSid and Twilio:AuthToken (or TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN).",
+            detail: "Set Twilio:AccountSid and Twilio:AuthToken or Twilio:ApiKeySid/ApiKeySecret (or TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN).",
             statusCode: StatusCodes.Status503ServiceUnavailable);
 
     /// <summary>Twilio's client errors (bad number, unverified caller id) are the caller's to fix; anything else is a gateway failure.</summary>

@@ -1,15 +1,22 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly.Timeout;
+using Twilio.Clients;
+using Twilio.Exceptions;
+using Twilio.Rest.Api.V2010.Account;
+using Twilio.Types;
+using SdkRestClient = Twilio.Clients.TwilioRestClient;
+using SdkHttpMethod = Twilio.Http.HttpMethod;
 
 namespace PhoneBridge.Twilio.Rest;
 
 /// <summary>
-/// The slice of Twilio's REST API the bridge needs: place a call with inline TwiML and end a call.
-/// Basic auth with AccountSid:AuthToken, form-encoded bodies, JSON answers; errors become <see cref="TwilioApiException"/>.
+/// The slice of Twilio's REST API the bridge needs, through the official SDK's <see cref="CallResource"/>: place a
+/// call with inline TwiML, end a call, and redirect a call to new TwiML. Requests go over the factory-made
+/// <see cref="HttpClient"/> (timeouts, retries of what is safe to repeat) to <c>Twilio:ApiBaseUrl</c>; the SDK's
+/// errors become <see cref="TwilioApiException"/>.
 /// </summary>
 public sealed class TwilioRestClient
 {
@@ -30,57 +37,64 @@ public sealed class TwilioRestClient
         _logger = logger;
     }
 
-    /// <summary>Whether an account SID and auth token are configured.</summary>
+    /// <summary>Whether an account SID and an auth token or API key are configured.</summary>
     public bool IsConfigured => _options.CurrentValue.HasRestCredentials;
 
-    /// <summary><c>POST /2010-04-01/Accounts/{AccountSid}/Calls.json</c> with <c>To</c>, <c>From</c>, <c>Twiml</c> and an optional <c>StatusCallback</c>.</summary>
+    /// <summary>
+    /// <c>POST /2010-04-01/Accounts/{AccountSid}/Calls.json</c> with <c>To</c>, <c>From</c>, <c>Twiml</c> and an
+    /// optional <c>StatusCallback</c>. Never retried: a lost answer does not mean Twilio did not dial.
+    /// </summary>
     public async Task<TwilioCall> CreateCallAsync(string to, string from, string twiml, string? statusCallback, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(to);
         ArgumentException.ThrowIfNullOrWhiteSpace(from);
-        ArgumentException.ThrowIfNullOrWhiteSpace(twiml);
-        if (twiml.Length > MaxTwimlLength)
-        {
-            throw new ArgumentException($"Inline TwiML is {twiml.Length} characters; Twilio accepts at most {MaxTwimlLength}.", nameof(twiml));
-        }
+        CheckTwiml(twiml);
 
-        var fields = new List<KeyValuePair<string, string>>
-        {
-            new("To", to),
-            new("From", from),
-            new("Twiml", twiml),
-        };
+        var options = new CreateCallOptions(new PhoneNumber(to), new PhoneNumber(from)) { Twiml = new Twiml(twiml) };
         if (!string.IsNullOrWhiteSpace(statusCallback))
         {
-            fields.Add(new("StatusCallback", statusCallback));
-            fields.Add(new("StatusCallbackMethod", "POST"));
+            options.StatusCallback = new Uri(statusCallback, UriKind.Absolute);
+            options.StatusCallbackMethod = SdkHttpMethod.Post;
         }
 
-        using var document = await SendAsync("Calls.json", fields, cancellationToken).ConfigureAwait(false);
-        return ReadCall(document.RootElement);
+        var call = await SendAsync(client => CallResource.CreateAsync(options, client), retrySafe: false, cancellationToken).ConfigureAwait(false);
+        return ToCall(call);
     }
 
     /// <summary>
     /// <c>POST …/Calls/{CallSid}.json</c> with <c>Status=completed</c>. Returns false when Twilio says the call
-    /// does not exist any more (20404), which for a hangup means it has already ended.
+    /// does not exist any more (20404), which for a hangup means it has already ended. Retried on transient
+    /// failures, since ending a call twice leaves it ended.
     /// </summary>
     public async Task<bool> HangUpAsync(string callSid, CancellationToken cancellationToken)
     {
-        if (!IsCallSid(callSid))
-        {
-            throw new ArgumentException("Not a Twilio call SID.", nameof(callSid));
-        }
-
+        CheckCallSid(callSid);
         try
         {
-            using var document = await SendAsync($"Calls/{callSid}.json", [new("Status", "completed")], cancellationToken).ConfigureAwait(false);
+            var options = new UpdateCallOptions(callSid) { Status = CallResource.UpdateStatusEnum.Completed };
+            await SendAsync(client => CallResource.UpdateAsync(options, client), retrySafe: true, cancellationToken).ConfigureAwait(false);
             TwilioLog.CallHungUp(_logger, callSid);
             return true;
         }
-        catch (TwilioApiException e) when (e.Code == NotFoundCode || (e.Code is null && e.HttpStatus == (int)HttpStatusCode.NotFound))
+        catch (TwilioApiException e) when (IsNotFound(e))
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// <c>POST …/Calls/{CallSid}.json</c> with <c>Twiml</c>: the live call leaves its current TwiML (our media
+    /// stream) and runs <paramref name="twiml"/>, e.g. a <c>&lt;Dial&gt;</c> that transfers it. Never retried: sent
+    /// twice it would start the new TwiML twice.
+    /// </summary>
+    public async Task<TwilioCall> RedirectAsync(string callSid, string twiml, CancellationToken cancellationToken)
+    {
+        CheckCallSid(callSid);
+        CheckTwiml(twiml);
+        var options = new UpdateCallOptions(callSid) { Twiml = new Twiml(twiml) };
+        var call = await SendAsync(client => CallResource.UpdateAsync(options, client), retrySafe: false, cancellationToken).ConfigureAwait(false);
+        TwilioLog.CallRedirected(_logger, callSid);
+        return ToCall(call);
     }
 
     /// <summary>Call SIDs are <c>CA</c> followed by 32 hex digits; anything else is refused before it reaches a URL.</summary>
@@ -90,81 +104,105 @@ public sealed class TwilioRestClient
     private static readonly System.Buffers.SearchValues<char> HexDigits =
         System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
-    private async Task<JsonDocument> SendAsync(string resource, List<KeyValuePair<string, string>> fields, CancellationToken cancellationToken)
+    internal static bool IsNotFound(TwilioApiException e) =>
+        e.Code == NotFoundCode || (e.Code is null && e.HttpStatus == (int)HttpStatusCode.NotFound);
+
+    private static void CheckCallSid(string callSid)
+    {
+        if (!IsCallSid(callSid))
+        {
+            throw new ArgumentException("Not a Twilio call SID.", nameof(callSid));
+        }
+    }
+
+    private static void CheckTwiml(string twiml)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(twiml);
+        if (twiml.Length > MaxTwimlLength)
+        {
+            throw new ArgumentException($"Inline TwiML is {twiml.Length} characters; Twilio accepts at most {MaxTwimlLength}.", nameof(twiml));
+        }
+    }
+
+    /// <summary>
+    /// Runs one SDK operation over a transport of its own (which carries the cancellation token and the retry
+    /// decision) and turns the SDK's exceptions into ours: Twilio errors into <see cref="TwilioApiException"/>,
+    /// transport failures back into what <see cref="HttpClient"/> throws, so callers see what they saw before.
+    /// </summary>
+    private async Task<CallResource> SendAsync(Func<ITwilioRestClient, Task<CallResource>> operation, bool retrySafe, CancellationToken cancellationToken)
     {
         var options = _options.CurrentValue;
         if (!options.HasRestCredentials)
         {
-            throw new InvalidOperationException("Twilio REST credentials are not configured (Twilio:AccountSid and Twilio:AuthToken).");
+            throw new InvalidOperationException(
+                "Twilio REST credentials are not configured (Twilio:AccountSid with Twilio:AuthToken or Twilio:ApiKeySid/ApiKeySecret).");
         }
 
-        var uri = new Uri(
-            new Uri(options.ApiBaseUrl.TrimEnd('/') + "/", UriKind.Absolute),
-            $"2010-04-01/Accounts/{Uri.EscapeDataString(options.AccountSid!)}/{resource}");
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri)
+        var transport = new TwilioSdkHttpClient(_http, new Uri(options.ApiBaseUrl, UriKind.Absolute), retrySafe, cancellationToken);
+        // API keys authenticate as key sid/secret; the account sid stays in the URL either way.
+        var client = options.UsesApiKey
+            ? new SdkRestClient(options.ApiKeySid, options.ApiKeySecret, accountSid: options.AccountSid, httpClient: transport)
+            : new SdkRestClient(options.AccountSid, options.AuthToken, accountSid: options.AccountSid, httpClient: transport);
+        CallResource? call;
+        try
         {
-            Content = new FormUrlEncodedContent(fields),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue(
-            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.AccountSid}:{options.AuthToken}")));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            call = await operation(client).ConfigureAwait(false);
+        }
+        catch (ApiConnectionException e) when (e.InnerException is { } inner)
+        {
+            if (inner is TimeoutRejectedException timeout)
+            {
+                // What HttpClient.Timeout throws, so callers keep treating it as "Twilio unreachable".
+                throw new TaskCanceledException($"Twilio API did not answer within {timeout.Timeout.TotalSeconds:0} s.", new TimeoutException(timeout.Message, timeout));
+            }
 
-        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode)
+            ExceptionDispatchInfo.Throw(inner);
+            throw;
+        }
+        catch (ApiException e)
         {
-            try
-            {
-                return JsonDocument.Parse(body);
-            }
-            catch (JsonException e)
-            {
-                throw new TwilioApiException($"Twilio API returned HTTP {(int)response.StatusCode} with a body that is not JSON.", e);
-            }
+            throw Log(FromSdk(e, transport.LastResponse?.StatusCode));
+        }
+        catch (ApiStandardException e)
+        {
+            throw Log(new TwilioApiException(e.Status, e.Code == 0 ? null : e.Code, e.Detail ?? e.Title, e.Type));
         }
 
-        var error = ReadError((int)response.StatusCode, body);
+        if (call is null || string.IsNullOrEmpty(call.Sid))
+        {
+            throw new TwilioApiException("Twilio API answered without a call sid.");
+        }
+
+        return call;
+    }
+
+    /// <summary>
+    /// The SDK fills code, status and message from Twilio's JSON error; for a body that is not JSON (a proxy's
+    /// HTML page) it has only a message quoting the body, so the status comes from the response and the message
+    /// is dropped.
+    /// </summary>
+    private static TwilioApiException FromSdk(ApiException e, HttpStatusCode? status)
+    {
+        if (e.Status != 0)
+        {
+            return new TwilioApiException(e.Status, e.Code == 0 ? null : e.Code, e.Message, e.MoreInfo);
+        }
+
+        var httpStatus = status is null ? 0 : (int)status.Value;
+        return httpStatus is >= 200 and < 300
+            ? new TwilioApiException($"Twilio API returned HTTP {httpStatus} with a body that is not JSON.", e)
+            : new TwilioApiException(httpStatus, null, null, null);
+    }
+
+    private TwilioApiException Log(TwilioApiException error)
+    {
         if (error.Code != NotFoundCode)
         {
             TwilioLog.ApiError(_logger, error.HttpStatus, error.Code, error.TwilioMessage);
         }
 
-        throw error;
+        return error;
     }
 
-    private static TwilioCall ReadCall(JsonElement root)
-    {
-        if (root.ValueKind != JsonValueKind.Object
-            || !root.TryGetProperty("sid", out var sid)
-            || sid.ValueKind != JsonValueKind.String
-            || string.IsNullOrEmpty(sid.GetString()))
-        {
-            throw new TwilioApiException("Twilio API answered without a call sid.");
-        }
-
-        var status = root.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-        return new TwilioCall(sid.GetString()!, status);
-    }
-
-    private static TwilioApiException ReadError(int httpStatus, byte[] body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object)
-            {
-                int? code = root.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var n) ? n : null;
-                var message = root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-                var moreInfo = root.TryGetProperty("more_info", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null;
-                return new TwilioApiException(httpStatus, code, message, moreInfo);
-            }
-        }
-        catch (JsonException)
-        {
-            // Proxies and outages answer with HTML or nothing; the status still says what happened.
-        }
-
-        return new TwilioApiException(httpStatus, null, null, null);
-    }
+    private static TwilioCall ToCall(CallResource call) => new(call.Sid, call.Status?.ToString());
 }

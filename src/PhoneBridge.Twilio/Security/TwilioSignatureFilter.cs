@@ -18,6 +18,7 @@ internal sealed class TwilioSignatureFilter(
     IOptions<WebhookLimitsOptions> limits,
     PublicUrlResolver urls,
     FailedAuthLimiter limiter,
+    MediaSignatureAlarm mediaAlarm,
     ILogger<TwilioSignatureFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -54,6 +55,23 @@ internal sealed class TwilioSignatureFilter(
 
     private async Task<SignatureFailure?> VerifyAsync(HttpRequest request)
     {
+        if (IsWebSocketUpgrade(request))
+        {
+            if (!options.CurrentValue.ValidateMediaSignature)
+            {
+                // Twilio:ValidateMediaSignature=false: the one-time token in the media URL authenticates the socket.
+                return null;
+            }
+
+            var failure = VerifyUpgrade(request);
+            if (failure is { } refused)
+            {
+                mediaAlarm.Raise(refused);
+            }
+
+            return failure;
+        }
+
         var token = options.CurrentValue.AuthToken;
         if (string.IsNullOrEmpty(token))
         {
@@ -69,12 +87,7 @@ internal sealed class TwilioSignatureFilter(
         var validator = new TwilioRequestValidator(token);
         var url = urls.GetRequestUrl(request);
         bool valid;
-        if (IsWebSocketUpgrade(request))
-        {
-            var wsUrl = PublicUrlResolver.ToWebSocketUrl(url);
-            valid = validator.Validate(wsUrl, null, signature) | validator.Validate(WithTrailingSlash(wsUrl), null, signature);
-        }
-        else if (request.HasFormContentType)
+        if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
             valid = validator.Validate(url, form, signature);
@@ -105,6 +118,26 @@ internal sealed class TwilioSignatureFilter(
         SignatureFailure.BodyTooLarge => "Twilio body too large",
         _ => "Twilio body malformed",
     };
+
+    private SignatureFailure? VerifyUpgrade(HttpRequest request)
+    {
+        var token = options.CurrentValue.AuthToken;
+        if (string.IsNullOrEmpty(token))
+        {
+            return SignatureFailure.NotConfigured;
+        }
+
+        var signature = request.Headers[TwilioRequestValidator.SignatureHeader].ToString();
+        if (string.IsNullOrEmpty(signature))
+        {
+            return SignatureFailure.Missing;
+        }
+
+        var validator = new TwilioRequestValidator(token);
+        var wsUrl = PublicUrlResolver.ToWebSocketUrl(urls.GetRequestUrl(request));
+        var valid = validator.Validate(wsUrl, null, signature) | validator.Validate(WithTrailingSlash(wsUrl), null, signature);
+        return valid ? null : SignatureFailure.Invalid;
+    }
 
     private static bool IsWebSocketUpgrade(HttpRequest request) =>
         request.HttpContext.WebSockets.IsWebSocketRequest

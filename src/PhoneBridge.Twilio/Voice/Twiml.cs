@@ -1,9 +1,10 @@
-using System.Text;
-using System.Xml;
+using System.Xml.Linq;
+using Twilio.TwiML;
+using Twilio.TwiML.Voice;
 
 namespace PhoneBridge.Twilio.Voice;
 
-/// <summary>TwiML documents the bridge answers with, written through <see cref="XmlWriter"/> so values are always escaped.</summary>
+/// <summary>TwiML documents the bridge answers with, built with the SDK's <see cref="VoiceResponse"/> (values escaped by <c>System.Xml.Linq</c>).</summary>
 public static class Twiml
 {
     public const string ContentType = "application/xml";
@@ -15,37 +16,43 @@ public static class Twiml
     public static string ConnectStream(string streamUrl, IEnumerable<KeyValuePair<string, string>>? parameters = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(streamUrl);
-        using var text = new Utf8StringWriter();
-        using (var xml = XmlWriter.Create(text, new XmlWriterSettings { Encoding = Encoding.UTF8, Indent = false }))
+        var stream = new global::Twilio.TwiML.Voice.Stream(url: streamUrl);
+        if (parameters is not null)
         {
-            xml.WriteStartDocument();
-            xml.WriteStartElement("Response");
-            xml.WriteStartElement("Connect");
-            xml.WriteStartElement("Stream");
-            xml.WriteAttributeString("url", streamUrl);
-            if (parameters is not null)
+            foreach (var (name, value) in parameters)
             {
-                foreach (var (name, value) in parameters)
-                {
-                    xml.WriteStartElement("Parameter");
-                    xml.WriteAttributeString("name", name);
-                    xml.WriteAttributeString("value", value);
-                    xml.WriteEndElement();
-                }
+                stream.Parameter(name, value);
             }
-
-            xml.WriteEndElement();
-            xml.WriteEndElement();
-            xml.WriteEndElement();
-            xml.WriteEndDocument();
         }
 
-        return text.ToString();
+        return Write(new VoiceResponse().Append(new Connect().Append(stream)));
     }
 
-    /// <summary>So the XML declaration says UTF-8, which is what goes on the wire.</summary>
-    private sealed class Utf8StringWriter() : StringWriter(System.Globalization.CultureInfo.InvariantCulture)
+    /// <summary>
+    /// <c>&lt;Response&gt;&lt;Dial callerId=…&gt;number&lt;/Dial&gt;&lt;/Response&gt;</c>: connects the call to
+    /// <paramref name="to"/> (a number, or a <c>client:</c>/<c>sip:</c> address as Twilio accepts in a Dial body),
+    /// for a transfer of a live call.
+    /// </summary>
+    public static string Dial(string to, string? callerId = null)
     {
-        public override Encoding Encoding => Encoding.UTF8;
+        ArgumentException.ThrowIfNullOrWhiteSpace(to);
+        var dial = new Dial(callerId: string.IsNullOrWhiteSpace(callerId) ? null : callerId);
+        if (to.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
+        {
+            dial.Sip(new Uri(to, UriKind.Absolute));
+        }
+        else if (to.StartsWith("client:", StringComparison.OrdinalIgnoreCase))
+        {
+            dial.Client(to["client:".Length..]);
+        }
+        else
+        {
+            dial.Number(new global::Twilio.Types.PhoneNumber(to));
+        }
+
+        return Write(new VoiceResponse().Append(dial));
     }
+
+    /// <summary>One line with the UTF-8 declaration, as Twilio and our tests read it.</summary>
+    private static string Write(TwiML response) => response.ToString(SaveOptions.DisableFormatting);
 }

@@ -193,4 +193,62 @@ public sealed class CallsEndpointsTests(FakeTwilioApiFixture fixture) : IClassFi
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
+
+    private static HttpRequestMessage Transfer(string callSid, object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/twilio/calls/{callSid}/transfer") { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        return request;
+    }
+
+    [Fact]
+    public async Task Transfer_redirects_the_live_call_to_dial_twiml()
+    {
+        await using var app = await StartAsync();
+        using var client = app.CreateClient();
+        using var created = await client.SendAsync(Create(new { to = "+14155550199", from = "+14155550100" }));
+        var callSid = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("callSid").GetString()!;
+        fixture.Api.Requests.Clear();
+
+        using var response = await client.SendAsync(Transfer(callSid, new { to = "+14155550123", callerId = "+14155550100" }));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var sent = Assert.Single(fixture.Api.Requests);
+        Assert.Equal($"/2010-04-01/Accounts/{FakeTwilioApiFixture.AccountSid}/Calls/{callSid}.json", sent.Path);
+        var dial = XDocument.Parse(sent.Form["Twiml"][0]).Root!.Element("Dial")!;
+        Assert.Equal("+14155550100", dial.Attribute("callerId")!.Value);
+        Assert.Equal("+14155550123", dial.Element("Number")!.Value);
+        Assert.DoesNotContain("+14155550123", app.Logs.AllText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Transfer_of_an_unknown_call_is_404()
+    {
+        await using var app = await StartAsync();
+        using var client = app.CreateClient();
+
+        using var response = await client.SendAsync(Transfer("CA" + new string('0', 32), new { to = "+14155550123" }));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(20404, problem.RootElement.GetProperty("twilioCode").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("CA1", "+14155550123", "callSid")]
+    [InlineData("CA0123456789abcdef0123456789abcdef", null, "to")]
+    [InlineData("CA0123456789abcdef0123456789abcdef", "sip:", "to")]
+    public async Task Transfer_with_bad_input_is_a_validation_problem_and_reaches_no_one(string callSid, string? to, string field)
+    {
+        await using var app = await StartAsync();
+        using var client = app.CreateClient();
+        fixture.Api.Requests.Clear();
+
+        using var response = await client.SendAsync(Transfer(callSid, new { to }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _));
+        Assert.Empty(fixture.Api.Requests);
+    }
 }

@@ -46,6 +46,14 @@ public sealed class FakeTwilioApi : IAsyncDisposable
 
     public ConcurrentDictionary<string, string> Calls { get; } = new();
 
+    /// <summary>An API key (<c>SK…</c>) and secret accepted for Basic auth besides AccountSid:AuthToken, as Twilio does.</summary>
+    public (string Sid, string Secret)? ApiKey { get; set; }
+
+    private int _failures;
+
+    /// <summary>The next <paramref name="count"/> requests are answered 503 (Twilio-shaped JSON), like a brief outage.</summary>
+    public void FailNext(int count) => Volatile.Write(ref _failures, count);
+
     public sealed record RecordedRequest(string Method, string Path, string? Authorization, string? ContentType, Dictionary<string, string[]> Form);
 
     public static async Task<FakeTwilioApi> StartAsync(string accountSid, string authToken)
@@ -104,21 +112,9 @@ public sealed class FakeTwilioApi : IAsyncDisposable
             return Error(400, 21205, "Url parameter is required.");
         }
 
-        if (twiml is not null)
+        if (twiml is not null && ParseFailure(twiml) is { } bad)
         {
-            if (twiml.Length > 4000)
-            {
-                return Error(400, 32018, "The TwiML provided exceeds the maximum length of 4000 characters.");
-            }
-
-            try
-            {
-                new XmlDocument().LoadXml(twiml);
-            }
-            catch (XmlException)
-            {
-                return Error(400, 12100, "Document parse failure");
-            }
+            return bad;
         }
 
         var sid = "CA" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -147,6 +143,22 @@ public sealed class FakeTwilioApi : IAsyncDisposable
         }
 
         var status = One(form, "Status");
+        var twiml = One(form, "Twiml");
+        if (status is null && twiml is not null)
+        {
+            if (ParseFailure(twiml) is { } bad)
+            {
+                return bad;
+            }
+
+            if (!Calls.TryGetValue(callSid, out var current))
+            {
+                return Error(404, 20404, $"The requested resource /2010-04-01/Accounts/{account}/Calls/{callSid}.json was not found");
+            }
+
+            return Results.Json(new Dictionary<string, object?> { ["sid"] = callSid, ["status"] = current });
+        }
+
         if (status is not ("completed" or "canceled"))
         {
             return Error(400, 21218, "Invalid value for Status");
@@ -176,9 +188,15 @@ public sealed class FakeTwilioApi : IAsyncDisposable
         Requests.Enqueue(new RecordedRequest(request.Method, request.Path.Value!, authorization, request.ContentType, form));
 
         var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}"));
-        if (authorization != expected || account != AccountSid)
+        var withKey = ApiKey is { } apiKey ? "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{apiKey.Sid}:{apiKey.Secret}")) : null;
+        if ((authorization != expected && authorization != withKey) || account != AccountSid)
         {
             return (form, Error(401, 20003, "Authenticate"));
+        }
+
+        if (TakeFailure())
+        {
+            return (form, Error(503, 20503, "Service Unavailable"));
         }
 
         if (!request.HasFormContentType || !MediaTypeHeaderValue.Parse(request.ContentType!).MediaType!.Equals("application/x-www-form-urlencoded", StringComparison.Ordinal))
@@ -187,6 +205,39 @@ public sealed class FakeTwilioApi : IAsyncDisposable
         }
 
         return (form, null);
+    }
+
+    private bool TakeFailure()
+    {
+        int left;
+        do
+        {
+            left = Volatile.Read(ref _failures);
+            if (left <= 0)
+            {
+                return false;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _failures, left - 1, left) != left);
+        return true;
+    }
+
+    private static IResult? ParseFailure(string twiml)
+    {
+        if (twiml.Length > 4000)
+        {
+            return Error(400, 32018, "The TwiML provided exceeds the maximum length of 4000 characters.");
+        }
+
+        try
+        {
+            new XmlDocument().LoadXml(twiml);
+            return null;
+        }
+        catch (XmlException)
+        {
+            return Error(400, 12100, "Document parse failure");
+        }
     }
 
     private static string? One(Dictionary<string, string[]> form, string name) =>

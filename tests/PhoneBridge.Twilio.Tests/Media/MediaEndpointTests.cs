@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.Time.Testing;
 using PhoneBridge.Core.Audio;
@@ -169,6 +170,60 @@ public class MediaEndpointTests
 
         using var socket = await ConnectAsync(app, url);
         Assert.Equal(WebSocketState.Open, socket.State);
+        socket.Abort();
+    }
+
+    [Fact]
+    public async Task Refused_media_signatures_raise_one_error_naming_31920_and_the_setting()
+    {
+        await using var app = await TwilioTestApp.StartAsync(realRegistry: true);
+        var url = await AnswerCallAsync(app);
+
+        Assert.Equal(403, await HandshakeStatusAsync(ConnectAsync(app, url, signature: "bm90IGEgc2lnbmF0dXJl")));
+        Assert.Equal(403, await HandshakeStatusAsync(ConnectAsync(app, url, signature: null)));
+        Assert.Equal(403, await HandshakeStatusAsync(ConnectAsync(app, url, signature: "YW5vdGhlciBiYWQgb25l")));
+
+        // One Error for the process, however many upgrades fail; each refusal still gets its own Warning.
+        var alarm = Assert.Single(app.Logs.WithEventId(1041));
+        Assert.Equal(LogLevel.Error, alarm.Level);
+        Assert.Contains("31920", alarm.Message, StringComparison.Ordinal);
+        Assert.Contains("Stream - WebSocket - Handshake Error", alarm.Message, StringComparison.Ordinal);
+        Assert.Contains("Twilio:ValidateMediaSignature", alarm.Message, StringComparison.Ordinal);
+        Assert.Equal(3, app.Logs.WithEventId(1001).Count);
+    }
+
+    [Fact]
+    public async Task Webhook_signature_failures_do_not_raise_the_media_alarm()
+    {
+        await using var app = await TwilioTestApp.StartAsync(realRegistry: true);
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/twilio/voice")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["CallSid"] = MediaSocketPair.CallSid }),
+        };
+        request.Headers.Add(TwilioRequestValidator.SignatureHeader, "bm90IGEgc2lnbmF0dXJl");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Empty(app.Logs.WithEventId(1041));
+    }
+
+    [Fact]
+    public async Task With_media_signature_validation_off_the_token_alone_admits_the_socket()
+    {
+        await using var app = await TwilioTestApp.StartAsync(
+            new Dictionary<string, string?> { ["Twilio:ValidateMediaSignature"] = "false" }, realRegistry: true);
+        var url = await AnswerCallAsync(app);
+        var wrongToken = new Uri(url.OriginalString[..(url.OriginalString.LastIndexOf('/') + 1)] + "not-the-token");
+
+        // The token still guards the socket: a wrong one is refused, unsigned or not.
+        Assert.Equal(403, await HandshakeStatusAsync(ConnectAsync(app, wrongToken, signature: null)));
+        using var socket = await ConnectAsync(app, url, signature: "bm90IGEgc2lnbmF0dXJl");
+
+        Assert.Equal(WebSocketState.Open, socket.State);
+        Assert.Empty(app.Logs.WithEventId(1001));
+        Assert.Empty(app.Logs.WithEventId(1041));
         socket.Abort();
     }
 

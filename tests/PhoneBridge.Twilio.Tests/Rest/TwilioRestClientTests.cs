@@ -36,7 +36,13 @@ public sealed class TwilioRestClientTests : IClassFixture<FakeTwilioApiFixture>,
     public void Dispose() => _http.Dispose();
 
     private TwilioRestClient Client(string token = AuthToken, string? accountSid = AccountSid) =>
-        new(_http, new StaticOptionsMonitor<TwilioOptions>(new TwilioOptions { AccountSid = accountSid, AuthToken = token, ApiBaseUrl = _api.BaseUrl + "/" }), NullLogger<TwilioRestClient>.Instance);
+        Client(new TwilioOptions { AccountSid = accountSid, AuthToken = token });
+
+    private TwilioRestClient Client(TwilioOptions options)
+    {
+        options.ApiBaseUrl = _api.BaseUrl + "/";
+        return new(_http, new StaticOptionsMonitor<TwilioOptions>(options), NullLogger<TwilioRestClient>.Instance);
+    }
 
     [Fact]
     public async Task Create_call_posts_the_form_twilio_expects()
@@ -137,4 +143,101 @@ public sealed class TwilioRestClientTests : IClassFixture<FakeTwilioApiFixture>,
         Assert.False(client.IsConfigured);
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.CreateCallAsync("+1", "+2", Twiml, null, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Redirect_sends_only_the_new_twiml_to_the_live_call()
+    {
+        var client = Client();
+        var call = await client.CreateCallAsync("+14155550199", "+14155550100", Twiml, null, CancellationToken.None);
+        var transfer = PhoneBridge.Twilio.Voice.Twiml.Dial("+14155550123");
+
+        var redirected = await client.RedirectAsync(call.Sid, transfer, CancellationToken.None);
+
+        Assert.Equal(call.Sid, redirected.Sid);
+        var update = _api.Requests.Skip(1).Single();
+        Assert.Equal($"/2010-04-01/Accounts/{AccountSid}/Calls/{call.Sid}.json", update.Path);
+        Assert.Equal(["Twiml"], update.Form.Keys);
+        Assert.Equal("+14155550123", XDocument.Parse(update.Form["Twiml"][0]).Descendants("Number").Single().Value);
+    }
+
+    [Fact]
+    public async Task Redirect_of_an_ended_call_is_a_20404()
+    {
+        var error = await Assert.ThrowsAsync<TwilioApiException>(() =>
+            Client().RedirectAsync("CA" + new string('0', 32), Twiml, CancellationToken.None));
+        Assert.Equal(404, error.HttpStatus);
+        Assert.Equal(TwilioRestClient.NotFoundCode, error.Code);
+    }
+
+    [Fact]
+    public async Task Api_key_authenticates_as_key_sid_and_secret_with_the_account_in_the_url()
+    {
+        _api.ApiKey = ("SK0123456789abcdef0123456789abcdef", "key-secret");
+        try
+        {
+            var client = Client(new TwilioOptions { AccountSid = AccountSid, ApiKeySid = "SK0123456789abcdef0123456789abcdef", ApiKeySecret = "key-secret" });
+            Assert.True(client.IsConfigured);
+
+            var call = await client.CreateCallAsync("+14155550199", "+14155550100", Twiml, null, CancellationToken.None);
+
+            Assert.StartsWith("CA", call.Sid, StringComparison.Ordinal);
+            var request = Assert.Single(_api.Requests);
+            Assert.Equal($"/2010-04-01/Accounts/{AccountSid}/Calls.json", request.Path);
+            Assert.Equal("Basic " + Convert.ToBase64String("SK0123456789abcdef0123456789abcdef:key-secret"u8), request.Authorization);
+        }
+        finally
+        {
+            _api.ApiKey = null;
+        }
+    }
+
+    [Fact]
+    public async Task Api_key_wins_over_the_auth_token_for_rest()
+    {
+        _api.ApiKey = ("SK0123456789abcdef0123456789abcdef", "key-secret");
+        try
+        {
+            var client = Client(new TwilioOptions
+            {
+                AccountSid = AccountSid,
+                AuthToken = "webhook-only-token",
+                ApiKeySid = "SK0123456789abcdef0123456789abcdef",
+                ApiKeySecret = "key-secret",
+            });
+            await client.CreateCallAsync("+14155550199", "+14155550100", Twiml, null, CancellationToken.None);
+            Assert.Equal("Basic " + Convert.ToBase64String("SK0123456789abcdef0123456789abcdef:key-secret"u8), Assert.Single(_api.Requests).Authorization);
+        }
+        finally
+        {
+            _api.ApiKey = null;
+        }
+    }
+
+    [Fact]
+    public async Task Cancellation_reaches_the_request()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            Client().CreateCallAsync("+14155550199", "+14155550100", Twiml, null, cancelled.Token));
+        Assert.Empty(_api.Requests);
+    }
+
+    [Fact]
+    public async Task Unreachable_api_is_an_http_request_exception_as_before()
+    {
+        var client = new TwilioRestClient(
+            _http,
+            new StaticOptionsMonitor<TwilioOptions>(new TwilioOptions { AccountSid = AccountSid, AuthToken = AuthToken, ApiBaseUrl = "http://127.0.0.1:9" }),
+            NullLogger<TwilioRestClient>.Instance);
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.HangUpAsync("CA" + new string('0', 32), CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("https://api.twilio.com/2010-04-01/Accounts/AC1/Calls.json", "http://127.0.0.1:5000", "http://127.0.0.1:5000/2010-04-01/Accounts/AC1/Calls.json")]
+    [InlineData("https://api.twilio.com/2010-04-01/Accounts/AC1/Calls.json", "http://127.0.0.1:5000/", "http://127.0.0.1:5000/2010-04-01/Accounts/AC1/Calls.json")]
+    [InlineData("https://api.twilio.com/2010-04-01/Accounts/AC1/Calls.json?a=b%20c", "https://proxy.example/twilio/", "https://proxy.example/twilio/2010-04-01/Accounts/AC1/Calls.json?a=b%20c")]
+    [InlineData("https://api.twilio.com/2010-04-01/Accounts/AC1/Calls.json", "https://api.twilio.com", "https://api.twilio.com/2010-04-01/Accounts/AC1/Calls.json")]
+    public void Sdk_urls_are_rebased_onto_the_configured_api(string sdkUrl, string baseUrl, string expected) =>
+        Assert.Equal(expected, TwilioSdkHttpClient.Rebase(new Uri(sdkUrl), new Uri(baseUrl)).AbsoluteUri);
 }
