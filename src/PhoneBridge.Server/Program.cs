@@ -17,17 +17,19 @@ builder.AddTwilio();                        // /twilio/*: webhook, media socket,
 builder.Services.AddTelnyx();               // /telnyx/*: webhooks, media socket, Call Control
 builder.AddStreamEdgeWhenConfigured();      // Stream Video edge + agent launch when Stream credentials are set
 builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, graceful shutdown
+builder.Services.AddPhoneBridgeOpenApi();   // OpenAPI description of every endpoint
 
 var app = builder.Build();
 
 app.UseForwardedHeaders();
 app.UseWebSockets();
 
-app.MapHealthChecks("/health");
+app.MapHealth();                            // GET /health
 app.MapStats();                             // GET /stats for load tests and dashboards
 app.MapTwilio();
 app.MapTelnyx();
 app.MapStreamEdge();                        // POST /stream/calls/{type}/{id}/hangup for agents (Stream edge only)
+app.MapPhoneBridgeOpenApi();                // GET /openapi/v1.json; Scalar UI at /scalar in Development
 
 app.Run();
 

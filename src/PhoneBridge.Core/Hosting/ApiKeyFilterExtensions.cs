@@ -10,6 +10,6 @@ public static class ApiKeyFilterExtensions
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddEndpointFilter<TBuilder, ApiKeyFilter>();
+        return builder.AddEndpointFilter<TBuilder, ApiKeyFilter>().WithMetadata(ApiKeyRequiredMetadata.Instance);
     }
 }

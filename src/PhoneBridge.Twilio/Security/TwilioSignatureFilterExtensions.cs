@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using PhoneBridge.Core.Hosting;
 
 namespace PhoneBridge.Twilio.Security;
 
@@ -10,6 +11,9 @@ public static class TwilioSignatureFilterExtensions
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddEndpointFilter<TBuilder, TwilioSignatureFilter>();
+        return builder.AddEndpointFilter<TBuilder, TwilioSignatureFilter>()
+            .WithMetadata(new SignatureHeaderMetadata(
+                TwilioRequestValidator.SignatureHeader,
+                "Base64 HMAC-SHA1 of the full URL (and sorted form fields), keyed with the account's auth token."));
     }
 }

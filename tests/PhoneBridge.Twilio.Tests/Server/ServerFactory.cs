@@ -12,6 +12,13 @@ public sealed class ServerFactory(string environment = "Development", IDictionar
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
+
+        // Settings also go in early: Program.cs decides from configuration, before Build, whether to add the Stream edge.
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureAppConfiguration(configuration =>
         {
             var values = new Dictionary<string, string?>
