@@ -18,6 +18,7 @@ builder.Services.AddTelnyx();               // /telnyx/*: webhooks, media socket
 builder.AddStreamEdgeWhenConfigured();      // Stream Video edge + agent launch when Stream credentials are set
 builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, graceful shutdown
 builder.Services.AddPhoneBridgeOpenApi();   // OpenAPI description of every endpoint
+builder.Services.AddStartupSummary();       // once started: edge, providers, webhook URLs to paste, a call to try
 
 var app = builder.Build();
 
