@@ -18,6 +18,8 @@ builder.AddTwilio();                        // /twilio/*: webhook, media socket,
 builder.Services.AddTelnyx();               // /telnyx/*: webhooks, media socket, Call Control
 builder.AddStreamEdgeWhenConfigured();      // Stream Video edge + agent launch when Stream credentials are set
 builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, graceful shutdown, 4xx for malformed requests
+builder.Services.AddPhoneBridgeOpenApi();   // OpenAPI description of every endpoint
+builder.Services.AddStartupSummary();       // once started: edge, providers, webhook URLs to paste, a call to try
 
 var app = builder.Build();
 
@@ -26,11 +28,12 @@ app.UseForwardedHeaders();
 app.UseFailedAuthLimit();                   // 429 for addresses past PhoneBridge:Security:MaxFailedAuthPerMinute
 app.UseWebSockets();
 
-app.MapHealthChecks("/health");
+app.MapHealth();                            // GET /health
 app.MapStats();                             // GET /stats for load tests and dashboards
 app.MapTwilio();
 app.MapTelnyx();
 app.MapStreamEdge();                        // POST /stream/calls/{type}/{id}/hangup for agents (Stream edge only)
+app.MapPhoneBridgeOpenApi();                // GET /openapi/v1.json; Scalar UI at /scalar in Development
 
 app.Run();
 

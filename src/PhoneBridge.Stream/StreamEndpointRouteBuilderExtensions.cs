@@ -25,7 +25,11 @@ public static class StreamEndpointRouteBuilderExtensions
 
         endpoints.MapPost("/stream/calls/{type}/{id}/hangup", Results<Accepted, NotFound> (string type, string id, StreamEdge edge) =>
                 edge.RequestHangup(type, id, "hangup requested by the Stream call") ? TypedResults.Accepted((string?)null) : TypedResults.NotFound())
-            .RequirePhoneBridgeApiKey();
+            .RequirePhoneBridgeApiKey()
+            .WithName("StreamHangUpCall")
+            .WithTags("Stream")
+            .WithSummary("Ends the phone call bridged into a Stream call (for agents)")
+            .WithDescription("202 when a phone call was bridged into that Stream call and is now being hung up, 404 otherwise.");
         return endpoints;
     }
 }

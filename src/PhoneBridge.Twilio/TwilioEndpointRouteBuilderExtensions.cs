@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,7 @@ public static class TwilioEndpointRouteBuilderExtensions
     public static RouteGroupBuilder MapTwilio(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var twilio = endpoints.MapGroup("/twilio");
+        var twilio = endpoints.MapGroup("/twilio").WithTags("Twilio");
         if (!endpoints.ServiceProvider.GetRequiredService<IOptions<TwilioOptions>>().Value.Enabled)
         {
             return twilio;
@@ -30,17 +31,29 @@ public static class TwilioEndpointRouteBuilderExtensions
         twilio.MapPost("/voice", VoiceEndpoint.HandleAsync)
             .LimitWebhookBody()
             .ValidateTwilioSignature()
-            .WithName("TwilioVoiceWebhook");
+            .Accepts<TwilioVoiceWebhookForm>("application/x-www-form-urlencoded")
+            .WithName("TwilioVoiceWebhook")
+            .WithSummary("Twilio voice webhook: registers the call and answers with TwiML that connects a two-way media stream")
+            .WithDescription("Paste {public URL}/twilio/voice into the number's \"A call comes in\" webhook (HTTP POST).");
 
         // Map, not MapGet: WebSocket upgrades over HTTP/2 arrive as CONNECT.
         twilio.Map("/media/{callId}/{token}", MediaEndpoint.HandleAsync)
             .ValidateTwilioSignature()
-            .WithName("TwilioMediaSocket");
+            .WithMetadata(WebSocketEndpointMetadata.Instance)
+            .WithName("TwilioMediaSocket")
+            .WithSummary("Twilio media stream (WebSocket): the URL the TwiML names, valid for one connection")
+            .WithDescription("Twilio's Media Streams protocol (connected, start, media, mark, dtmf, stop; we send media, mark and clear). The token is claimed before the upgrade is accepted: unknown or expired 404, reused or forged 403.");
 
         var calls = twilio.MapGroup("/calls").LimitWebhookBody().RequirePhoneBridgeApiKey();
-        calls.MapPost("/", CallsEndpoints.CreateAsync).WithName("TwilioCreateCall");
-        calls.MapDelete("/{callSid}", CallsEndpoints.HangUpAsync).WithName("TwilioHangUpCall");
-        calls.MapPost("/{callSid}/transfer", CallsEndpoints.TransferAsync).WithName("TwilioTransferCall");
+        calls.MapPost("/", CallsEndpoints.CreateAsync)
+            .WithName("TwilioCreateCall")
+            .WithSummary("Places an outbound Twilio call whose audio is bridged like an incoming one");
+        calls.MapDelete("/{callSid}", CallsEndpoints.HangUpAsync)
+            .WithName("TwilioHangUpCall")
+            .WithSummary("Hangs up a Twilio call by its CallSid");
+        calls.MapPost("/{callSid}/transfer", CallsEndpoints.TransferAsync)
+            .WithName("TwilioTransferCall")
+            .WithSummary("Redirects a live Twilio call to <Dial> TwiML: the caller leaves the bridge for the destination");
 
         return twilio;
     }

@@ -11,6 +11,6 @@ public static class ApiKeyFilterExtensions
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.LimitFailedAuth().AddEndpointFilter<TBuilder, ApiKeyFilter>();
+        return builder.LimitFailedAuth().AddEndpointFilter<TBuilder, ApiKeyFilter>().WithMetadata(ApiKeyRequiredMetadata.Instance);
     }
 }

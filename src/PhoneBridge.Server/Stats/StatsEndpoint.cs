@@ -9,7 +9,10 @@ public static class StatsEndpoint
     public static RouteHandlerBuilder MapStats(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        return endpoints.MapGet("/stats", Get).WithName("Stats");
+        return endpoints.MapGet("/stats", Get)
+            .WithName("Stats")
+            .WithTags("Server")
+            .WithSummary("Process CPU, managed allocations and bridge counters since start (load tests, dashboards)");
     }
 
     internal static Ok<StatsResponse> Get(BridgeCounters counters) =>

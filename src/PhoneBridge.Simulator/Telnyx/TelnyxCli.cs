@@ -24,7 +24,8 @@ public static class TelnyxCli
                [--bridge-api-key KEY]
 
         The server needs Telnyx:PublicKey, Telnyx:ApiKey and Telnyx:ApiBaseUrl as printed at start
-        (the codec is the server's Telnyx:Codec). --swap-chunks sends 20 ms chunks in swapped pairs, as Telnyx may;
+        (the codec is the server's Telnyx:Codec; with L16 the call is answered in PCMU, as Telnyx would stream a PSTN
+        leg). --swap-chunks sends 20 ms chunks in swapped pairs, as Telnyx may;
         --hangup server ends the call with DELETE /telnyx/calls/{id} (needs --bridge-api-key).
         """;
 

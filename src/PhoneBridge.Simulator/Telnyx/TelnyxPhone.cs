@@ -14,6 +14,16 @@ public sealed class TelnyxPhone(HttpClient http, Uri server, TelnyxWebhookSigner
 
     public string To { get; init; } = "+15559870000";
 
+    /// <summary>The codec of the simulated caller's leg; Telnyx streams it when it cannot transcode to the requested one.</summary>
+    public string LegCodec { get; init; } = "PCMU";
+
+    /// <summary>
+    /// What Telnyx announces in <c>start</c> for a requested two-way codec: it transcodes only between PCMU and
+    /// PCMA, so any other codec the leg does not carry gives the leg's codec instead.
+    /// </summary>
+    public static string AnnouncedCodec(string requested, string legCodec) =>
+        requested == legCodec || (requested is "PCMU" or "PCMA" && legCodec is "PCMU" or "PCMA") ? requested : legCodec;
+
     public async Task<TelnyxMediaCall> RingAsync(CancellationToken cancellationToken)
     {
         var callControlId = "v3:sim-" + Guid.NewGuid().ToString("N");
@@ -23,7 +33,7 @@ public sealed class TelnyxPhone(HttpClient http, Uri server, TelnyxWebhookSigner
 
         var answer = await api.WaitForAsync("answer", callControlId, AnswerTimeout, cancellationToken).ConfigureAwait(false);
         var streamUrl = new Uri(answer.String("stream_url") ?? throw new SimulatorException("The answer named no stream_url."));
-        var codec = answer.String("stream_bidirectional_codec") ?? "PCMU";
+        var codec = AnnouncedCodec(answer.String("stream_bidirectional_codec") ?? "PCMU", LegCodec);
 
         // The answer names the public host (e.g. a tunnel); reach the same path on the server directly.
         var direct = new UriBuilder(server)

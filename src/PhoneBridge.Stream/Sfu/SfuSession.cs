@@ -182,8 +182,9 @@ public sealed class SfuSession : IAsyncDisposable
 
         for (var attempt = 1; ; attempt++)
         {
+            // Like stream-py, a retry names the edge that just failed as migrating_from too, not only in the list.
             var credentials = await _coordinator.JoinCallAsync(CallType, CallId, UserId,
-                new JoinCallOptions(true, migratingFrom, avoid.ToList()), ct).ConfigureAwait(false);
+                new JoinCallOptions(true, avoid.Count > 0 ? avoid[^1] : null, avoid.ToList()), ct).ConfigureAwait(false);
             var edge = credentials.Credentials.Server.EdgeName;
             if (migratingFrom is null)
             {

@@ -31,6 +31,12 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
 
     private const int MaxMessageBytes = 1 << 20;
 
+    /// <summary>
+    /// Events (ICE trickles mostly) the SFU may send between our JoinRequest and its join_response; held and
+    /// delivered after the response, as Stream's JS SDK does. A handful is normal; the bound only guards memory.
+    /// </summary>
+    public const int MaxEventsBeforeJoin = 64;
+
     private readonly ClientWebSocket _socket;
     private readonly StreamOptions _options;
     private readonly TimeProvider _time;
@@ -39,6 +45,7 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
     private readonly Action<SfuSignalConnection, SfuSocketEnd> _onEnded;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
+    private readonly Queue<SfuEvent> _beforeJoin = new();
     private long _lastMessageTimestamp;
     private int _ended;
     private int _disposed;
@@ -245,7 +252,16 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
                         var error = evt.Error.Error_ ?? new Models.Error();
                         throw new SfuJoinException(error.Code, error.Message, error.ShouldRetry, evt.Error.ReconnectStrategy);
                     default:
-                        SignalLog.IgnoredBeforeJoin(_logger, evt.EventPayloadCase.ToString());
+                        if (_beforeJoin.Count < MaxEventsBeforeJoin)
+                        {
+                            _beforeJoin.Enqueue(evt);
+                            SignalLog.HeldBeforeJoin(_logger, evt.EventPayloadCase.ToString());
+                        }
+                        else
+                        {
+                            SignalLog.DroppedBeforeJoin(_logger, evt.EventPayloadCase.ToString(), MaxEventsBeforeJoin);
+                        }
+
                         break;
                 }
             }
@@ -303,6 +319,12 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
         var end = SfuSocketEnd.Lost;
         try
         {
+            // What arrived before join_response goes first, in the order it came.
+            while (_beforeJoin.TryDequeue(out var held))
+            {
+                await _onEvent(held).ConfigureAwait(false);
+            }
+
             while (!_stop.IsCancellationRequested)
             {
                 var (length, grown) = await ReceiveMessageAsync(buffer, _stop.Token).ConfigureAwait(false);
@@ -400,8 +422,11 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
 
 internal static partial class SignalLog
 {
-    [LoggerMessage(1100, LogLevel.Debug, "Ignoring SFU event {Kind} received before the join response")]
-    public static partial void IgnoredBeforeJoin(ILogger logger, string kind);
+    [LoggerMessage(1100, LogLevel.Debug, "Holding SFU event {Kind} received before the join response until it arrives")]
+    public static partial void HeldBeforeJoin(ILogger logger, string kind);
+
+    [LoggerMessage(1115, LogLevel.Warning, "Dropping SFU event {Kind} received before the join response: {Max} are held already")]
+    public static partial void DroppedBeforeJoin(ILogger logger, string kind, int max);
 
     [LoggerMessage(1101, LogLevel.Information, "SFU closed the signalling socket ({Status} {Description})")]
     public static partial void ClosedBySfu(ILogger logger, int status, string description);

@@ -12,6 +12,15 @@ public sealed record TelnyxStreamSettings(Uri StreamUrl, TelnyxCodec Codec)
     public const string RtpMode = "rtp";
 
     public int SampleRate => Codec == TelnyxCodec.L16 ? 16000 : 8000;
+
+    /// <summary>
+    /// The codec to answer an incoming call with. Call Control's <c>answer</c> has no
+    /// <c>stream_bidirectional_sampling_rate</c>, so a two-way L16 stream would be 8 kHz (Telnyx's default) while
+    /// Telnyx streams L16 to us at 16 kHz; and Telnyx transcodes only between PCMU and PCMA, so a PSTN leg streams
+    /// its own codec anyway. Answered calls therefore stream PCMU when L16 is configured; dialed calls, which can
+    /// set the rate, keep L16.
+    /// </summary>
+    public static TelnyxCodec AnswerCodec(TelnyxCodec configured) => configured == TelnyxCodec.L16 ? TelnyxCodec.PCMU : configured;
 }
 
 /// <summary>An outbound call to place.</summary>

@@ -21,13 +21,27 @@ internal static class TelnyxEndpoints
         group.MapPost("/events", HandleEvent)
             .LimitWebhookBody()
             .LimitFailedAuth()
-            .AddEndpointFilter<TelnyxWebhookFilter>();
+            .ValidateTelnyxSignature()
+            .Accepts<WebhookEnvelope>("application/json")
+            .WithName("TelnyxWebhook")
+            .WithSummary("Telnyx Call Control webhook: answers incoming calls with a two-way media stream, tracks call state")
+            .WithDescription("Paste {public URL}/telnyx/events into the Call Control Application's webhook URL. 503 when no call slot is free, so Telnyx retries later.");
 
         var calls = group.MapGroup("/calls").LimitWebhookBody().RequirePhoneBridgeApiKey();
-        calls.MapPost("/", PlaceCallAsync);
-        calls.MapDelete("/{callControlId}", HangUpAsync);
+        calls.MapPost("/", PlaceCallAsync)
+            .WithName("TelnyxCreateCall")
+            .WithSummary("Places an outbound Telnyx call whose audio is bridged like an incoming one");
+        calls.MapDelete("/{callControlId}", HangUpAsync)
+            .WithName("TelnyxHangUpCall")
+            .WithSummary("Hangs up a Telnyx call by its call_control_id");
 
-        group.Map("/media/{callId}/{token}", TelnyxMediaEndpoint.HandleAsync).LimitFailedAuth();
+        // Map, not MapGet: WebSocket upgrades over HTTP/2 arrive as CONNECT.
+        group.Map("/media/{callId}/{token}", TelnyxMediaEndpoint.HandleAsync)
+            .LimitFailedAuth()
+            .WithMetadata(WebSocketEndpointMetadata.Instance)
+            .WithName("TelnyxMediaSocket")
+            .WithSummary("Telnyx media stream (WebSocket): the stream_url of answer/dial, valid for one connection")
+            .WithDescription("Telnyx's media streaming protocol (connected, start, media, mark, dtmf, error, stop; we send media, mark and clear). The token is claimed before the upgrade is accepted: unknown or expired 404, reused or forged 403.");
     }
 
     private static Results<Ok, BadRequest<string>, StatusCodeHttpResult> HandleEvent(

@@ -95,8 +95,14 @@ internal sealed partial class TelnyxEventProcessor(
             return TelnyxWebhookOutcome.Duplicate;
         }
 
+        var codec = TelnyxStreamSettings.AnswerCodec(options.Value.Codec);
+        if (codec != options.Value.Codec)
+        {
+            Log.AnswerCodecAdapted(logger, registration.CallId, options.Value.Codec, codec);
+        }
+
         var stream = new TelnyxStreamSettings(
-            TelnyxMediaUrl.Build(publicWebSocketBase, registration.CallId, registration.Token), options.Value.Codec);
+            TelnyxMediaUrl.Build(publicWebSocketBase, registration.CallId, registration.Token), codec);
         var work = new TelnyxAnswerWork(controlId, NewCommandId(), registration.CallId, stream);
         if (!commands.TryEnqueue(work))
         {
@@ -203,5 +209,8 @@ internal sealed partial class TelnyxEventProcessor(
 
         [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Telnyx media streaming failed for call {CallId} ({CallControlId}): {Reason}; hanging up")]
         public static partial void StreamingFailed(ILogger logger, string callId, string callControlId, string reason);
+
+        [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Telnyx call {CallId} is answered streaming {Codec}, not the configured {Configured}: answer cannot set the two-way sampling rate (dialed calls keep it)")]
+        public static partial void AnswerCodecAdapted(ILogger logger, string callId, TelnyxCodec configured, TelnyxCodec codec);
     }
 }

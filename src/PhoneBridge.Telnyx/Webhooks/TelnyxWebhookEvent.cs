@@ -49,18 +49,23 @@ internal sealed record TelnyxWebhookEvent(
     }
 }
 
-internal sealed record WebhookEnvelope(WebhookData? Data);
+// The wire names are spelled out (the context's policy gives the same) so the API description shows them too.
+internal sealed record WebhookEnvelope([property: JsonPropertyName("data")] WebhookData? Data);
 
-internal sealed record WebhookData(string? EventType, string? Id, string? RecordType, WebhookPayload? Payload);
+internal sealed record WebhookData(
+    [property: JsonPropertyName("event_type")] string? EventType,
+    [property: JsonPropertyName("id")] string? Id,
+    [property: JsonPropertyName("record_type")] string? RecordType,
+    [property: JsonPropertyName("payload")] WebhookPayload? Payload);
 
 internal sealed record WebhookPayload(
-    string? CallControlId,
-    string? Direction,
-    string? From,
-    string? To,
-    string? State,
-    string? HangupCause,
-    string? FailureReason);
+    [property: JsonPropertyName("call_control_id")] string? CallControlId,
+    [property: JsonPropertyName("direction")] string? Direction,
+    [property: JsonPropertyName("from")] string? From,
+    [property: JsonPropertyName("to")] string? To,
+    [property: JsonPropertyName("state")] string? State,
+    [property: JsonPropertyName("hangup_cause")] string? HangupCause,
+    [property: JsonPropertyName("failure_reason")] string? FailureReason);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(WebhookEnvelope))]

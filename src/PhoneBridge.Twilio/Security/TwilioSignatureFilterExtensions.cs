@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Security;
 
 namespace PhoneBridge.Twilio.Security;
@@ -11,6 +12,9 @@ public static class TwilioSignatureFilterExtensions
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.LimitFailedAuth().AddEndpointFilter<TBuilder, TwilioSignatureFilter>();
+        return builder.LimitFailedAuth().AddEndpointFilter<TBuilder, TwilioSignatureFilter>()
+            .WithMetadata(new SignatureHeaderMetadata(
+                TwilioRequestValidator.SignatureHeader,
+                "Base64 HMAC-SHA1 of the full URL (and sorted form fields), keyed with the account's auth token."));
     }
 }

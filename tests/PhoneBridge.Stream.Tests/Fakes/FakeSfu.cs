@@ -34,6 +34,9 @@ internal sealed partial class FakeStream
     /// <summary>Send an ice_trickle for the subscriber before each offer (tests client-side buffering).</summary>
     public bool TrickleBeforeOffer { get; set; } = true;
 
+    /// <summary>Sent on each new socket after the JoinRequest and before join_response (an SFU may trickle that early).</summary>
+    public ConcurrentQueue<Func<FakeSession, SfuEvent>> BeforeJoinResponse { get; } = new();
+
     /// <summary>Use the <c>a=msid-semantic:WMS*</c> spelling some SFU builds emit.</summary>
     public bool UseWmsStarQuirk { get; set; } = true;
 
@@ -208,6 +211,11 @@ internal sealed partial class FakeStream
             Id = 1,
             Codec = new Codec { Name = "opus", ClockRate = 48000, PayloadType = 111, Fmtp = "minptime=10;useinbandfec=1" },
         });
+        foreach (var early in BeforeJoinResponse)
+        {
+            await session.SendAsync(early(session)).ConfigureAwait(false);
+        }
+
         await session.SendAsync(new SfuEvent { JoinResponse = response }).ConfigureAwait(false);
         if (!reconnected)
         {

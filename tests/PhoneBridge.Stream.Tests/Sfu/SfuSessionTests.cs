@@ -263,6 +263,52 @@ public class SfuSessionTests
     }
 
     [Fact]
+    public async Task Join_retries_name_the_last_failed_edge_as_migrating_from_and_all_failed_edges_in_the_list()
+    {
+        await using var fake = await FakeStream.StartAsync();
+        fake.FailNextJoin("sfu-a", ErrorCode.SfuFull);
+        fake.FailNextJoin("sfu-b", ErrorCode.SfuFull);
+        await using var session = SessionFactory.Create(fake, new RecordingMediaHandler());
+
+        await session.JoinAsync(CancellationToken.None);
+
+        Assert.Equal("sfu-c", session.EdgeName);
+        var joins = fake.Joins.Select(j => j.Body).ToList();
+        Assert.Equal(3, joins.Count);
+        Assert.Null(joins[0]["migrating_from"]);
+        Assert.Null(joins[0]["migrating_from_list"]);
+        Assert.Equal("sfu-a", joins[1]["migrating_from"]!.GetValue<string>());
+        Assert.Equal(["sfu-a"], joins[1]["migrating_from_list"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal("sfu-b", joins[2]["migrating_from"]!.GetValue<string>());
+        Assert.Equal(["sfu-a", "sfu-b"], joins[2]["migrating_from_list"]!.AsArray().Select(n => n!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Ice_trickles_sent_before_the_join_response_are_delivered_after_it()
+    {
+        await using var fake = await FakeStream.StartAsync();
+        const string Early = "candidate:7 1 udp 2130706431 127.0.0.1 47000 typ host";
+        fake.BeforeJoinResponse.Enqueue(s => new SfuEvent
+        {
+            IceTrickle = new ICETrickle
+            {
+                PeerType = PeerType.PublisherUnspecified,
+                SessionId = s.SessionId,
+                IceCandidate = System.Text.Json.JsonSerializer.Serialize(new { candidate = Early, sdpMid = "0", sdpMLineIndex = 0 }),
+            },
+        });
+        var media = new RecordingMediaHandler();
+        await using var session = SessionFactory.Create(fake, media);
+
+        await session.JoinAsync(CancellationToken.None);
+
+        // Held until the join, then applied once the publisher's answer is set (candidates wait for it).
+        await FakeStream.WaitUntilAsync(
+            () => media.RemoteCandidates.Any(c => c.Peer == PeerType.PublisherUnspecified && c.Candidate.Candidate == Early),
+            "the early publisher candidate to reach the media handler");
+    }
+
+    [Fact]
     public async Task Join_gives_up_after_the_configured_attempts()
     {
         await using var fake = await FakeStream.StartAsync();

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using PhoneBridge.Simulator.Pacing;
+using PhoneBridge.Simulator.Telnyx;
 
 namespace PhoneBridge.Telnyx.Tests.EndToEnd;
 
@@ -12,12 +13,12 @@ public sealed class TelnyxEndToEndTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [Theory]
-    [InlineData("PCMU", 8000, 30.0)]
-    [InlineData("PCMA", 8000, 30.0)]
-    [InlineData("L16", 16000, 80.0)]
-    public async Task EachCodecBridgesThroughTheEchoEdge(string codec, int rate, double minSnrDb)
+    [InlineData("PCMU", "PCMU", 8000, 30.0)]
+    [InlineData("PCMA", "PCMA", 8000, 30.0)]
+    [InlineData("L16", "PCMU", 8000, 30.0)]   // answered calls cannot get a 16 kHz two-way L16 stream
+    public async Task EachCodecBridgesThroughTheEchoEdge(string configured, string codec, int rate, double minSnrDb)
     {
-        await using var host = await TelnyxBridgeHost.StartAsync(codec);
+        await using var host = await TelnyxBridgeHost.StartAsync(configured);
         await using var pacer = new FramePacer(TimeProvider.System);
         var signal = AudioQuality.Signal(rate, TimeSpan.FromSeconds(1.6));
 
@@ -152,6 +153,41 @@ public sealed class TelnyxEndToEndTests
         Assert.Equal(HttpStatusCode.NoContent, hungUp.StatusCode);
         await call.WaitClosedAsync(Timeout, CancellationToken.None);
         await WaitForAsync(() => host.Registry.Count == 0);
+    }
+
+    [Fact]
+    public async Task DialedL16CallOnAPcmuLegIsAnsweredInTheAnnouncedPcmu()
+    {
+        await using var host = await TelnyxBridgeHost.StartAsync("L16");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/telnyx/calls")
+        {
+            Content = JsonContent.Create(new { to = "+15559870000", from = "+15551230000" }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TelnyxBridgeHost.BridgeApiKey);
+        using var response = await host.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var dial = host.Api.Accepted.Single(c => c.Action == "dial");
+        Assert.Equal("L16", dial.String("stream_bidirectional_codec"));
+
+        // Telnyx cannot transcode the callee's PCMU leg to L16: start announces PCMU at 8 kHz, and that is what
+        // must come back (L16 at 16 kHz decoded as PCMU would be four times too long and noise).
+        var codec = TelnyxPhone.AnnouncedCodec("L16", legCodec: "PCMU");
+        Assert.Equal("PCMU", codec);
+        var direct = new UriBuilder(host.Server) { Scheme = "ws", Path = new Uri(dial.String("stream_url")!).AbsolutePath }.Uri;
+        await using var call = await TelnyxMediaCall.ConnectAsync(direct, dial.CallControlId, codec, TimeProvider.System, CancellationToken.None);
+        Assert.Equal(8000, call.SampleRate);
+        await using var pacer = new FramePacer(TimeProvider.System);
+        var signal = AudioQuality.Signal(8000, TimeSpan.FromSeconds(1.2));
+        call.Play(signal, pacer);
+        await call.PlaybackCompleted.WaitAsync(Timeout);
+        await WaitForAsync(() => call.Recording().Length >= signal.Length * 0.8);
+        await host.Phone.HangUpAsync(call, CancellationToken.None);
+
+        var (_, correlation, snr) = AudioQuality.Compare(signal, call.Recording(), 8000);
+        Assert.True(correlation > 0.95, $"correlation {correlation:0.000}");
+        Assert.True(snr > 30.0, $"SNR {snr:0.0} dB");
+        Assert.Equal(0, call.InvalidMessagesReceived);
+        Assert.InRange(call.Recording().Length, signal.Length * 0.8, signal.Length * 1.5);
     }
 
     private static async Task WaitForAsync(Func<bool> condition)

@@ -39,17 +39,20 @@ public sealed class TelnyxEventsEndpointTests
         Assert.Equal(Core.Registry.ClaimResult.Claimed, host.Registry.TryClaim(segments[2], Uri.UnescapeDataString(segments[3]), out _));
     }
 
-    [Fact]
-    public async Task ConfiguredCodecIsRequested()
+    [Theory]
+    [InlineData("PCMA", "PCMA")]
+    [InlineData("L16", "PCMU")]   // answer cannot set the two-way sampling rate: L16 would come back at 8 kHz
+    public async Task ConfiguredCodecIsRequestedWhenAnswerCanCarryIt(string configured, string requested)
     {
-        await using var host = await TelnyxTestHost.StartAsync(s => s["Telnyx:Codec"] = "L16");
+        await using var host = await TelnyxTestHost.StartAsync(s => s["Telnyx:Codec"] = configured);
 
         using var response = await host.PostWebhookAsync(Initiated("ev-1", "v3:wide", host));
 
         var answer = await host.Api.NextAsync();
         using var json = JsonDocument.Parse(answer.Body);
-        Assert.Equal("L16", json.RootElement.GetProperty("stream_bidirectional_codec").GetString());
-        Assert.Equal("L16", json.RootElement.GetProperty("stream_codec").GetString());
+        Assert.Equal(requested, json.RootElement.GetProperty("stream_bidirectional_codec").GetString());
+        Assert.Equal(requested, json.RootElement.GetProperty("stream_codec").GetString());
+        Assert.False(json.RootElement.TryGetProperty("stream_bidirectional_sampling_rate", out _));
     }
 
     [Fact]

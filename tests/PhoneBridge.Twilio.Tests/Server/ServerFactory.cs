@@ -18,6 +18,13 @@ public class ServerFactory(string environment = "Development", IDictionary<strin
     {
         builder.UseEnvironment(environment);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+
+        // Settings also go in early: Program.cs decides from configuration, before Build, whether to add the Stream edge.
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureAppConfiguration(configuration =>
         {
             var values = new Dictionary<string, string?>
