@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Bridge;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Telnyx.CallControl;
@@ -23,6 +24,7 @@ internal static partial class TelnyxMediaEndpoint
         ICallRegistry registry,
         CallBridge bridge,
         TelnyxCallTracker tracker,
+        IOptions<CallRegistryOptions> registryOptions,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory)
     {
@@ -51,7 +53,7 @@ internal static partial class TelnyxMediaEndpoint
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         await using var stream = new TelnyxMediaStream(
             socket,
-            new TelnyxMediaStreamOptions(),
+            new TelnyxMediaStreamOptions { StartTimeout = registryOptions.Value.StartTimeout },
             loggerFactory.CreateLogger<TelnyxMediaStream>(),
             timeProvider,
             callControlId,
