@@ -1,11 +1,16 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace PhoneBridge.Twilio.Tests.Server;
 
-/// <summary>The real server (Program.cs) on a TestServer, with explicit settings instead of the machine's environment.</summary>
-public sealed class ServerFactory(string environment = "Development", IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+/// <summary>
+/// The real server (Program.cs) on a TestServer, with explicit settings instead of the machine's environment, and
+/// its logs in <paramref name="logs"/> when given.
+/// </summary>
+public sealed class ServerFactory(string environment = "Development", IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
+    : WebApplicationFactory<Program>
 {
     public const string AuthToken = "server-test-token";
 
@@ -26,5 +31,9 @@ public sealed class ServerFactory(string environment = "Development", IDictionar
 
             configuration.AddInMemoryCollection(values);
         });
+        if (logs is not null)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(logs));
+        }
     }
 }
