@@ -28,6 +28,7 @@ public static class PhoneBridgeCoreServiceCollectionExtensions
         services.AddOptions<CallRegistryOptions>()
             .BindConfiguration(CallRegistryOptions.SectionName)
             .Validate(o => o.ConnectTimeout > TimeSpan.Zero, "PhoneBridge:Registry:ConnectTimeout must be positive.")
+            .Validate(o => CallRegistryOptions.IsValidStartTimeout(o.StartTimeout), "PhoneBridge:Registry:StartTimeout must be between 0 (exclusive) and 5 minutes.")
             .ValidateOnStart();
         services.AddOptions<BridgeOptions>()
             .BindConfiguration(BridgeOptions.SectionName)

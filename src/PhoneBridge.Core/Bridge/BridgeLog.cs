@@ -39,4 +39,10 @@ internal static partial class BridgeLog
 
     [LoggerMessage(EventId = 211, Level = LogLevel.Debug, Message = "Call {CallId}: more DTMF before the edge is live than the bridge keeps; digit dropped")]
     public static partial void DtmfBeforeLive(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 240, Level = LogLevel.Warning, Message = "Call {CallId}: the media socket sent no start message in time; closed, call ended")]
+    public static partial void PhoneStartTimedOut(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 241, Level = LogLevel.Warning, Message = "Call {CallId}: the phone stopped answering keep-alive pings; media socket aborted, call ended")]
+    public static partial void PhoneKeepAliveTimedOut(ILogger logger, string callId);
 }

@@ -76,7 +76,14 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         if (first == phoneTask && !released)
         {
             reason = "phone stream ended";
-            if (phoneTask.Exception is { } failure && failure.InnerException is not OperationCanceledException)
+            if (phoneTask.Exception?.InnerException is PhoneStreamTimeoutException timeout)
+            {
+                // The peer went quiet and its socket is closed; a provider call can outlive its media socket
+                // (Telnyx's does), so it is hung up through the provider's API as well.
+                reason = ReportTimeout(timeout);
+                await RunShutdownStepAsync("phone hangup", ct => _phone.HangUpAsync(reason, ct).AsTask()).ConfigureAwait(false);
+            }
+            else if (phoneTask.Exception is { } failure && failure.InnerException is not OperationCanceledException)
             {
                 reason = "phone stream failed";
                 BridgeLog.PhoneFailed(_bridge.Logger, CallId, failure.InnerException ?? failure);
@@ -90,11 +97,42 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
             reason = _endRequested.Task.IsCompleted ? await _endRequested.Task.ConfigureAwait(false) : "call released";
             await RunShutdownStepAsync("phone hangup", ct => _phone.HangUpAsync(reason, ct).AsTask()).ConfigureAwait(false);
             await _lifetime.CancelAsync().ConfigureAwait(false);
-            await RunShutdownStepAsync("phone stream stop", ct => phoneTask.WaitAsync(ct)).ConfigureAwait(false);
+            await RunShutdownStepAsync("phone stream stop", ct => WhenPhoneEndedAsync(phoneTask, ct)).ConfigureAwait(false);
+
+            // A socket the server aborts (keep-alive unanswered) aborts its request too, and that may release the
+            // call before the stream has said why it ended.
+            if (phoneTask.Exception?.InnerException is PhoneStreamTimeoutException timeout)
+            {
+                reason = ReportTimeout(timeout);
+            }
         }
 
         await FinishEdgeAsync().ConfigureAwait(false);
         return reason;
+    }
+
+    /// <summary>Waits for the phone stream; a timeout is the caller's to report, not a failed shutdown step.</summary>
+    private static async Task WhenPhoneEndedAsync(Task phoneTask, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await phoneTask.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PhoneStreamTimeoutException)
+        {
+        }
+    }
+
+    private string ReportTimeout(PhoneStreamTimeoutException timeout)
+    {
+        if (timeout.Kind == PhoneStreamTimeout.Start)
+        {
+            BridgeLog.PhoneStartTimedOut(_bridge.Logger, CallId);
+            return "no start message";
+        }
+
+        BridgeLog.PhoneKeepAliveTimedOut(_bridge.Logger, CallId);
+        return "keep-alive pings unanswered";
     }
 
     public void OnStarted(PhoneStreamStart start)

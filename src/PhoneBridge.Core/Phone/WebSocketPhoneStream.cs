@@ -6,8 +6,9 @@ namespace PhoneBridge.Core.Phone;
 /// <summary>
 /// The socket half every JSON-over-WebSocket phone provider shares: one receive loop reading whole text messages
 /// into a pooled buffer, a bounded outbound queue (drop oldest) of media, marks and clears with clear generations,
-/// a clean close with an abort backstop, and hang-up through the provider's API. A provider adds its message
-/// parsing (<see cref="Dispatch"/>), its message writing (<see cref="FormatOutbound"/>) and its logs.
+/// a clean close with an abort backstop, a deadline for the provider's <c>start</c>, and hang-up through the
+/// provider's API. A provider adds its message parsing (<see cref="Dispatch"/>), its message writing
+/// (<see cref="FormatOutbound"/>) and its logs.
 /// </summary>
 /// <remarks>
 /// Outbound messages have no writer loop: whoever queues a message while no send is in flight becomes the sender
@@ -22,6 +23,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly int _maxMessageBytes;
     private readonly TimeSpan _closeTimeout;
+    private readonly TimeSpan _startTimeout;
     private readonly Func<string, CancellationToken, Task>? _hangUpCall;
     private readonly Lock _sendLock = new();
     private readonly PhoneOutboundMessage[] _queue;
@@ -42,6 +44,8 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
     private int _running;
     private int _hangingUp;
     private ITimer? _closeTimer;
+    private ITimer? _startTimer;
+    private int _startState;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeDescription = "stream ended";
 
@@ -53,21 +57,32 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
     /// <param name="maxMessageBytes">Largest inbound message; a larger one closes the socket with 1009.</param>
     /// <param name="sendQueueCapacity">Outbound messages queued before the oldest is dropped.</param>
     /// <param name="closeTimeout">How long closing waits for the queue to flush and the peer to answer the close.</param>
+    /// <param name="startTimeout">
+    /// How long the peer has to send <c>start</c> once the stream runs; past it the socket is closed with 1008
+    /// (policy violation). <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.
+    /// </param>
     /// <param name="hangUpCall">Ends the call through the provider's API by <see cref="ApiCallId"/>; null when not possible.</param>
     protected WebSocketPhoneStream(
         WebSocket socket,
         int maxMessageBytes,
         int sendQueueCapacity,
         TimeSpan closeTimeout,
+        TimeSpan startTimeout,
         TimeProvider? time,
         Func<string, CancellationToken, Task>? hangUpCall)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(sendQueueCapacity, 1);
+        if (startTimeout != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(startTimeout, TimeSpan.Zero);
+        }
+
         _socket = socket;
         _maxMessageBytes = maxMessageBytes;
         _closeTimeout = closeTimeout;
+        _startTimeout = startTimeout;
         _time = time ?? TimeProvider.System;
         _hangUpCall = hangUpCall;
         _queue = new PhoneOutboundMessage[sendQueueCapacity];
@@ -94,6 +109,10 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
     /// <summary>Binary frames skipped so far (providers send text only).</summary>
     protected int BinaryFramesSkipped => _binaryFrames;
 
+    /// <exception cref="PhoneStreamTimeoutException">
+    /// The peer sent no <c>start</c> in time, or stopped answering the server's keep-alive pings; the socket is
+    /// closed (or aborted) and the provider part has logged nothing about it, so the caller reports it once.
+    /// </exception>
     public async Task RunAsync(IPhoneStreamHandler handler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -107,6 +126,8 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
         using var registration = cancellationToken.Register(static state => ((WebSocketPhoneStream)state!).BeginClose("call ended"), this);
         var receive = ArrayPool<byte>.Shared.Rent(_maxMessageBytes);
         OnRunStarting();
+        StartDeadline();
+        var keepAliveLost = false;
         try
         {
             await ReceiveLoopAsync(handler, receive, _abort.Token).ConfigureAwait(false);
@@ -114,7 +135,15 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
-            ReportCloseTimedOut();
+            // A peer that let the start deadline pass is not expected to answer the close either.
+            if (Volatile.Read(ref _startState) != StartMissed)
+            {
+                ReportCloseTimedOut();
+            }
+        }
+        catch (Exception e) when (IsKeepAliveTimeout(e))
+        {
+            keepAliveLost = true;
         }
         catch (WebSocketException e)
         {
@@ -122,12 +151,23 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
         }
         finally
         {
+            await StopDeadlineAsync().ConfigureAwait(false);
             BeginClose(null);
             await _closed.Task.ConfigureAwait(false);
             await StopCloseTimerAsync().ConfigureAwait(false);
             ArrayPool<byte>.Shared.Return(receive);
             OnRunEnded();
             _runEnded.TrySetResult();
+        }
+
+        if (Volatile.Read(ref _startState) == StartMissed)
+        {
+            throw new PhoneStreamTimeoutException(PhoneStreamTimeout.Start, _startTimeout);
+        }
+
+        if (keepAliveLost)
+        {
+            throw new PhoneStreamTimeoutException(PhoneStreamTimeout.KeepAlive, null);
         }
     }
 
@@ -293,6 +333,114 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
         }
     }
 
+    // _startState: the deadline runs (awaited), no longer applies (settled: start arrived, the stream ended first
+    // or there is none), or passed (missed). Only the first change from awaited counts.
+    private const int StartAwaited = 0;
+    private const int StartSettled = 1;
+    private const int StartMissed = 2;
+
+    private void StartDeadline()
+    {
+        if (_startTimeout == Timeout.InfiniteTimeSpan)
+        {
+            _startState = StartSettled;
+            return;
+        }
+
+        var timer = _time.CreateTimer(static state => ((WebSocketPhoneStream)state!).OnStartDeadline(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        Volatile.Write(ref _startTimer, timer);
+        timer.Change(_startTimeout, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>On the receive loop, once <c>start</c> was dispatched: the deadline no longer applies.</summary>
+    private void SettleDeadline()
+    {
+        if (Interlocked.CompareExchange(ref _startState, StartSettled, StartAwaited) == StartAwaited)
+        {
+            Volatile.Read(ref _startTimer)?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// No <c>start</c> in time: whoever holds this socket (a stuck provider, a scanner with a leaked URL) keeps a
+    /// claimed call for nothing, so the socket is closed with 1008 and the close timer aborts it if need be.
+    /// </summary>
+    private void OnStartDeadline()
+    {
+        if (Interlocked.CompareExchange(ref _startState, StartMissed, StartAwaited) != StartAwaited)
+        {
+            return;
+        }
+
+        SetCloseReason(WebSocketCloseStatus.PolicyViolation, "no start message");
+        BeginClose(null);
+    }
+
+    /// <summary>The run is over: a deadline that has not fired yet no longer can.</summary>
+    private async ValueTask StopDeadlineAsync()
+    {
+        Interlocked.CompareExchange(ref _startState, StartSettled, StartAwaited);
+        if (Volatile.Read(ref _startTimer) is { } timer)
+        {
+            await timer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The server's keep-alive (WebSocketOptions.KeepAliveTimeout) aborts a socket whose peer sent no pong in time.
+    /// Nothing else here aborts the socket without cancelling <see cref="_abort"/> first, but a peer that drops
+    /// the connection or a server that aborts it also leave it aborted, so the socket's own error decides.
+    /// </summary>
+    private bool IsKeepAliveTimeout(Exception e)
+    {
+        if (_abort.IsCancellationRequested || _socket.State != WebSocketState.Aborted || e is not (OperationCanceledException or WebSocketException))
+        {
+            return false;
+        }
+
+        if (HasKeepAliveFault(e.InnerException))
+        {
+            return true;
+        }
+
+        // On Kestrel the pending receive fails with the transport's abort instead; the socket keeps the keep-alive
+        // error and hands it out (as the inner exception) to the next call, which fails at once on an aborted socket.
+        ValueTask<ValueWebSocketReceiveResult> probe;
+        try
+        {
+            probe = _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+        }
+        catch (WebSocketException refused)
+        {
+            return HasKeepAliveFault(refused.InnerException);
+        }
+
+        if (!probe.IsCompleted)
+        {
+            _ = probe.AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return false;
+        }
+
+        try
+        {
+            probe.GetAwaiter().GetResult();
+            return false;
+        }
+        catch (WebSocketException refused)
+        {
+            return HasKeepAliveFault(refused.InnerException);
+        }
+    }
+
+    /// <summary>The runtime reports an unanswered keep-alive ping as a Faulted <see cref="WebSocketException"/>.</summary>
+    private static bool HasKeepAliveFault(Exception? e) => e switch
+    {
+        WebSocketException { WebSocketErrorCode: WebSocketError.Faulted } => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(HasKeepAliveFault),
+        null => false,
+        _ => HasKeepAliveFault(e.InnerException),
+    };
+
     private void Abort()
     {
         try
@@ -363,6 +511,11 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
             if (!Dispatch(handler, receive.AsSpan(0, length)))
             {
                 return;
+            }
+
+            if (_startState == StartAwaited && IsStarted)
+            {
+                SettleDeadline();
             }
         }
     }

@@ -10,4 +10,13 @@ public sealed class CallRegistryOptions
     /// second or two of the webhook answer; the margin covers slow networks and ringing before answer.
     /// </summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a claimed media socket may go without sending <c>start</c> after the upgrade before it is closed
+    /// and its call released. Providers send it at once; a socket that does not holds a call for nothing.
+    /// </summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Start deadlines from 0 (exclusive) to 5 minutes.</summary>
+    public static bool IsValidStartTimeout(TimeSpan value) => value > TimeSpan.Zero && value <= TimeSpan.FromMinutes(5);
 }

@@ -10,9 +10,9 @@ public static class ServerHostingExtensions
 {
     /// <summary>
     /// Forwarded headers (scheme, host and client address from a trusted proxy, so signatures and media URLs see
-    /// the public URL), WebSocket keep-alive, health checks, a shutdown long enough to hang up active calls, and
-    /// 4xx instead of 500 for malformed requests (<see cref="MalformedRequestExceptionHandler"/>, with
-    /// <c>UseExceptionHandler</c>).
+    /// the public URL), WebSocket keep-alive (pings, and aborting sockets that stop answering them), health checks,
+    /// a shutdown long enough to hang up active calls, and 4xx instead of 500 for malformed requests
+    /// (<see cref="MalformedRequestExceptionHandler"/>, with <c>UseExceptionHandler</c>).
     /// </summary>
     public static IServiceCollection AddServerHosting(this IServiceCollection services)
     {
@@ -21,6 +21,7 @@ public static class ServerHostingExtensions
             .BindConfiguration(ServerOptions.SectionName)
             .Validate(o => o.KnownProxies.All(p => IPAddress.TryParse(p, out _)), "PhoneBridge:Server:KnownProxies must hold IP addresses.")
             .Validate(o => o.WebSocketKeepAlive >= TimeSpan.Zero && o.WebSocketKeepAlive <= TimeSpan.FromMinutes(10), "PhoneBridge:Server:WebSocketKeepAlive must be between 0 and 10 minutes.")
+            .Validate(o => o.KeepAliveTimeoutIsValid, "PhoneBridge:Server:KeepAliveTimeout must be 0 (off), infinite (off) or up to 10 minutes.")
             .Validate(o => o.ShutdownTimeout > TimeSpan.Zero && o.ShutdownTimeout <= TimeSpan.FromMinutes(5), "PhoneBridge:Server:ShutdownTimeout must be between 0 and 5 minutes.")
             .ValidateOnStart();
 
@@ -37,7 +38,11 @@ public static class ServerHostingExtensions
                 }
             });
         services.AddOptions<WebSocketOptions>()
-            .Configure<IOptions<ServerOptions>>((webSockets, server) => webSockets.KeepAliveInterval = server.Value.WebSocketKeepAlive);
+            .Configure<IOptions<ServerOptions>>((webSockets, server) =>
+            {
+                webSockets.KeepAliveInterval = server.Value.WebSocketKeepAlive;
+                webSockets.KeepAliveTimeout = server.Value.EffectiveKeepAliveTimeout;
+            });
         services.AddOptions<SocketTransportOptions>()
             .Configure<IOptions<ServerOptions>>((sockets, server) => sockets.UnsafePreferInlineScheduling = server.Value.InlineSocketScheduling);
         services.AddOptions<HostOptions>()

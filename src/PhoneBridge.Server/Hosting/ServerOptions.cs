@@ -18,6 +18,20 @@ public sealed class ServerOptions
     public TimeSpan WebSocketKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
+    /// How long a media socket may leave a keep-alive ping unanswered before it is aborted and its call ended: a
+    /// peer that vanished without closing (NAT dropped, host gone) would otherwise hold its call for ever. Pings
+    /// go out every <see cref="WebSocketKeepAlive"/>; zero or <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Off (0 or infinite), or up to 10 minutes.</summary>
+    internal bool KeepAliveTimeoutIsValid =>
+        KeepAliveTimeout == Timeout.InfiniteTimeSpan || (KeepAliveTimeout >= TimeSpan.Zero && KeepAliveTimeout <= TimeSpan.FromMinutes(10));
+
+    /// <summary>What ASP.NET Core's <c>WebSocketOptions.KeepAliveTimeout</c> takes: infinite turns it off.</summary>
+    internal TimeSpan EffectiveKeepAliveTimeout => KeepAliveTimeout == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : KeepAliveTimeout;
+
+    /// <summary>
     /// Runs socket reads' and writes' continuations on the thread that completed them instead of queueing each to
     /// the thread pool. Every media message is a small read and a small write, so this saves two thread-pool
     /// hand-offs per message; it is safe because no request handler here blocks a thread (the media path never

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Bridge;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Core.Security;
@@ -25,6 +26,7 @@ internal static partial class TelnyxMediaEndpoint
         CallBridge bridge,
         TelnyxCallTracker tracker,
         FailedAuthLimiter limiter,
+        IOptions<CallRegistryOptions> registryOptions,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory)
     {
@@ -57,7 +59,7 @@ internal static partial class TelnyxMediaEndpoint
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         await using var stream = new TelnyxMediaStream(
             socket,
-            new TelnyxMediaStreamOptions(),
+            new TelnyxMediaStreamOptions { StartTimeout = registryOptions.Value.StartTimeout },
             loggerFactory.CreateLogger<TelnyxMediaStream>(),
             timeProvider,
             callControlId,

@@ -57,6 +57,7 @@ public sealed partial class TelnyxMediaStream : WebSocketPhoneStream
             (options ?? throw new ArgumentNullException(nameof(options))).MaxMessageBytes,
             options.SendQueueCapacity,
             options.CloseTimeout,
+            options.StartTimeout,
             time,
             hangUpCall)
     {

@@ -14,4 +14,10 @@ public sealed record TelnyxMediaStreamOptions
 
     /// <summary>How long closing waits for the send queue to flush and for Telnyx to answer the close.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long the socket may go without <c>start</c> before it is closed with 1008 (the endpoint passes
+    /// <c>PhoneBridge:Registry:StartTimeout</c>); <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.
+    /// </summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

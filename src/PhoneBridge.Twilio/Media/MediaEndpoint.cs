@@ -27,6 +27,7 @@ internal static class MediaEndpoint
         TwilioRestClient twilio,
         IOptionsMonitor<TwilioOptions> options,
         FailedAuthLimiter limiter,
+        IOptions<CallRegistryOptions> registryOptions,
         IHostApplicationLifetime lifetime,
         TimeProvider time,
         ILoggerFactory loggers)
@@ -58,7 +59,12 @@ internal static class MediaEndpoint
             var settings = options.CurrentValue;
             await using var stream = new TwilioMediaStream(
                 socket,
-                new TwilioMediaStreamOptions { MaxMessageBytes = settings.MaxMessageBytes, SendQueueCapacity = settings.SendQueueCapacity },
+                new TwilioMediaStreamOptions
+                {
+                    MaxMessageBytes = settings.MaxMessageBytes,
+                    SendQueueCapacity = settings.SendQueueCapacity,
+                    StartTimeout = registryOptions.Value.StartTimeout,
+                },
                 loggers.CreateLogger<TwilioMediaStream>(),
                 time,
                 twilio.IsConfigured ? async (sid, ct) => await twilio.HangUpAsync(sid, ct).ConfigureAwait(false) : null);

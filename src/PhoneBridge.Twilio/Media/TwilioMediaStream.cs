@@ -46,6 +46,7 @@ public sealed partial class TwilioMediaStream : WebSocketPhoneStream
             (options ?? throw new ArgumentNullException(nameof(options))).MaxMessageBytes,
             options.SendQueueCapacity,
             options.CloseTimeout,
+            options.StartTimeout,
             time,
             hangUpCall)
     {

@@ -50,14 +50,28 @@ internal sealed class TelnyxBridgeHost : IAsyncDisposable
     internal TelnyxCallTracker Tracker => App.Services.GetRequiredService<TelnyxCallTracker>();
 
     /// <param name="commandApiPort">When set, the server uses a Call Control API on this port run by someone else.</param>
+    /// <param name="settings">Extra configuration keys (they win over the host's own).</param>
+    /// <param name="logs">Receives the server's logs; none are kept otherwise.</param>
+    /// <param name="webSockets">Configures the server's WebSocket middleware (keep-alive).</param>
     public static async Task<TelnyxBridgeHost> StartAsync(
-        string codec, TelnyxWebhookSigner? signer = null, string apiKey = TelnyxApiKey, int? commandApiPort = null)
+        string codec,
+        TelnyxWebhookSigner? signer = null,
+        string apiKey = TelnyxApiKey,
+        int? commandApiPort = null,
+        IDictionary<string, string?>? settings = null,
+        ILoggerProvider? logs = null,
+        Action<WebSocketOptions>? webSockets = null)
     {
         signer ??= TelnyxWebhookSigner.CreateRandom();
         var api = await FakeCallControlApi.StartAsync(apiKey);
         var apiBaseUrl = commandApiPort is { } port ? $"http://127.0.0.1:{port}/v2" : api.BaseUrl.ToString();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+        }
+
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -69,10 +83,17 @@ internal sealed class TelnyxBridgeHost : IAsyncDisposable
             ["Telnyx:ApiBaseUrl"] = apiBaseUrl,
             ["PhoneBridge:ApiKey"] = BridgeApiKey,
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.Services.AddPhoneBridgeCore();
         builder.Services.AddTelnyx();
         var app = builder.Build();
-        app.UseWebSockets();
+        var webSocketOptions = new WebSocketOptions();
+        webSockets?.Invoke(webSocketOptions);
+        app.UseWebSockets(webSocketOptions);
         app.MapTelnyx();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

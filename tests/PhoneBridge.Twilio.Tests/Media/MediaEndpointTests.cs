@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.Time.Testing;
 using PhoneBridge.Core.Audio;
+using PhoneBridge.Core.Bridge;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Twilio.Security;
 using PhoneBridge.Twilio.Tests.Infrastructure;
@@ -19,6 +21,8 @@ namespace PhoneBridge.Twilio.Tests.Media;
 public class MediaEndpointTests
 {
     private static readonly TwilioRequestValidator Signer = new(TwilioTestApp.AuthToken);
+
+    private static readonly Dictionary<string, string?> ShortStartTimeout = new() { ["PhoneBridge:Registry:StartTimeout"] = "00:00:00.300" };
 
     private static async Task<Uri> AnswerCallAsync(TwilioTestApp app)
     {
@@ -125,6 +129,68 @@ public class MediaEndpointTests
         Assert.Equal(0, registry.Count);
         var token = url.Segments[^1];
         Assert.DoesNotContain(token, app.Logs.AllText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Socket_that_never_sends_start_is_closed_and_its_call_released()
+    {
+        await using var app = await TwilioTestApp.StartAsync(ShortStartTimeout, realRegistry: true);
+        var url = await AnswerCallAsync(app);
+        var (callId, token) = (url.Segments[^2].TrimEnd('/'), url.Segments[^1]);
+        var registry = app.App.Services.GetRequiredService<ICallRegistry>();
+        var counters = app.App.Services.GetRequiredService<BridgeCounters>();
+
+        using var socket = await ConnectAsync(app, url);
+        var connected = Stopwatch.GetTimestamp();
+        await SendAsync(socket, MediaSocketPair.Connected);
+
+        Assert.Null(await ReceiveAsync(socket));
+        Assert.True(Stopwatch.GetElapsedTime(connected) >= TimeSpan.FromMilliseconds(250), "closed before the deadline");
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, socket.CloseStatus);
+        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        await WaitForAsync(() => registry.Count == 0 && counters.ActiveCalls == 0);
+
+        var warning = Assert.Single(app.Logs.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.Equal(240, warning.EventId.Id);
+        Assert.Contains(callId, warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("4155550100", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, app.Logs.AllText(), StringComparison.Ordinal);
+        Assert.Equal(404, await HandshakeStatusAsync(ConnectAsync(app, url)));
+    }
+
+    [Fact]
+    public async Task Socket_that_sends_start_in_time_is_not_touched_by_the_start_deadline()
+    {
+        // A fake clock, so the deadline passes only once start has certainly been handled, however slow the machine.
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
+        await using var app = await TwilioTestApp.StartAsync(ShortStartTimeout, services: s => s.AddSingleton<TimeProvider>(clock), realRegistry: true);
+        var url = await AnswerCallAsync(app);
+        using var socket = await ConnectAsync(app, url);
+        await SendAsync(socket, MediaSocketPair.Connected);
+        await SendAsync(socket, MediaSocketPair.Start);
+        await EchoAsync(socket);
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+
+        await EchoAsync(socket);
+        Assert.Equal(WebSocketState.Open, socket.State);
+        Assert.Equal(1, app.App.Services.GetRequiredService<ICallRegistry>().Count);
+        Assert.DoesNotContain(app.Logs.Entries, e => e.EventId.Id is 240 or 241);
+        socket.Abort();
+    }
+
+    /// <summary>Sends caller audio until the echo edge's copy comes back.</summary>
+    private static async Task EchoAsync(WebSocket socket)
+    {
+        for (var i = 1; i <= 200; i++)
+        {
+            await SendAsync(socket, MediaSocketPair.Media(new byte[160], i));
+            if (i >= 5)
+            {
+                Assert.NotNull(await ReceiveAsync(socket));
+                return;
+            }
+        }
     }
 
     [Fact]
@@ -250,6 +316,16 @@ public class MediaEndpointTests
 
         var status = await HandshakeStatusAsync(ConnectAsync(app, url));
         Assert.True(status is 403 or 404, $"status {status}");
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
+            await Task.Delay(20);
+        }
     }
 
     [Fact]

@@ -6,8 +6,12 @@ using PhoneBridge.Twilio.Tests.Infrastructure;
 
 namespace PhoneBridge.Twilio.Tests.Server;
 
-/// <summary>The real server (Program.cs) on a TestServer, with explicit settings instead of the machine's environment.</summary>
-public class ServerFactory(string environment = "Development", IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+/// <summary>
+/// The real server (Program.cs) on a TestServer, with explicit settings instead of the machine's environment, and
+/// its logs in <paramref name="logs"/> when given.
+/// </summary>
+public class ServerFactory(string environment = "Development", IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
+    : WebApplicationFactory<Program>
 {
     public const string AuthToken = "server-test-token";
 
@@ -39,5 +43,9 @@ public class ServerFactory(string environment = "Development", IDictionary<strin
 
             configuration.AddInMemoryCollection(values);
         });
+        if (logs is not null)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(logs));
+        }
     }
 }

@@ -3,13 +3,17 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using PhoneBridge.Core.Registry;
 using PhoneBridge.Twilio.Security;
+using PhoneBridge.Twilio.Tests.Infrastructure;
 using PhoneBridge.Twilio.Tests.Media;
 
 namespace PhoneBridge.Twilio.Tests.Server;
@@ -128,6 +132,103 @@ public class ServerTests
         using var response = await client.PostAsync("/twilio/voice", new FormUrlEncodedContent(Form));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("00:00:45", "00:00:45")]
+    [InlineData("00:00:00", "-00:00:00.001")]
+    [InlineData("-00:00:00.001", "-00:00:00.001")]
+    public void Keep_alive_timeout_reaches_the_websocket_middleware(string configured, string expected)
+    {
+        using var factory = new ServerFactory(settings: new Dictionary<string, string?> { ["PhoneBridge:Server:KeepAliveTimeout"] = configured });
+
+        var webSockets = factory.Services.GetRequiredService<IOptions<WebSocketOptions>>().Value;
+
+        Assert.Equal(TimeSpan.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), webSockets.KeepAliveTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(15), webSockets.KeepAliveInterval);
+    }
+
+    [Fact]
+    public void Default_keep_alive_timeout_is_30_seconds_and_start_timeout_10()
+    {
+        using var factory = new ServerFactory();
+
+        Assert.Equal(TimeSpan.FromSeconds(30), factory.Services.GetRequiredService<IOptions<WebSocketOptions>>().Value.KeepAliveTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), factory.Services.GetRequiredService<IOptions<CallRegistryOptions>>().Value.StartTimeout);
+    }
+
+    [Theory]
+    [InlineData("PhoneBridge:Server:KeepAliveTimeout", "-00:00:01")]
+    [InlineData("PhoneBridge:Server:KeepAliveTimeout", "01:00:00")]
+    [InlineData("PhoneBridge:Registry:StartTimeout", "00:00:00")]
+    [InlineData("PhoneBridge:Registry:StartTimeout", "-00:00:01")]
+    [InlineData("PhoneBridge:Registry:StartTimeout", "01:00:00")]
+    public void Out_of_range_socket_deadlines_stop_the_start(string key, string value)
+    {
+        using var factory = new ServerFactory(settings: new Dictionary<string, string?> { [key] = value });
+
+        var error = Assert.ThrowsAny<OptionsValidationException>(() => factory.CreateClient());
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Media_socket_that_stops_answering_pings_is_aborted_and_its_call_released()
+    {
+        // Real Kestrel on loopback: the peer is a raw TCP socket that completes the upgrade and never reads again.
+        var logs = new ListLoggerProvider();
+        var factory = new ServerFactory(
+            settings: new Dictionary<string, string?>
+            {
+                ["PhoneBridge:Server:WebSocketKeepAlive"] = "00:00:00.200",
+                ["PhoneBridge:Server:KeepAliveTimeout"] = "00:00:00.500",
+                ["PhoneBridge:Registry:StartTimeout"] = "00:05:00",
+            },
+            logs: logs);
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        try
+        {
+            factory.StartServer();
+            var baseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+            using var voice = new HttpRequestMessage(HttpMethod.Post, "/twilio/voice") { Content = new FormUrlEncodedContent(Form) };
+            voice.Headers.Add(
+                TwilioRequestValidator.SignatureHeader,
+                Signer.ComputeSignature(baseUrl + "/twilio/voice", Form.ToDictionary(p => p.Key, p => new StringValues(p.Value))));
+            using var answer = await http.SendAsync(voice);
+            var url = XDocument.Parse(await answer.Content.ReadAsStringAsync()).Descendants("Stream").Single().Attribute("url")!.Value;
+            var callId = new Uri(url).Segments[^2].TrimEnd('/');
+
+            using var peer = await SilentWebSocketPeer.UpgradeAsync(
+                new Uri(url),
+                new Dictionary<string, string> { [TwilioRequestValidator.SignatureHeader] = Signer.ComputeSignature(url) },
+                CancellationToken.None);
+            var registry = factory.Services.GetRequiredService<ICallRegistry>();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (registry.Count > 0 || await StatAsync(http, "activeCalls") > 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the call was not released");
+                await Task.Delay(50);
+            }
+
+            Assert.Equal(1, await StatAsync(http, "callsTotal"));
+
+            var warning = Assert.Single(logs.Entries, e => e.Level >= LogLevel.Warning && e.Category.StartsWith("PhoneBridge", StringComparison.Ordinal));
+            Assert.Equal(241, warning.EventId.Id);
+            Assert.Contains(callId, warning.Message, StringComparison.Ordinal);
+            Assert.Contains("keep-alive", warning.Message, StringComparison.Ordinal);
+            Assert.Null(warning.Exception);
+        }
+        finally
+        {
+            await factory.DisposeAsync();
+        }
+    }
+
+    private static async Task<long> StatAsync(HttpClient http, string name)
+    {
+        using var stats = JsonDocument.Parse(await http.GetStringAsync("/stats"));
+        return stats.RootElement.GetProperty(name).GetInt64();
     }
 
     [Fact]
