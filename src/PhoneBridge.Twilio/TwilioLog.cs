@@ -55,4 +55,7 @@ public enum SignatureFailure
 
     /// <summary>The request body could not be read (too large, aborted).</summary>
     UnreadableBody,
+
+    /// <summary>The form body is beyond ASP.NET Core's form limits or not decodable (answered 400, not 403).</summary>
+    MalformedForm,
 }

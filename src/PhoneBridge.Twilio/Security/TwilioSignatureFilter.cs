@@ -6,9 +6,10 @@ using PhoneBridge.Core.Hosting;
 namespace PhoneBridge.Twilio.Security;
 
 /// <summary>
-/// Lets a request through only when its <c>X-Twilio-Signature</c> matches; otherwise 403, logged once, and the
-/// handler never runs. Form posts sign their parameters, JSON posts sign <c>bodySHA256</c>, WebSocket upgrades
-/// sign the <c>wss://</c> URL (the trailing-slash variant Twilio's docs mention is accepted too).
+/// Lets a request through only when its <c>X-Twilio-Signature</c> matches; otherwise 403 (400 for a form body that
+/// ASP.NET Core cannot read), logged once, and the handler never runs. Form posts sign their parameters, JSON posts
+/// sign <c>bodySHA256</c>, WebSocket upgrades sign the <c>wss://</c> URL (the trailing-slash variant Twilio's docs
+/// mention is accepted too).
 /// </summary>
 internal sealed class TwilioSignatureFilter(
     IOptionsMonitor<TwilioOptions> options,
@@ -24,7 +25,7 @@ internal sealed class TwilioSignatureFilter(
         if (failure is { } reason)
         {
             TwilioLog.SignatureRejected(logger, http.GetEndpoint()?.DisplayName, http.Connection.RemoteIpAddress?.ToString(), reason);
-            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+            return TypedResults.StatusCode(reason == SignatureFailure.MalformedForm ? StatusCodes.Status400BadRequest : StatusCodes.Status403Forbidden);
         }
 
         return await next(context).ConfigureAwait(false);
@@ -54,7 +55,17 @@ internal sealed class TwilioSignatureFilter(
         }
         else if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
+            }
+            catch (InvalidDataException)
+            {
+                // ASP.NET Core's form limits (1024 fields, 2048-char keys) or undecodable text: not a form Twilio sends.
+                return SignatureFailure.MalformedForm;
+            }
+
             valid = validator.Validate(url, form, signature);
         }
         else if (request.HasJsonContentType())

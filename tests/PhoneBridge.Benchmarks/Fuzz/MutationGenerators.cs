@@ -49,7 +49,7 @@ internal static class MutationGenerators
     public static MutationPlan[] Batch(bool text, ulong seed, string target, long batch, int count)
     {
         ulong mixed = seed ^ (ulong)StableHash(target) * 0x9E3779B97F4A7C15UL ^ (ulong)batch * 0xBF58476D1CE4E5B9UL;
-        return (text ? Textual : Binary).Sample(32, new Rnd(mixed), count);
+        return (text ? Textual : Binary).Sample(size: 32, seed: new Rnd(mixed), numberOfSamples: count);
     }
 
     private static uint StableHash(string s)
