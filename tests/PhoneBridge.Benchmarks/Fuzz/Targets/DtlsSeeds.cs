@@ -7,19 +7,19 @@ namespace PhoneBridge.Benchmarks.Fuzz.Targets;
 /// <summary>Real DTLS 1.2 flights, captured from one handshake between two of our transports in memory.</summary>
 internal static class DtlsSeeds
 {
-    private static readonly Lazy<(List<byte[]> Client, List<byte[]> Server)> Captured = new(Capture);
+    private static readonly Lazy<(List<byte[]> Client, DtlsCertificate ClientCertificate)> Captured = new(Capture);
 
     /// <summary>Datagrams the client sent (ClientHello, then Certificate … Finished).</summary>
     public static List<byte[]> ClientFlights() => Captured.Value.Client;
 
-    public static List<byte[]> ServerFlights() => Captured.Value.Server;
+    /// <summary>The certificate the captured client presented, so a server can expect its fingerprint.</summary>
+    public static DtlsCertificate ClientCertificate => Captured.Value.ClientCertificate;
 
-    private static (List<byte[]>, List<byte[]>) Capture()
+    private static (List<byte[]>, DtlsCertificate) Capture()
     {
         var clientCert = DtlsCertificate.CreateEcdsaP256(TimeProvider.System);
         var serverCert = DtlsCertificate.CreateEcdsaP256(TimeProvider.System);
         var fromClient = new ConcurrentQueue<byte[]>();
-        var fromServer = new ConcurrentQueue<byte[]>();
         DtlsTransport? client = null;
         DtlsTransport? server = null;
         client = new DtlsTransport(DtlsRole.Client, clientCert, serverCert.SdpFingerprint, (d, _) =>
@@ -30,7 +30,6 @@ internal static class DtlsSeeds
         }, NullLogger.Instance, TimeProvider.System);
         server = new DtlsTransport(DtlsRole.Server, serverCert, clientCert.SdpFingerprint, (d, _) =>
         {
-            fromServer.Enqueue(d.ToArray());
             client.OnDatagram(d.Span);
             return ValueTask.CompletedTask;
         }, NullLogger.Instance, TimeProvider.System);
@@ -39,6 +38,6 @@ internal static class DtlsSeeds
         handshakes.GetAwaiter().GetResult();
         client.DisposeAsync().AsTask().GetAwaiter().GetResult();
         server.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        return ([.. fromClient], [.. fromServer]);
+        return ([.. fromClient], clientCert);
     }
 }

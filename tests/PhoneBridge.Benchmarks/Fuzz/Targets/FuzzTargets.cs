@@ -18,6 +18,7 @@ internal static class FuzzTargets
         new("rtcp", RtcpTarget.Create),
         new("srtp", SrtpTarget.Create),
         new("dtls-record", DtlsRecordTarget.Create),
+        new("dtls-handshake", DtlsHandshakeTarget.Create),
         new("sdp", SdpTarget.Create),
         new("sfu-event", SfuEventTarget.Create),
     ];
