@@ -13,5 +13,10 @@ if (args.Length > 0 && args[0] == "socket-floor")
     return await PhoneBridge.Benchmarks.Twilio.PhoneSocketFloorProbe.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "fuzz")
+{
+    return PhoneBridge.Benchmarks.Fuzz.FuzzCommand.Run(args[1..]);
+}
+
 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -46,6 +46,20 @@ internal ref struct TwilioInboundMessage
     /// </summary>
     public static TwilioInboundMessage Parse(ReadOnlySpan<byte> json, Span<byte> scratch)
     {
+        try
+        {
+            return ParseCore(json, scratch);
+        }
+        catch (InvalidOperationException e)
+        {
+            // Utf8JsonReader checks the structure, not the text inside strings: reading one that is not valid UTF-8,
+            // or that escapes a lone surrogate, throws this instead. For the caller it is malformed JSON all the same.
+            throw new JsonException("A string in the message is not valid UTF-8 or UTF-16.", e);
+        }
+    }
+
+    private static TwilioInboundMessage ParseCore(ReadOnlySpan<byte> json, Span<byte> scratch)
+    {
         var message = new TwilioInboundMessage { InboundTrack = true };
         var reader = new Utf8JsonReader(json, ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)

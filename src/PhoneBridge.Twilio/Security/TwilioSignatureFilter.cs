@@ -90,6 +90,7 @@ internal sealed class TwilioSignatureFilter(
         if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
+
             valid = validator.Validate(url, form, signature);
         }
         else if (request.HasJsonContentType())
