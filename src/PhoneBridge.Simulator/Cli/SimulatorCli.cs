@@ -84,7 +84,7 @@ public static class SimulatorCli
 
         var command = parsed.CommandResult.Command;
         var name = command is RootCommand ? string.Empty : command.Name + " ";
-        await error.WriteLineAsync($"Run 'PhoneBridge.Simulator {name}--help' for the commands and options.").ConfigureAwait(false);
+        await error.WriteLineAsync($"Run '{parsed.RootCommandResult.Command.Name} {name}--help' for the commands and options.").ConfigureAwait(false);
         return ExitCodes.Usage;
     }
 }
