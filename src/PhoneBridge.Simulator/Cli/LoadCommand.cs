@@ -65,7 +65,8 @@ internal static class LoadCommand
     private static async Task<int> RunAsync(HttpClient http, LoadOptions options, bool json, CliConsole console, CancellationToken cancellationToken)
     {
         // With --json stdout carries the document alone, so everything a person reads goes to stderr.
-        var human = json ? console.Error : console.Output;
+        // The progress line is written from its own timer, so the writer is shared between two flows.
+        var human = TextWriter.Synchronized(json ? console.Error : console.Output);
         var inPlace = json ? console.ErrorIsTerminal : console.OutputIsTerminal;
         var time = TimeProvider.System;
         human.WriteLine($"load: {options.Calls} calls x {options.Duration.TotalSeconds:0.#} s against {options.Caller.Server} (ramp {options.Ramp.TotalSeconds:0.#} s)");

@@ -37,7 +37,9 @@ public static class ReportPrinter
         output.WriteLine($"round trip {Latency(report.Latencies)}");
         var cpu = report.CpuMsPerCallSecond is { } perCallSecond
             ? string.Create(CultureInfo.InvariantCulture, $"{report.ServerCpuMs:0} ms CPU over {report.SteadyWindow.TotalSeconds:0.0} s x {report.CallsInWindow} calls = {perCallSecond:0.000} ms CPU per call-second")
-            : "unavailable (GET /stats not readable; pass --api-key or --server-pid)";
+            : report.ServerGoneAt is not null
+                ? "unavailable (the server went away before the window closed)"
+                : "unavailable (GET /stats not readable; pass --api-key or --server-pid)";
         if (report.CpuMsPerBridgedCallSecond is { } bridged)
         {
             cpu += string.Create(CultureInfo.InvariantCulture, $"; by frames bridged ({report.FramesInWindow}) {bridged:0.000} ms CPU per call-second");
