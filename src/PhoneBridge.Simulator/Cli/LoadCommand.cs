@@ -65,15 +65,15 @@ internal static class LoadCommand
     private static async Task<int> RunAsync(HttpClient http, LoadOptions options, bool json, CliConsole console, CancellationToken cancellationToken)
     {
         // With --json stdout carries the document alone, so everything a person reads goes to stderr.
-        // The progress line is written from its own timer, so the writer is shared between two flows.
-        var human = TextWriter.Synchronized(json ? console.Error : console.Output);
-        var inPlace = json ? console.ErrorIsTerminal : console.OutputIsTerminal;
+        using var human = json
+            ? new LiveLineWriter(console.Error, console.ErrorIsTerminal)
+            : new LiveLineWriter(console.Output, console.OutputIsTerminal);
         var time = TimeProvider.System;
         human.WriteLine($"load: {options.Calls} calls x {options.Duration.TotalSeconds:0.#} s against {options.Caller.Server} (ramp {options.Ramp.TotalSeconds:0.#} s)");
 
         var tally = new LoadTally();
         using var stopProgress = new CancellationTokenSource();
-        var progress = LoadProgressLine.RunAsync(tally, human, inPlace, time, stopProgress.Token);
+        var progress = LoadProgressLine.RunAsync(tally, human, time, stopProgress.Token);
         LoadReport report;
         try
         {

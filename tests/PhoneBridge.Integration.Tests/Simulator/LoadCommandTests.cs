@@ -41,14 +41,15 @@ public sealed partial class LoadCommandTests
     {
         using var server = await ServerProcess.StartAsync();
         using var output = new StringWriter();
-        using var error = new SignallingWriter("calls up; measuring.");
+        // The progress line (every 5 s off a terminal) shows echoes coming back.
+        using var error = new SignallingWriter(EchoesFlowing());
 
-        // Calls would stream for a minute; the server is killed once they are all up.
+        // Calls would stream for a minute; the server is killed once they are all up and echoed.
         var run = SimulatorCli.RunAsync(
             ["load", "--server", server.BaseUrl.ToString(), "--calls", "3", "--seconds", "60", "--ramp-seconds", "1", "--json"],
             output, error, CancellationToken.None);
         await Task.WhenAny(error.Seen, run).WaitAsync(Generous);
-        Assert.True(error.Seen.IsCompleted, $"the calls never came up:\n{error}");
+        Assert.True(error.Seen.IsCompleted, $"no echo came back:\n{error}");
         server.Kill();
 
         var code = await run.WaitAsync(Generous);
@@ -63,8 +64,11 @@ public sealed partial class LoadCommandTests
         Assert.Equal(JsonValueKind.String, report.RootElement.GetProperty("server").GetProperty("goneAt").ValueKind);
     }
 
-    /// <summary>Collects what is written and completes <see cref="Seen"/> once a line containing the text is.</summary>
-    private sealed class SignallingWriter(string text) : StringWriter
+    [GeneratedRegex(@"calls up 3/3, .* back [1-9]")]
+    private static partial Regex EchoesFlowing();
+
+    /// <summary>Collects what is written and completes <see cref="Seen"/> once a line matching the pattern is.</summary>
+    private sealed class SignallingWriter(Regex pattern) : StringWriter
     {
         private readonly TaskCompletionSource _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -73,7 +77,7 @@ public sealed partial class LoadCommandTests
         public override void WriteLine(string? value)
         {
             base.WriteLine(value);
-            if (value?.Contains(text, StringComparison.Ordinal) == true)
+            if (value is not null && pattern.IsMatch(value))
             {
                 _seen.TrySetResult();
             }
