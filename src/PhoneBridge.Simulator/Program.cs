@@ -4,6 +4,5 @@ namespace PhoneBridge.Simulator;
 
 internal static class SimulatorProgram
 {
-    public static Task<int> Main(string[] args) =>
-        SimulatorCli.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
+    public static Task<int> Main(string[] args) => SimulatorCli.RunAsync(args, CliConsole.System, CancellationToken.None);
 }

@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
+using NAudio.Wave;
 
 namespace PhoneBridge.Simulator.Audio;
 
-/// <summary>Mono PCM16 audio read from or written to a RIFF/WAVE file.</summary>
+/// <summary>Mono PCM16 audio read from or written to a RIFF/WAVE file (the RIFF handling is NAudio's).</summary>
 public sealed class WavFile
 {
     public WavFile(short[] samples, int sampleRate)
@@ -19,74 +20,74 @@ public sealed class WavFile
 
     public TimeSpan Duration => TimeSpan.FromSeconds((double)Samples.Length / SampleRate);
 
-    public static WavFile Read(string path) => Parse(File.ReadAllBytes(path));
+    public static WavFile Read(string path)
+    {
+        using var file = File.OpenRead(path);
+        return Parse(file);
+    }
+
+    public static WavFile Parse(ReadOnlySpan<byte> file)
+    {
+        using var stream = new MemoryStream(file.ToArray(), writable: false);
+        return Parse(stream);
+    }
 
     /// <summary>
     /// Parses 16-bit PCM WAVE (plain or WAVE_FORMAT_EXTENSIBLE) of any rate and channel count;
-    /// channels are averaged to mono because the phone carries one.
+    /// channels are averaged to mono because the phone carries one. Anything else is an
+    /// <see cref="InvalidDataException"/> that says what the file is.
     /// </summary>
-    public static WavFile Parse(ReadOnlySpan<byte> file)
+    public static WavFile Parse(Stream file)
     {
-        if (file.Length < 12 || !file[..4].SequenceEqual("RIFF"u8) || !file.Slice(8, 4).SequenceEqual("WAVE"u8))
+        ArgumentNullException.ThrowIfNull(file);
+        try
         {
-            throw new InvalidDataException("Not a RIFF/WAVE file.");
-        }
-
-        int channels = 0, rate = 0, bits = 0;
-        var position = 12;
-        while (position + 8 <= file.Length)
-        {
-            var id = file.Slice(position, 4);
-            var size = BinaryPrimitives.ReadUInt32LittleEndian(file.Slice(position + 4, 4));
-            var bodyStart = position + 8;
-            var available = file.Length - bodyStart;
-            // Streamed WAVs carry 0 or 0xFFFFFFFF as the data size; take what is there.
-            var bodyLength = size > (uint)available ? available : (int)size;
-            var body = file.Slice(bodyStart, bodyLength);
-            if (id.SequenceEqual("fmt "u8))
+            using var reader = new WaveFileReader(file);
+            var format = reader.WaveFormat;
+            var pcm = format.Encoding == WaveFormatEncoding.Pcm || SubFormat(format) == AudioMediaSubtypes.MEDIASUBTYPE_PCM;
+            if (!pcm || format.BitsPerSample != 16)
             {
-                if (body.Length < 16)
-                {
-                    throw new InvalidDataException("WAVE fmt chunk is too short.");
-                }
-
-                var format = BinaryPrimitives.ReadUInt16LittleEndian(body);
-                channels = BinaryPrimitives.ReadUInt16LittleEndian(body[2..]);
-                rate = BinaryPrimitives.ReadInt32LittleEndian(body[4..]);
-                bits = BinaryPrimitives.ReadUInt16LittleEndian(body[14..]);
-                const ushort Pcm = 1, Extensible = 0xFFFE;
-                if (format == Extensible && body.Length >= 26)
-                {
-                    format = BinaryPrimitives.ReadUInt16LittleEndian(body[24..]);
-                }
-
-                if (format != Pcm || bits != 16)
-                {
-                    throw new InvalidDataException($"Only 16-bit PCM WAVE is supported (format {format}, {bits} bits).");
-                }
-
-                if (channels < 1 || rate < 1)
-                {
-                    throw new InvalidDataException($"Bad WAVE format: {channels} channels at {rate} Hz.");
-                }
-            }
-            else if (id.SequenceEqual("data"u8))
-            {
-                if (channels == 0)
-                {
-                    throw new InvalidDataException("WAVE data chunk comes before its fmt chunk.");
-                }
-
-                return new WavFile(Downmix(body, channels), rate);
+                throw new InvalidDataException($"Only 16-bit PCM WAVE is supported (format {format.Encoding}, {format.BitsPerSample} bits).");
             }
 
-            // Chunks are word aligned.
-            position = bodyStart + bodyLength + (bodyLength & 1);
-        }
+            if (format.Channels < 1 || format.SampleRate < 1)
+            {
+                throw new InvalidDataException($"Bad WAVE format: {format.Channels} channels at {format.SampleRate} Hz.");
+            }
 
-        throw new InvalidDataException("WAVE file has no data chunk.");
+            // A streamed WAV may declare its data 0 bytes long (written before the length was known): NAudio then
+            // reads nothing, but it has left the stream at the start of the data, so take the rest of it.
+            using var data = new MemoryStream();
+            if (reader.Length > 0)
+            {
+                reader.CopyTo(data);
+            }
+            else
+            {
+                file.CopyTo(data);
+            }
+
+            return new WavFile(Downmix(data.GetBuffer().AsSpan(0, (int)data.Length), format.Channels), format.SampleRate);
+        }
+        catch (Exception ex) when (ex is FormatException or EndOfStreamException or ArgumentException)
+        {
+            throw new InvalidDataException("Not a readable RIFF/WAVE file: " + ex.Message, ex);
+        }
     }
 
+    /// <summary>
+    /// The sub-format of WAVE_FORMAT_EXTENSIBLE, which NAudio's reader hands over as extra bytes: valid bits (2),
+    /// channel mask (4), then the sub-format GUID.
+    /// </summary>
+    private static Guid? SubFormat(WaveFormat format) =>
+        format switch
+        {
+            WaveFormatExtensible extensible => extensible.SubFormat,
+            WaveFormatExtraData { Encoding: WaveFormatEncoding.Extensible, ExtraData: { Length: >= 22 } extra } => new Guid(extra.AsSpan(6, 16)),
+            _ => null,
+        };
+
+    /// <summary>Averages the channels with integer arithmetic, so mono input comes out bit for bit.</summary>
     private static short[] Downmix(ReadOnlySpan<byte> data, int channels)
     {
         var frames = data.Length / (2 * channels);
@@ -111,36 +112,11 @@ public sealed class WavFile
         Write(stream);
     }
 
+    /// <summary>Writes a canonical 44-byte-header PCM16 mono WAVE; NAudio leaves a caller's stream open.</summary>
     public void Write(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var dataBytes = Samples.Length * 2;
-        Span<byte> header = stackalloc byte[44];
-        "RIFF"u8.CopyTo(header);
-        BinaryPrimitives.WriteInt32LittleEndian(header[4..], 36 + dataBytes);
-        "WAVEfmt "u8.CopyTo(header[8..]);
-        BinaryPrimitives.WriteInt32LittleEndian(header[16..], 16);
-        BinaryPrimitives.WriteInt16LittleEndian(header[20..], 1);
-        BinaryPrimitives.WriteInt16LittleEndian(header[22..], 1);
-        BinaryPrimitives.WriteInt32LittleEndian(header[24..], SampleRate);
-        BinaryPrimitives.WriteInt32LittleEndian(header[28..], SampleRate * 2);
-        BinaryPrimitives.WriteInt16LittleEndian(header[32..], 2);
-        BinaryPrimitives.WriteInt16LittleEndian(header[34..], 16);
-        "data"u8.CopyTo(header[36..]);
-        BinaryPrimitives.WriteInt32LittleEndian(header[40..], dataBytes);
-        stream.Write(header);
-
-        Span<byte> chunk = stackalloc byte[4096];
-        for (var i = 0; i < Samples.Length;)
-        {
-            var n = Math.Min(chunk.Length / 2, Samples.Length - i);
-            for (var k = 0; k < n; k++)
-            {
-                BinaryPrimitives.WriteInt16LittleEndian(chunk[(k * 2)..], Samples[i + k]);
-            }
-
-            stream.Write(chunk[..(n * 2)]);
-            i += n;
-        }
+        using var writer = new WaveFileWriter(stream, new WaveFormat(SampleRate, 16, 1));
+        writer.WriteSamples(Samples, 0, Samples.Length);
     }
 }

@@ -7,9 +7,20 @@ public sealed record LoadReport
 {
     public int CallsRequested { get; init; }
 
+    /// <summary>Calls that got their media socket up (dropped ones included).</summary>
     public int CallsConnected { get; init; }
 
+    /// <summary>Connected calls whose socket failed or that the server closed before the caller hung up.</summary>
+    public int CallsDropped { get; init; }
+
+    /// <summary>Calls that could not be placed, plus the dropped ones.</summary>
     public int CallsFailed { get; init; }
+
+    /// <summary>When the server was first seen gone (a call's socket dropped and then it stopped answering); null if it stayed.</summary>
+    public DateTimeOffset? ServerGoneAt { get; init; }
+
+    /// <summary>Why the server counts as gone (the connection error); null if it stayed.</summary>
+    public string? ServerGone { get; init; }
 
     public IReadOnlyList<string> Failures { get; init; } = [];
 

@@ -12,7 +12,7 @@ namespace PhoneBridge.Simulator.Load;
 /// </summary>
 public static class LoadRunner
 {
-    /// <summary>Total and kernel-mode CPU of a local process, when its id is known.</summary>
+    /// <summary>Total and kernel-mode CPU of a local process, when its id is known; null once it has exited.</summary>
     private static (double Total, double Kernel)? ProcessCpu(int? processId)
     {
         if (processId is not { } pid)
@@ -20,13 +20,29 @@ public static class LoadRunner
             return null;
         }
 
-        using var process = System.Diagnostics.Process.GetProcessById(pid);
-        return (process.TotalProcessorTime.TotalMilliseconds, process.PrivilegedProcessorTime.TotalMilliseconds);
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return (process.TotalProcessorTime.TotalMilliseconds, process.PrivilegedProcessorTime.TotalMilliseconds);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
+    public static Task<LoadReport> RunAsync(
+        HttpClient http, LoadOptions options, TimeProvider time, TextWriter? progress, CancellationToken cancellationToken) =>
+        RunAsync(http, options, time, progress, new LoadTally(), cancellationToken);
+
+    /// <summary>
+    /// Runs the calls, keeping <paramref name="tally"/> current for a progress line. When the server goes away the
+    /// run still ends with a report: dropped calls count as failed and <see cref="LoadReport.ServerGoneAt"/> says when.
+    /// </summary>
     public static async Task<LoadReport> RunAsync(
-        HttpClient http, LoadOptions options, TimeProvider time, TextWriter? progress, CancellationToken cancellationToken)
+        HttpClient http, LoadOptions options, TimeProvider time, TextWriter? progress, LoadTally tally, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(tally);
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
@@ -47,6 +63,33 @@ public static class LoadRunner
         var allConnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var firstDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var settled = 0;
+        tally.Start(options.Calls);
+        DateTimeOffset? serverGoneAt = null;
+        string? serverGone = null;
+
+        async Task<ServerStats?> ReadStatsAsync()
+        {
+            var reading = await ServerStats.ReadAsync(http, options.Caller.Server, options.ApiKey, cancellationToken).ConfigureAwait(false);
+            if (reading.Unreachable is not null && serverGone is null)
+            {
+                serverGoneAt = time.GetUtcNow();
+                serverGone = reading.Unreachable;
+            }
+
+            return reading.Stats;
+        }
+
+        (double Total, double Kernel)? ReadProcessCpu()
+        {
+            var cpu = ProcessCpu(options.ServerProcessId);
+            if (cpu is null && options.ServerProcessId is { } pid && serverGone is null)
+            {
+                serverGoneAt = time.GetUtcNow();
+                serverGone = $"process {pid} has exited";
+            }
+
+            return cpu;
+        }
         using var dials = new SemaphoreSlim(options.MaxConcurrentDials);
         await using var pacer = new FramePacer(time);
         var mediaOptions = new TwilioMediaCallOptions
@@ -82,6 +125,7 @@ public static class LoadRunner
                 or HandshakeRefusedException or OperationCanceledException)
             {
                 failures.Enqueue($"call {index}: {ex.Message}");
+                tally.DialFailed();
                 Settled();
                 return;
             }
@@ -93,8 +137,11 @@ public static class LoadRunner
             await using (call.ConfigureAwait(false))
             {
                 call.Play(audio, frames, pacer, firstFrame: index * 37L % audio.FrameCount);
+                tally.Connected(call);
                 Settled();
                 await call.PlaybackCompleted.ConfigureAwait(false);
+                // The socket ended before the caller hung up: the server closed it or vanished.
+                DateTimeOffset? droppedAt = call.Completion.IsCompleted ? time.GetUtcNow() : null;
                 firstDone.TrySetResult();
                 await call.WaitForEchoesAsync(options.EchoGrace, cancellationToken).ConfigureAwait(false);
                 await call.HangUpAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
@@ -103,7 +150,13 @@ public static class LoadRunner
                 {
                     failures.Enqueue($"call {index}: {report.Failure}");
                 }
+                else if (report.ClosedByServer)
+                {
+                    failures.Enqueue($"call {index}: closed by the server: {report.CloseStatus} {report.CloseDescription}");
+                }
 
+                droppedAt ??= report.Failure is not null || report.ClosedByServer ? time.GetUtcNow() : null;
+                tally.Ended(call, report, droppedAt);
                 reports.Enqueue(report);
             }
         }
@@ -112,21 +165,26 @@ public static class LoadRunner
 
         await allConnected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         var windowStart = time.GetTimestamp();
-        var atPeak = await ServerStats.TryGetAsync(http, options.Caller.Server, options.ApiKey, cancellationToken).ConfigureAwait(false);
-        var localAtPeak = ProcessCpu(options.ServerProcessId);
+        var atPeak = await ReadStatsAsync().ConfigureAwait(false);
+        var localAtPeak = ReadProcessCpu();
         var cpuAtPeak = localAtPeak?.Total ?? atPeak?.ProcessCpuMs;
         var connected = options.Calls - failures.Count;
         progress?.WriteLine($"{connected} of {options.Calls} calls up; measuring.");
 
         await firstDone.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         var windowEnd = time.GetTimestamp();
-        var localAtEnd = ProcessCpu(options.ServerProcessId);
+        var localAtEnd = ReadProcessCpu();
         var cpuAtEnd = localAtEnd?.Total;
-        var atEnd = await ServerStats.TryGetAsync(http, options.Caller.Server, options.ApiKey, cancellationToken).ConfigureAwait(false);
+        var atEnd = await ReadStatsAsync().ConfigureAwait(false);
         cpuAtEnd ??= atEnd?.ProcessCpuMs;
 
         await Task.WhenAll(running).ConfigureAwait(false);
-        var after = await ServerStats.TryGetAsync(http, options.Caller.Server, options.ApiKey, cancellationToken).ConfigureAwait(false);
+        var after = await ReadStatsAsync().ConfigureAwait(false);
+        if (serverGone is not null && tally.FirstDropAt is { } firstDrop && firstDrop < serverGoneAt)
+        {
+            // The calls noticed first: their sockets dropped before a stats read was refused.
+            serverGoneAt = firstDrop;
+        }
 
         var latencies = new LatencySamples();
         long sent = 0, late = 0, echoed = 0, lost = 0, invalid = 0, markersSent = 0, markersHeard = 0, markersLost = 0, markersEarly = 0;
@@ -146,11 +204,13 @@ public static class LoadRunner
             latencies.AddRange(report.Latencies);
         }
 
+        var dropped = reports.Count(r => r.Failure is not null || r.ClosedByServer);
         return new LoadReport
         {
             CallsRequested = options.Calls,
             CallsConnected = reports.Count,
-            CallsFailed = options.Calls - reports.Count,
+            CallsDropped = dropped,
+            CallsFailed = options.Calls - reports.Count + dropped,
             Failures = [.. failures],
             FramesSent = sent,
             FramesLate = late,
@@ -172,6 +232,8 @@ public static class LoadRunner
             ServerKernelCpuMs = localAtEnd?.Kernel - localAtPeak?.Kernel,
             ActiveCallsAtPeak = atPeak?.ActiveCalls,
             ActiveCallsAfter = after?.ActiveCalls,
+            ServerGoneAt = serverGoneAt,
+            ServerGone = serverGone,
         };
     }
 }

@@ -8,8 +8,15 @@ namespace PhoneBridge.Simulator.Load;
 /// <param name="JitTimeMs">Time the server's JIT has spent compiling since start, when the server reports it.</param>
 public sealed record ServerStats(double ProcessCpuMs, int ActiveCalls, long? FramesFromPhone = null, double? JitTimeMs = null)
 {
-    /// <summary>Reads <c>GET /stats</c>; null when the server has no stats endpoint or refuses the key.</summary>
-    public static async Task<ServerStats?> TryGetAsync(HttpClient http, Uri server, string? apiKey, CancellationToken cancellationToken)
+    /// <summary>Reads <c>GET /stats</c>; null when the server has no stats endpoint, refuses the key or cannot be reached.</summary>
+    public static async Task<ServerStats?> TryGetAsync(HttpClient http, Uri server, string? apiKey, CancellationToken cancellationToken) =>
+        (await ReadAsync(http, server, apiKey, cancellationToken).ConfigureAwait(false)).Stats;
+
+    /// <summary>
+    /// Reads <c>GET /stats</c>, telling a server that answered without figures (no endpoint, wrong key) from one
+    /// that did not answer at all: a load run goes on after the server is gone, to report what it measured.
+    /// </summary>
+    public static async Task<ServerStatsReading> ReadAsync(HttpClient http, Uri server, string? apiKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server, "/stats"));
@@ -18,14 +25,30 @@ public sealed record ServerStats(double ProcessCpuMs, int ActiveCalls, long? Fra
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         }
 
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        try
         {
-            return null;
-        }
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return new ServerStatsReading(null, null);
+            }
 
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        return Parse(body);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return new ServerStatsReading(Parse(body), null);
+        }
+        catch (HttpRequestException ex)
+        {
+            return new ServerStatsReading(null, ex.Message);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // HttpClient's own timeout: the server holds the connection but no longer answers.
+            return new ServerStatsReading(null, ex.Message);
+        }
+        catch (JsonException)
+        {
+            return new ServerStatsReading(null, null);
+        }
     }
 
     /// <summary>Reads <c>processCpuMs</c> and <c>activeCalls</c> from the top-level object; null if either is missing.</summary>

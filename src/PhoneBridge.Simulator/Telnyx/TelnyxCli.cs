@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using PhoneBridge.Core.Audio;
 using PhoneBridge.Simulator.Audio;
@@ -18,57 +19,101 @@ public static class TelnyxCli
 
     public const string DefaultApiKey = "KEY_phonebridge_simulator";
 
-    public const string Usage = """
-        telnyx --server http://127.0.0.1:5080 [--api-port 5081] [--api-key KEY] [--seed HEX32]
-               [--wav in.wav] [--seconds 5] [--record out.wav] [--dtmf 123] [--swap-chunks true] [--hangup caller|server]
-               [--bridge-api-key KEY]
-
-        The server needs Telnyx:PublicKey, Telnyx:ApiKey and Telnyx:ApiBaseUrl as printed at start
-        (the codec is the server's Telnyx:Codec; with L16 the call is answered in PCMU, as Telnyx would stream a PSTN
-        leg). --swap-chunks sends 20 ms chunks in swapped pairs, as Telnyx may;
-        --hangup server ends the call with DELETE /telnyx/calls/{id} (needs --bridge-api-key).
-        """;
-
-    public static async Task<int> RunAsync(CliArguments args, HttpClient http, TextWriter output, CancellationToken cancellationToken)
+    public static Command Create(HttpClient http, TextWriter output)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        var server = args.Url("server", "http://127.0.0.1:5080");
-        var apiPort = args.Int("api-port", 5081, 0, 65535);
-        var apiKey = args.String("api-key") ?? DefaultApiKey;
-        var seedHex = args.String("seed") ?? DefaultSeedHex;
-        var wavPath = args.String("wav");
-        var seconds = args.Double("seconds", wavPath is null ? 5 : 0, 0, 3600);
-        var recordPath = args.String("record");
-        var dtmf = args.String("dtmf") ?? string.Empty;
-        var swap = args.String("swap-chunks") is "true";
-        var hangup = args.String("hangup") ?? "caller";
-        var bridgeApiKey = args.String("bridge-api-key");
-        args.EnsureAllRead();
-        if (hangup is not ("caller" or "server"))
+        var server = CliOption.Url("server", "the server to call", "http://127.0.0.1:5080");
+        var apiPort = CliOption.Number("api-port", "port of the fake Call Control API on 127.0.0.1 (0: any free port)", 5081, 0, 65535);
+        var apiKey = CliOption.Text("api-key", $"the key the fake Call Control API accepts (default {DefaultApiKey})", "KEY");
+        var seed = CliOption.Text("seed", "Ed25519 seed the webhooks are signed with, 64 hex digits (default: RFC 8032 test key 1)", "HEX32");
+        var wav = CliOption.Text("wav", "stream this WAV file (16-bit PCM, any rate, resampled to the call's rate)", "in.wav");
+        var seconds = CliOption.OptionalNumber("seconds", "how long to stream (default: 5, or the whole --wav)", 0d, 3600d);
+        var record = CliOption.Text("record", "write what comes back to this WAV file", "out.wav");
+        var dtmf = CliOption.Text("dtmf", "press these keys", "KEYS");
+        var swap = CliOption.Flag("swap-chunks", "send 20 ms chunks in swapped pairs, as Telnyx may");
+        var hangup = new Option<string>("--hangup")
         {
-            throw new CliException("--hangup is 'caller' or 'server'.");
-        }
-
-        if (hangup == "server" && bridgeApiKey is null)
+            Description = "who ends the call: the caller, or the server with DELETE /telnyx/calls/{id} (needs --bridge-api-key)",
+            DefaultValueFactory = _ => "caller",
+        };
+        hangup.AcceptOnlyFromAmong("caller", "server");
+        var bridgeApiKey = CliOption.Text("bridge-api-key", "the server's PhoneBridge:ApiKey, for --hangup server", "KEY");
+        seed.Validators.Add(result =>
         {
-            throw new CliException("--hangup server needs --bridge-api-key (the server's PhoneBridge:ApiKey).");
-        }
+            if (result.GetValueOrDefault<string?>() is { } hex && ParseSeed(hex) is null)
+            {
+                result.AddError("--seed must be 64 hex digits.");
+            }
+        });
 
-        byte[] seed;
+        var command = new Command(
+            "telnyx",
+            "Place one incoming Telnyx call: signed webhooks and a local fake Call Control API. The server needs Telnyx:PublicKey, "
+            + "Telnyx:ApiKey and Telnyx:ApiBaseUrl as printed at start (the codec is the server's Telnyx:Codec; with L16 the call "
+            + "is answered in PCMU, as Telnyx would stream a PSTN leg).");
+        command.Options.Add(server);
+        command.Options.Add(apiPort);
+        command.Options.Add(apiKey);
+        command.Options.Add(seed);
+        command.Options.Add(wav);
+        command.Options.Add(seconds);
+        command.Options.Add(record);
+        command.Options.Add(dtmf);
+        command.Options.Add(swap);
+        command.Options.Add(hangup);
+        command.Options.Add(bridgeApiKey);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(hangup) == "server" && result.GetValue(bridgeApiKey) is null)
+            {
+                result.AddError("--hangup server needs --bridge-api-key (the server's PhoneBridge:ApiKey).");
+            }
+        });
+        command.SetAction((parsed, cancellationToken) => RunAsync(
+            http,
+            new TelnyxCallSettings
+            {
+                Server = parsed.GetRequiredValue(server),
+                ApiPort = parsed.GetValue(apiPort),
+                ApiKey = parsed.GetValue(apiKey) ?? DefaultApiKey,
+                Seed = ParseSeed(parsed.GetValue(seed) ?? DefaultSeedHex)!,
+                WavPath = parsed.GetValue(wav),
+                Seconds = parsed.GetValue(seconds),
+                RecordPath = parsed.GetValue(record),
+                Dtmf = parsed.GetValue(dtmf) ?? string.Empty,
+                SwapChunks = parsed.GetValue(swap),
+                HangUpByServer = parsed.GetValue(hangup) == "server",
+                BridgeApiKey = parsed.GetValue(bridgeApiKey),
+            },
+            output,
+            cancellationToken));
+        return command;
+    }
+
+    private static byte[]? ParseSeed(string hex)
+    {
         try
         {
-            seed = Convert.FromHexString(seedHex);
+            var seed = Convert.FromHexString(hex);
+            return seed.Length == 32 ? seed : null;
         }
         catch (FormatException)
         {
-            throw new CliException("--seed must be 64 hex digits.");
+            return null;
         }
+    }
 
-        if (seed.Length != 32)
-        {
-            throw new CliException("--seed must be 64 hex digits.");
-        }
+    private static async Task<int> RunAsync(HttpClient http, TelnyxCallSettings settings, TextWriter output, CancellationToken cancellationToken)
+    {
+        var server = settings.Server;
+        var apiKey = settings.ApiKey;
+        var wavPath = settings.WavPath;
+        var seconds = settings.Seconds ?? (wavPath is null ? 5 : 0);
+        var recordPath = settings.RecordPath;
+        var dtmf = settings.Dtmf;
+        var swap = settings.SwapChunks;
+        var bridgeApiKey = settings.BridgeApiKey;
+        var seed = settings.Seed;
+        var apiPort = settings.ApiPort;
 
         var time = TimeProvider.System;
         using var signer = TelnyxWebhookSigner.FromSeed(seed);
@@ -91,7 +136,7 @@ public static class TelnyxCli
 
         await Task.WhenAny(call.PlaybackCompleted, call.Completion).WaitAsync(cancellationToken).ConfigureAwait(false);
         await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken).ConfigureAwait(false);
-        if (hangup == "server")
+        if (settings.HangUpByServer)
         {
             using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(server, "/telnyx/calls/" + Uri.EscapeDataString(call.CallControlId)));
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bridgeApiKey);
@@ -114,7 +159,7 @@ public static class TelnyxCli
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"chunks sent {call.FramesSent}, media received {call.MediaMessagesReceived} ({recording.Length / (double)call.SampleRate:0.00} s), marks {call.MarksReceived}, clears {call.ClearsReceived}, invalid {call.InvalidMessagesReceived}{(call.FirstInvalidMessage is null ? string.Empty : " (" + call.FirstInvalidMessage + ")")}"));
         output.WriteLine($"commands the server sent Telnyx: {string.Join(", ", api.Accepted.Select(c => c.Action))}; refused {api.Refused}");
-        return call.InvalidMessagesReceived == 0 && api.Refused == 0 && call.MediaMessagesReceived > 0 ? 0 : 1;
+        return call.InvalidMessagesReceived == 0 && api.Refused == 0 && call.MediaMessagesReceived > 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
 
     private static short[] LoadAudio(string? wavPath, double seconds, int rate)

@@ -286,6 +286,15 @@ public sealed class TwilioMediaCall : IPacedCall, IAsyncDisposable
         }
     }
 
+    /// <summary>The running counts a live progress line shows; cheap enough to read every second.</summary>
+    public TwilioCallProgress Progress()
+    {
+        lock (_state)
+        {
+            return new TwilioCallProgress(_matcher.FramesSent, _matcher.FramesMatched, Interlocked.Read(ref _framesLate));
+        }
+    }
+
     /// <summary>What the call saw so far; the audio still in flight counts as lost.</summary>
     public TwilioCallReport Report()
     {

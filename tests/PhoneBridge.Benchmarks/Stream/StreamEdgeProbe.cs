@@ -164,7 +164,7 @@ public static class StreamEdgeProbe
         var wall = Stopwatch.StartNew();
         var report = await LoadRunner.RunAsync(http, options, TimeProvider.System, Console.Out, ct);
         ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownCpu;
-        SimulatorCli.Print(Console.Out, report);
+        ReportPrinter.Print(Console.Out, report);
 
         // Each marker is seen three times on one clock: sent by the phone, decoded at the SFU, heard back.
         var window = Stopwatch.Frequency * period / 50;

@@ -36,6 +36,48 @@ public class WavFileTests
     }
 
     [Theory]
+    [InlineData(0u)]
+    [InlineData(0xFFFFFFFFu)]
+    public void StreamedFilesWithoutADataSizeReadWhatIsThere(uint dataSize)
+    {
+        var file = Build(channels: 1, rate: 8000, bits: 16, extraChunk: false, samples: [1, 2, 3, 4]);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(4), 0xFFFFFFFF);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(40), dataSize);
+
+        Assert.Equal(new short[] { 1, 2, 3, 4 }, WavFile.Parse(file).Samples);
+    }
+
+    [Fact]
+    public void ExtensiblePcmIsRead()
+    {
+        var wav = new WavFile([5, -5, 7], 48000);
+        using var plain = new MemoryStream();
+        wav.Write(plain);
+        var bytes = plain.ToArray();
+        // Rewrite the fmt chunk as WAVE_FORMAT_EXTENSIBLE (40 bytes) with the PCM sub-format.
+        using var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream);
+        writer.Write("RIFF"u8);
+        writer.Write(0);
+        writer.Write("WAVEfmt "u8);
+        writer.Write(40);
+        writer.Write((ushort)0xFFFE);
+        writer.Write(bytes.AsSpan(22, 14));
+        writer.Write((short)22);
+        writer.Write((short)16);
+        writer.Write(4); // front centre
+        writer.Write(new Guid("00000001-0000-0010-8000-00aa00389b71").ToByteArray());
+        writer.Write(bytes.AsSpan(36));
+        var file = stream.ToArray();
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(4), file.Length - 8);
+
+        var read = WavFile.Parse(file);
+
+        Assert.Equal(48000, read.SampleRate);
+        Assert.Equal(wav.Samples, read.Samples);
+    }
+
+    [Theory]
     [InlineData(new byte[] { 1, 2, 3 })]
     [InlineData(new byte[] { (byte)'R', (byte)'I', (byte)'F', (byte)'F', 0, 0, 0, 0, (byte)'W', (byte)'A', (byte)'V', (byte)'E' })]
     public void GarbageIsRefused(byte[] file) => Assert.Throws<InvalidDataException>(() => WavFile.Parse(file));
