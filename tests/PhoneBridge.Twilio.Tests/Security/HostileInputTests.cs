@@ -181,6 +181,28 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public async Task Behind_a_trusted_proxy_the_limit_is_per_forwarded_client()
+    {
+        await using var factory = Start();
+        var body = Encoding.UTF8.GetBytes("CallSid=CA1");
+        Action<HttpContext> ViaProxy(Action<HttpContext> request, string client) => context =>
+        {
+            request(context);
+            context.Request.Headers["X-Forwarded-For"] = client;
+        };
+
+        for (var i = 0; i < 60; i++)
+        {
+            var context = await factory.Server.SendAsync(ViaProxy(Post("127.0.0.1", "application/x-www-form-urlencoded", body), "203.0.113.70"));
+            Assert.Equal(403, context.Response.StatusCode);
+        }
+
+        Assert.Equal(429, (await factory.Server.SendAsync(ViaProxy(Post("127.0.0.1", "application/x-www-form-urlencoded", body), "203.0.113.70"))).Response.StatusCode);
+        Assert.Equal(200, (await factory.Server.SendAsync(ViaProxy(SignedVoice("127.0.0.1"), "198.51.100.7"))).Response.StatusCode);
+        Assert.Contains("203.0.113.70", Assert.Single(factory.Logs.WithEventId(1001)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_media_tokens_bad_api_keys_and_bad_signatures_share_one_limit()
     {
         await using var factory = Start();
