@@ -21,9 +21,21 @@ internal sealed class TwilioSignatureFilter(
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        var upgrade = IsWebSocketUpgrade(http.Request);
+        if (upgrade && !options.CurrentValue.ValidateMediaSignature)
+        {
+            // Twilio:ValidateMediaSignature=false: the one-time token in the media URL alone authenticates the socket.
+            return await next(context).ConfigureAwait(false);
+        }
+
         var failure = await VerifyAsync(http.Request).ConfigureAwait(false);
         if (failure is { } reason)
         {
+            if (upgrade)
+            {
+                mediaAlarm.Raise(reason);
+            }
+
             TwilioLog.SignatureRejected(logger, http.GetEndpoint()?.DisplayName, http.Connection.RemoteIpAddress?.ToString(), reason);
             return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
         }
@@ -33,23 +45,6 @@ internal sealed class TwilioSignatureFilter(
 
     private async Task<SignatureFailure?> VerifyAsync(HttpRequest request)
     {
-        if (IsWebSocketUpgrade(request))
-        {
-            if (!options.CurrentValue.ValidateMediaSignature)
-            {
-                // Twilio:ValidateMediaSignature=false: the one-time token in the media URL authenticates the socket.
-                return null;
-            }
-
-            var failure = VerifyUpgrade(request);
-            if (failure is { } refused)
-            {
-                mediaAlarm.Raise(refused);
-            }
-
-            return failure;
-        }
-
         var token = options.CurrentValue.AuthToken;
         if (string.IsNullOrEmpty(token))
         {
@@ -65,7 +60,12 @@ internal sealed class TwilioSignatureFilter(
         var validator = new TwilioRequestValidator(token);
         var url = urls.GetRequestUrl(request);
         bool valid;
-        if (request.HasFormContentType)
+        if (IsWebSocketUpgrade(request))
+        {
+            var wsUrl = PublicUrlResolver.ToWebSocketUrl(url);
+            valid = validator.Validate(wsUrl, null, signature) | validator.Validate(WithTrailingSlash(wsUrl), null, signature);
+        }
+        else if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
             valid = validator.Validate(url, form, signature);
@@ -85,26 +85,6 @@ internal sealed class TwilioSignatureFilter(
             valid = validator.Validate(url, null, signature);
         }
 
-        return valid ? null : SignatureFailure.Invalid;
-    }
-
-    private SignatureFailure? VerifyUpgrade(HttpRequest request)
-    {
-        var token = options.CurrentValue.AuthToken;
-        if (string.IsNullOrEmpty(token))
-        {
-            return SignatureFailure.NotConfigured;
-        }
-
-        var signature = request.Headers[TwilioRequestValidator.SignatureHeader].ToString();
-        if (string.IsNullOrEmpty(signature))
-        {
-            return SignatureFailure.Missing;
-        }
-
-        var validator = new TwilioRequestValidator(token);
-        var wsUrl = PublicUrlResolver.ToWebSocketUrl(urls.GetRequestUrl(request));
-        var valid = validator.Validate(wsUrl, null, signature) | validator.Validate(WithTrailingSlash(wsUrl), null, signature);
         return valid ? null : SignatureFailure.Invalid;
     }
 
