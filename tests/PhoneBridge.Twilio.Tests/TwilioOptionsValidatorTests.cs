@@ -33,6 +33,7 @@ public class TwilioOptionsValidatorTests
     [InlineData("MaxMessageBytes", "10")]
     [InlineData("SendQueueCapacity", "0")]
     [InlineData("AccountSid", "SK123")]
+    [InlineData("ApiKeySid", "AC123")]
     public void Bad_values_are_named_in_the_error(string field, string value)
     {
         var options = new TwilioOptions { AuthToken = "t" };
@@ -41,6 +42,7 @@ public class TwilioOptionsValidatorTests
             case "ApiBaseUrl": options.ApiBaseUrl = value; break;
             case "MaxMessageBytes": options.MaxMessageBytes = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
             case "SendQueueCapacity": options.SendQueueCapacity = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+            case "ApiKeySid": options.ApiKeySid = value; options.ApiKeySecret = "s"; break;
             default: options.AccountSid = value; break;
         }
 
@@ -55,5 +57,22 @@ public class TwilioOptionsValidatorTests
         Assert.False(new TwilioOptions { AccountSid = "AC1" }.HasRestCredentials);
         Assert.False(new TwilioOptions { AuthToken = "t" }.HasRestCredentials);
         Assert.True(new TwilioOptions { AccountSid = "AC1", AuthToken = "t" }.HasRestCredentials);
+    }
+
+    [Fact]
+    public void An_api_key_with_the_account_sid_is_enough_for_rest()
+    {
+        Assert.True(new TwilioOptions { AccountSid = "AC1", ApiKeySid = "SK1", ApiKeySecret = "s" }.HasRestCredentials);
+        Assert.False(new TwilioOptions { ApiKeySid = "SK1", ApiKeySecret = "s" }.HasRestCredentials);
+        Assert.False(new TwilioOptions { AccountSid = "AC1", ApiKeySid = "SK1" }.HasRestCredentials);
+    }
+
+    [Fact]
+    public void An_explicit_auth_token_makes_disagreeing_alias_tokens_irrelevant()
+    {
+        var options = new TwilioOptions { AuthToken = "explicit" };
+        options.Client.AuthToken = "one";
+        options.RequestValidation.AuthToken = "two";
+        Assert.True(Validator("Production").Validate(null, options).Succeeded);
     }
 }

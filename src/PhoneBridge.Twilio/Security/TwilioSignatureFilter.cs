@@ -24,6 +24,13 @@ internal sealed class TwilioSignatureFilter(
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        var upgrade = IsWebSocketUpgrade(http.Request);
+        if (upgrade && !options.CurrentValue.ValidateMediaSignature)
+        {
+            // Twilio:ValidateMediaSignature=false: the one-time token in the media URL alone authenticates the socket.
+            return await next(context).ConfigureAwait(false);
+        }
+
         SignatureFailure? failure;
         try
         {
@@ -36,6 +43,11 @@ internal sealed class TwilioSignatureFilter(
 
         if (failure is { } reason)
         {
+            if (upgrade)
+            {
+                mediaAlarm.Raise(reason);
+            }
+
             var remote = http.Connection.RemoteIpAddress;
             if (limiter.RecordFailure(remote, ReasonText(reason)))
             {
@@ -55,23 +67,6 @@ internal sealed class TwilioSignatureFilter(
 
     private async Task<SignatureFailure?> VerifyAsync(HttpRequest request)
     {
-        if (IsWebSocketUpgrade(request))
-        {
-            if (!options.CurrentValue.ValidateMediaSignature)
-            {
-                // Twilio:ValidateMediaSignature=false: the one-time token in the media URL authenticates the socket.
-                return null;
-            }
-
-            var failure = VerifyUpgrade(request);
-            if (failure is { } refused)
-            {
-                mediaAlarm.Raise(refused);
-            }
-
-            return failure;
-        }
-
         var token = options.CurrentValue.AuthToken;
         if (string.IsNullOrEmpty(token))
         {
@@ -87,10 +82,14 @@ internal sealed class TwilioSignatureFilter(
         var validator = new TwilioRequestValidator(token);
         var url = urls.GetRequestUrl(request);
         bool valid;
-        if (request.HasFormContentType)
+        if (IsWebSocketUpgrade(request))
+        {
+            var wsUrl = PublicUrlResolver.ToWebSocketUrl(url);
+            valid = validator.Validate(wsUrl, null, signature) | validator.Validate(WithTrailingSlash(wsUrl), null, signature);
+        }
+        else if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
-
             valid = validator.Validate(url, form, signature);
         }
         else if (request.HasJsonContentType())
@@ -119,26 +118,6 @@ internal sealed class TwilioSignatureFilter(
         SignatureFailure.BodyTooLarge => "Twilio body too large",
         _ => "Twilio body malformed",
     };
-
-    private SignatureFailure? VerifyUpgrade(HttpRequest request)
-    {
-        var token = options.CurrentValue.AuthToken;
-        if (string.IsNullOrEmpty(token))
-        {
-            return SignatureFailure.NotConfigured;
-        }
-
-        var signature = request.Headers[TwilioRequestValidator.SignatureHeader].ToString();
-        if (string.IsNullOrEmpty(signature))
-        {
-            return SignatureFailure.Missing;
-        }
-
-        var validator = new TwilioRequestValidator(token);
-        var wsUrl = PublicUrlResolver.ToWebSocketUrl(urls.GetRequestUrl(request));
-        var valid = validator.Validate(wsUrl, null, signature) | validator.Validate(WithTrailingSlash(wsUrl), null, signature);
-        return valid ? null : SignatureFailure.Invalid;
-    }
 
     private static bool IsWebSocketUpgrade(HttpRequest request) =>
         request.HttpContext.WebSockets.IsWebSocketRequest
