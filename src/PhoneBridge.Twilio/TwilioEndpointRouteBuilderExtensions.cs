@@ -31,7 +31,7 @@ public static class TwilioEndpointRouteBuilderExtensions
         twilio.MapPost("/voice", VoiceEndpoint.HandleAsync)
             .LimitWebhookBody()
             .ValidateTwilioSignature()
-            .Accepts<TwilioVoiceWebhookForm>("application/x-www-form-urlencoded")
+            .DescribeRequestBody<TwilioVoiceWebhookForm>("application/x-www-form-urlencoded")
             .WithName("TwilioVoiceWebhook")
             .WithSummary("Twilio voice webhook: registers the call and answers with TwiML that connects a two-way media stream")
             .WithDescription("Paste {public URL}/twilio/voice into the number's \"A call comes in\" webhook (HTTP POST).");

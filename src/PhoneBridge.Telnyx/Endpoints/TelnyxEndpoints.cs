@@ -22,7 +22,7 @@ internal static class TelnyxEndpoints
             .LimitWebhookBody()
             .LimitFailedAuth()
             .ValidateTelnyxSignature()
-            .Accepts<WebhookEnvelope>("application/json")
+            .DescribeRequestBody<WebhookEnvelope>("application/json")
             .WithName("TelnyxWebhook")
             .WithSummary("Telnyx Call Control webhook: answers incoming calls with a two-way media stream, tracks call state")
             .WithDescription("Paste {public URL}/telnyx/events into the Call Control Application's webhook URL. 503 when no call slot is free, so Telnyx retries later.");
