@@ -12,7 +12,8 @@ public interface IPhoneMediaStream
     /// <summary>
     /// Runs the receive loop until the provider stops the stream, the socket closes or
     /// <paramref name="cancellationToken"/> fires. Events reach <paramref name="handler"/> on the
-    /// receive loop, in order; the handler must not block.
+    /// receive loop, in order; the handler must not block. Fails with <see cref="PhoneStreamTimeoutException"/>
+    /// (socket already closed) when the peer went quiet: no <c>start</c> in time, or keep-alive pings unanswered.
     /// </summary>
     Task RunAsync(IPhoneStreamHandler handler, CancellationToken cancellationToken);
 

@@ -410,7 +410,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
         {
             probe = _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
         }
-        catch (WebSocketException refused)
+        catch (Exception refused)
         {
             return HasKeepAliveFault(refused.InnerException);
         }
@@ -426,7 +426,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
             probe.GetAwaiter().GetResult();
             return false;
         }
-        catch (WebSocketException refused)
+        catch (Exception refused)
         {
             return HasKeepAliveFault(refused.InnerException);
         }

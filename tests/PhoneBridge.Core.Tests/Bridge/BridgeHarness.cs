@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Bridge;
@@ -14,7 +15,8 @@ internal sealed class BridgeHarness : IDisposable
         IEdge edge,
         Func<CallInfo, CancellationToken, Task<object?>>? prepare = null,
         string? from = "+15551234567",
-        TimeSpan? preLiveBuffer = null)
+        TimeSpan? preLiveBuffer = null,
+        ILogger<CallBridge>? logger = null)
     {
         Edge = edge;
         Registry = new InMemoryCallRegistry(Options.Create(new CallRegistryOptions()), TimeProvider.System, NullLogger<InMemoryCallRegistry>.Instance);
@@ -27,7 +29,7 @@ internal sealed class BridgeHarness : IDisposable
             Counters,
             Options.Create(new BridgeOptions { PreLiveBuffer = preLiveBuffer ?? TimeSpan.FromMilliseconds(200) }),
             TimeProvider.System,
-            NullLogger<CallBridge>.Instance);
+            logger ?? NullLogger<CallBridge>.Instance);
     }
 
     public IEdge Edge { get; }

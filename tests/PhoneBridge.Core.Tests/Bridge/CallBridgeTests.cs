@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using PhoneBridge.Core.Bridge;
 using PhoneBridge.Core.Phone;
 
 namespace PhoneBridge.Core.Tests.Bridge;
@@ -200,6 +202,55 @@ public class CallBridgeTests
         await run.WaitAsync(Wait);
         Assert.True(session.Left.IsCompleted);
         Assert.Equal(0, h.Registry.Count);
+    }
+
+    [Fact]
+    public async Task PhoneThatSentNoStartInTimeIsHungUpAndReleasedWithOneWarning()
+    {
+        var edge = new FakeEdge();
+        var logger = new ListLogger<CallBridge>();
+        using var h = new BridgeHarness(edge, logger: logger);
+        h.Phone.FailWith = new PhoneStreamTimeoutException(PhoneStreamTimeout.Start, TimeSpan.FromSeconds(10));
+        var run = h.Attach();
+        await h.Phone.HandlerAsync();
+
+        h.Phone.Stop();
+        await run.WaitAsync(Wait);
+
+        // A provider call can outlive its media socket, so the phone is hung up through its API too.
+        Assert.Equal("no start message", await h.Phone.HungUp.WaitAsync(Wait));
+        Assert.Equal(0, h.Registry.Count);
+        Assert.Equal(0, h.Counters.ActiveCalls);
+        Assert.Equal(0, edge.Joins);
+        var warning = Assert.Single(logger.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.Equal(240, warning.Id.Id);
+        Assert.Contains(h.Call.CallId, warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("1234567", warning.Message, StringComparison.Ordinal);
+        Assert.Null(warning.Exception);
+    }
+
+    [Fact]
+    public async Task KeepAliveTimeoutThatAlsoAbortedTheRequestIsReportedOnceAsSuch()
+    {
+        // The server aborting the socket aborts its request too, which may release the call before the stream ends.
+        var edge = new FakeEdge();
+        var logger = new ListLogger<CallBridge>();
+        using var h = new BridgeHarness(edge, logger: logger);
+        h.Phone.FailWith = new PhoneStreamTimeoutException(PhoneStreamTimeout.KeepAlive, null);
+        h.Phone.IgnoresCancellation = true;
+        var run = h.Attach();
+        await h.StartAsync();
+        await edge.Joined.WaitAsync(Wait);
+
+        await h.Cancellation.CancelAsync();
+        await run.WaitAsync(Wait);
+
+        Assert.Equal(0, h.Registry.Count);
+        Assert.Equal(0, h.Counters.ActiveCalls);
+        var warning = Assert.Single(logger.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.Equal(241, warning.Id.Id);
+        Assert.Contains(h.Call.CallId, warning.Message, StringComparison.Ordinal);
+        Assert.Contains(logger.Entries, e => e.Id.Id == 203 && e.Message.EndsWith("keep-alive pings unanswered", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -24,12 +24,15 @@ internal sealed class FakePhone : IPhoneMediaStream
 
     public Exception? FailWith { get; set; }
 
+    /// <summary>Like a socket stream: cancellation does not end the run, only <see cref="Stop"/> or a hang-up does.</summary>
+    public bool IgnoresCancellation { get; set; }
+
     public async Task RunAsync(IPhoneStreamHandler handler, CancellationToken cancellationToken)
     {
         _running.TrySetResult(handler);
         try
         {
-            await _stop.Task.WaitAsync(cancellationToken);
+            await _stop.Task.WaitAsync(IgnoresCancellation ? CancellationToken.None : cancellationToken);
             if (FailWith is not null)
             {
                 throw FailWith;

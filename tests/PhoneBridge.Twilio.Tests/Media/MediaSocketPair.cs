@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using PhoneBridge.Core.Phone;
 using PhoneBridge.Twilio.Media;
 using PhoneBridge.Twilio.Tests.Infrastructure;
 
@@ -41,10 +42,12 @@ internal sealed class MediaSocketPair : IAsyncDisposable
 
     public Task Run { get; }
 
+    /// <param name="time">The stream's clock (start deadline, close timeout); the system's by default.</param>
     public static MediaSocketPair Create(
         TwilioMediaStreamOptions? options = null,
         Func<string, CancellationToken, Task>? hangUpCall = null,
-        long pauseWriterThreshold = 1024 * 1024)
+        long pauseWriterThreshold = 1024 * 1024,
+        TimeProvider? time = null)
     {
         var (serverStream, clientStream) = DuplexPipeStream.CreatePair(pauseWriterThreshold);
         var server = WebSocket.CreateFromStream(serverStream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
@@ -54,7 +57,7 @@ internal sealed class MediaSocketPair : IAsyncDisposable
             server,
             options ?? new TwilioMediaStreamOptions(),
             new Logger<TwilioMediaStream>(new LoggerFactory([logs])),
-            TimeProvider.System,
+            time ?? TimeProvider.System,
             hangUpCall);
         return new MediaSocketPair(stream, client, server, logs, new RecordingPhoneHandler());
     }
@@ -117,7 +120,7 @@ internal sealed class MediaSocketPair : IAsyncDisposable
         {
             await Run.WaitAsync(TimeSpan.FromSeconds(30));
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or PhoneStreamTimeoutException)
         {
         }
 

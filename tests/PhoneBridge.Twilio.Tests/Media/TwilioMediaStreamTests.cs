@@ -1,8 +1,13 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using PhoneBridge.Core.Audio;
 using PhoneBridge.Core.Phone;
 using PhoneBridge.Twilio.Media;
+using PhoneBridge.Twilio.Tests.Infrastructure;
 using static PhoneBridge.Twilio.Tests.Infrastructure.RecordingPhoneHandler;
 
 namespace PhoneBridge.Twilio.Tests.Media;
@@ -306,5 +311,87 @@ public class TwilioMediaStreamTests
         pair.Client.Abort();
 
         await pair.Run.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task Socket_without_start_is_closed_with_1008_at_the_start_deadline()
+    {
+        var clock = new FakeTimeProvider();
+        await using var pair = MediaSocketPair.Create(new TwilioMediaStreamOptions { StartTimeout = TimeSpan.FromSeconds(10) }, time: clock);
+        await pair.SendAsync(MediaSocketPair.Connected);
+
+        clock.Advance(TimeSpan.FromSeconds(9.9));
+        Assert.False(pair.Run.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(0.1));
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await pair.ReceiveCloseAsync());
+        await pair.Client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        var timeout = await Assert.ThrowsAsync<PhoneStreamTimeoutException>(() => pair.Run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(PhoneStreamTimeout.Start, timeout.Kind);
+        Assert.Equal(0, pair.Handler.Pending);
+
+        // The bridge reports it, with the call id the stream does not know.
+        Assert.DoesNotContain(pair.Logs.Entries, e => e.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task Peer_that_misses_the_start_deadline_and_the_close_is_aborted_without_a_second_report()
+    {
+        var clock = new FakeTimeProvider();
+        await using var pair = MediaSocketPair.Create(
+            new TwilioMediaStreamOptions { StartTimeout = TimeSpan.FromSeconds(10), CloseTimeout = TimeSpan.FromSeconds(5) }, time: clock);
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await pair.ReceiveCloseAsync());
+        clock.Advance(TimeSpan.FromSeconds(5));
+
+        var timeout = await Assert.ThrowsAsync<PhoneStreamTimeoutException>(() => pair.Run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(PhoneStreamTimeout.Start, timeout.Kind);
+        Assert.Empty(pair.Logs.WithEventId(1114));
+    }
+
+    [Fact]
+    public async Task Start_lifts_the_start_deadline()
+    {
+        var clock = new FakeTimeProvider();
+        await using var pair = MediaSocketPair.Create(new TwilioMediaStreamOptions { StartTimeout = TimeSpan.FromSeconds(10) }, time: clock);
+        await pair.StartAsync();
+        await pair.Handler.NextAsync<Started>();
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await pair.SendAsync(MediaSocketPair.Media(new byte[160]));
+
+        await pair.Handler.NextAsync<Audio>();
+        Assert.False(pair.Run.IsCompleted);
+        Assert.Equal(WebSocketState.Open, pair.Client.State);
+    }
+
+    [Fact]
+    public async Task Unanswered_keep_alive_pings_end_the_run_with_a_keep_alive_timeout()
+    {
+        // Loopback TCP (an aborted socket must fail the pending read, as Kestrel's does); the client never reads,
+        // so it never answers the server's pings.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+        using var accepted = await listener.AcceptTcpClientAsync();
+        using var server = WebSocket.CreateFromStream(accepted.GetStream(), new WebSocketCreationOptions
+        {
+            IsServer = true,
+            KeepAliveInterval = TimeSpan.FromMilliseconds(100),
+            KeepAliveTimeout = TimeSpan.FromMilliseconds(300),
+        });
+        var logs = new ListLoggerProvider();
+        await using var stream = new TwilioMediaStream(
+            server,
+            new TwilioMediaStreamOptions { StartTimeout = Timeout.InfiniteTimeSpan },
+            new Logger<TwilioMediaStream>(new LoggerFactory([logs])));
+
+        var run = stream.RunAsync(new RecordingPhoneHandler(), CancellationToken.None);
+
+        var timeout = await Assert.ThrowsAsync<PhoneStreamTimeoutException>(() => run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(PhoneStreamTimeout.KeepAlive, timeout.Kind);
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Warning);
     }
 }
