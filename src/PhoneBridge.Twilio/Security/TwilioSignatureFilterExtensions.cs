@@ -7,7 +7,7 @@ namespace PhoneBridge.Twilio.Security;
 
 public static class TwilioSignatureFilterExtensions
 {
-    /// <summary>Requires a valid <c>X-Twilio-Signature</c> on the endpoint (403 otherwise; failures count toward the per-address limit).</summary>
+    /// <summary>Requires a valid <c>X-Twilio-Signature</c> on the endpoint (403 otherwise; 413 or 400 for a body it cannot read; failures count toward the per-address limit).</summary>
     public static TBuilder ValidateTwilioSignature<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder
     {

@@ -12,7 +12,7 @@ namespace PhoneBridge.Benchmarks.Fuzz.Targets;
 /// <see cref="DtlsServerProtocol"/> with our <see cref="DtlsSrtpServer"/> (use_srtp, extended master secret, client
 /// certificate against the SDP fingerprint). One server handshake at a time runs on its own thread; each input is one
 /// datagram, and it counts as done when the handshake asks for the next one, so its time is its processing time.
-/// A handshake that fails is replaced by a fresh one.
+/// A handshake that fails is replaced by a fresh one, and so is every handshake after 64 datagrams.
 /// <para>
 /// <c>DtlsTransport</c> turns every exception of the handshake into a failed handshake, so nothing here could
 /// reach the caller. This target is stricter: TLS alerts and I/O errors are the protocol saying no, but any other
@@ -31,12 +31,16 @@ internal static class DtlsHandshakeTarget
 
     private sealed class Harness : DatagramTransport, IDtlsPeerObserver
     {
+        private const int RestartEvery = 64;
+
         private readonly SemaphoreSlim _inputReady = new(0);
         private readonly SemaphoreSlim _waiting = new(0);
         private readonly DtlsSrtpPeerSettings _settings;
         private readonly byte[] _input = new byte[DtlsDatagramChannel.MaxDatagram];
         private int _length;
         private ExceptionDispatchInfo? _unexpected;
+        private long _delivered;
+        private volatile bool _restart;
 
         public Harness(DtlsCertificate local, string remoteFingerprint)
         {
@@ -52,6 +56,15 @@ internal static class DtlsHandshakeTarget
             if (datagram.IsEmpty || datagram.Length > DtlsDatagramChannel.MaxDatagram)
             {
                 return; // DtlsDatagramChannel.Enqueue drops these
+            }
+
+            if (++_delivered % RestartEvery == 0)
+            {
+                // A handshake that took a ClientHello waits for the next flight and drops what does not fit; a fresh
+                // one now and then keeps the ClientHello parsing covered.
+                _restart = true;
+                _inputReady.Release();
+                _waiting.Wait();
             }
 
             datagram.CopyTo(_input);
@@ -94,6 +107,12 @@ internal static class DtlsHandshakeTarget
         {
             _waiting.Release();
             _inputReady.Wait();
+            if (_restart)
+            {
+                _restart = false;
+                throw new IOException("fuzz: starting a fresh handshake");
+            }
+
             int n = Math.Min(_length, buffer.Length);
             _input.AsSpan(0, n).CopyTo(buffer);
             return n;
