@@ -59,7 +59,7 @@ public static class StreamServiceCollectionExtensions
         services.AddHttpClient<VisionAgentsLauncher>().AddPhoneBridgeResilience(AgentOptions.HttpSection);
 
     /// <summary>
-    /// Adds the Stream edge (and with it the WebRTC stack, which needs libopus) only when <c>Stream:ApiKey</c> and
+    /// Adds the Stream edge (and with it the WebRTC stack) only when <c>Stream:ApiKey</c> and
     /// <c>Stream:ApiSecret</c> are configured, so the embedded local echo edge runs on a machine with nothing installed.
     /// </summary>
     public static IHostApplicationBuilder AddStreamEdgeWhenConfigured(this IHostApplicationBuilder builder)

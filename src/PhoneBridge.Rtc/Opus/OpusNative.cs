@@ -92,6 +92,13 @@ public static class OpusLibrary
         }
     }
 
+    /// <summary>True when libopus loads (no exception when it does not).</summary>
+    public static bool TryLoad()
+    {
+        RegisterResolver();
+        return Load() != 0;
+    }
+
     /// <summary>Loads libopus now so a missing library is reported at startup instead of on the first call.</summary>
     public static void EnsureLoaded()
     {
