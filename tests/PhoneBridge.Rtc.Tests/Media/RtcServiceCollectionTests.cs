@@ -23,7 +23,7 @@ public class RtcServiceCollectionTests
         Assert.Equal(["127.0.0.1"], options.HostAddresses);
         Assert.Equal("203.0.113.7", options.PublicIp);
         Assert.Equal(3, options.OpusComplexity);
-        Assert.Equal(Opus.OpusImplementation.Managed, options.OpusImplementation);
+        Assert.Equal(PhoneBridge.Rtc.Opus.OpusImplementation.Managed, options.OpusImplementation);
         Assert.Equal("stun:127.0.0.1:3478", options.IceServers.Single().Urls.Single());
         var factory = provider.GetRequiredService<PeerConnectionFactory>();
         await using var a = factory.Create();
