@@ -98,7 +98,7 @@ public sealed class TelnyxCallControlResilienceTests
     [Fact]
     public async Task StalledAttemptIsAbandonedAndRetried()
     {
-        var (services, client, api) = Create(attemptTimeout: "00:00:00.500");
+        var (services, client, api) = Create(attemptTimeout: "00:00:02");
         await using var owner = services;
         api.Stall();
 
