@@ -329,7 +329,7 @@ public sealed partial class PeerConnection
             t.RemoteMsid = m.Msid;
             if (t.Negotiated.CanReceive() && t.RemoteTrack is null)
             {
-                t.RemoteTrack = new RemoteAudioTrack(mid, m.Msid?.StreamId, m.Msid?.TrackId, t.SampleRate, t.PayloadType, t.AudioLevelId);
+                t.RemoteTrack = new RemoteAudioTrack(mid, m.Msid?.StreamId, m.Msid?.TrackId, t.SampleRate, t.PayloadType, t.AudioLevelId, _options.OpusImplementation);
                 if (t.RemoteSsrc is { } ssrc)
                 {
                     t.RemoteTrack.Ssrc = ssrc;

@@ -65,7 +65,7 @@ public sealed partial class PeerConnection
                         Bitrate = _options.OpusBitrate,
                         InbandFec = true,
                         PacketLossPercent = _options.OpusPacketLossPercent,
-                    });
+                    }, _options.OpusImplementation);
                     t.Packetizer = new OpusRtpPacketizer(
                         t.Encoder, t.Ssrc, t.PayloadType,
                         BinaryPrimitives.ReadUInt16LittleEndian(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2)),

@@ -36,6 +36,10 @@ public sealed class RtcOptions : IValidatableObject
     [Range(0, 65535)]
     public int PortRangeEnd { get; set; }
 
+    /// <summary>Opus codec: Auto (libopus when it loads, else Concentus), Native (libopus, required) or Managed (Concentus).</summary>
+    [EnumDataType(typeof(Opus.OpusImplementation))]
+    public Opus.OpusImplementation OpusImplementation { get; set; } = Opus.OpusImplementation.Auto;
+
     /// <summary>Opus complexity 0–10; encode is most of the media CPU, 5 is a good voice trade-off.</summary>
     [Range(0, 10)]
     public int OpusComplexity { get; set; } = 5;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Edge;
+using PhoneBridge.Core.Http;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Rtc;
 using PhoneBridge.Stream.Agents;
@@ -29,12 +30,12 @@ public static class StreamServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StreamOptions>, StreamOptionsValidator>());
         services.AddOptions<AgentOptions>()
             .BindConfiguration(AgentOptions.SectionName)
-            .Validate(AgentOptions.IsValid, "Agent:ServerUrl must be an absolute http(s) URL and Agent:RequestTimeout positive.")
+            .Validate(AgentOptions.IsValid, "Agent:ServerUrl must be an absolute http(s) URL.")
             .ValidateOnStart();
 
         services.TryAddSingleton<StreamTokenFactory>();
-        services.AddHttpClient<StreamCoordinatorClient>();
-        services.AddHttpClient<VisionAgentsLauncher>();
+        AddCoordinatorClient(services);
+        AddAgentClient(services);
         services.TryAddSingleton<ICallPreparer, AgentCallPreparer>();
         services.AddHttpClient(StreamEdge.SfuHttpClientName);
         services.AddPhoneBridgeRtc();
@@ -48,8 +49,17 @@ public static class StreamServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Section of the coordinator client's timeouts and retry budget.</summary>
+    public const string CoordinatorHttpSection = StreamOptions.SectionName + ":Http";
+
+    internal static IHttpClientBuilder AddCoordinatorClient(IServiceCollection services) =>
+        services.AddHttpClient<StreamCoordinatorClient>().AddPhoneBridgeResilience(CoordinatorHttpSection);
+
+    internal static IHttpClientBuilder AddAgentClient(IServiceCollection services) =>
+        services.AddHttpClient<VisionAgentsLauncher>().AddPhoneBridgeResilience(AgentOptions.HttpSection);
+
     /// <summary>
-    /// Adds the Stream edge (and with it the WebRTC stack, which needs libopus) only when <c>Stream:ApiKey</c> and
+    /// Adds the Stream edge (and with it the WebRTC stack) only when <c>Stream:ApiKey</c> and
     /// <c>Stream:ApiSecret</c> are configured, so the embedded local echo edge runs on a machine with nothing installed.
     /// </summary>
     public static IHostApplicationBuilder AddStreamEdgeWhenConfigured(this IHostApplicationBuilder builder)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Hosting;
+using PhoneBridge.Core.Http;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Telnyx.CallControl;
 using PhoneBridge.Telnyx.Calls;
@@ -14,8 +15,8 @@ namespace PhoneBridge.Telnyx;
 
 public static class TelnyxServiceCollectionExtensions
 {
-    /// <summary>Call Control API requests that take longer than this are failed and retried.</summary>
-    public static readonly TimeSpan ApiTimeout = TimeSpan.FromSeconds(15);
+    /// <summary>Section of the Call Control client's timeouts and retry budget.</summary>
+    public const string HttpSection = TelnyxOptions.SectionName + ":Http";
 
     /// <summary>
     /// Registers the Telnyx provider: options (section <c>Telnyx</c>, validated at start when configured),
@@ -35,8 +36,7 @@ public static class TelnyxServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<TelnyxOptions>>().Value;
             TelnyxCallControlClient.Configure(http, options.ApiBaseUrl, options.ApiKey ?? string.Empty);
-            http.Timeout = ApiTimeout;
-        });
+        }).AddPhoneBridgeResilience(HttpSection);
 
         services.TryAddSingleton<TelnyxCallTracker>();
         services.TryAddSingleton<TelnyxCommandQueue>();

@@ -8,6 +8,11 @@ if (args.Length > 0 && args[0] == "stream-load")
     return await PhoneBridge.Benchmarks.Stream.StreamEdgeProbe.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "opus-cpu")
+{
+    return PhoneBridge.Benchmarks.Rtc.OpusCpuProbe.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "socket-floor")
 {
     return await PhoneBridge.Benchmarks.Twilio.PhoneSocketFloorProbe.RunAsync(args[1..]);

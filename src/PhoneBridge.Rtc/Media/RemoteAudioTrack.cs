@@ -11,7 +11,8 @@ public sealed class RemoteAudioTrack : IDisposable
     private readonly OpusDecoder _decoder;
     private readonly JitterBuffer _jitter;
 
-    internal RemoteAudioTrack(string mid, string? streamId, string? trackId, int sampleRate, byte payloadType, int audioLevelExtensionId)
+    internal RemoteAudioTrack(string mid, string? streamId, string? trackId, int sampleRate, byte payloadType, int audioLevelExtensionId,
+        OpusImplementation opus = OpusImplementation.Auto)
     {
         Mid = mid;
         StreamId = streamId;
@@ -19,7 +20,7 @@ public sealed class RemoteAudioTrack : IDisposable
         SampleRate = sampleRate;
         PayloadType = payloadType;
         AudioLevelExtensionId = audioLevelExtensionId;
-        _decoder = new OpusDecoder(sampleRate);
+        _decoder = new OpusDecoder(sampleRate, 1, opus);
         _jitter = new JitterBuffer(_decoder, Deliver);
     }
 

@@ -1,14 +1,20 @@
 namespace PhoneBridge.Rtc.Opus;
 
 /// <summary>
-/// Opus decoder at any Opus rate (the packet's coded band is converted inside libopus), mono by default so stereo
-/// senders are down-mixed. Not thread-safe: one decoder per incoming stream.
+/// Opus decoder at any Opus rate (the packet's coded band is converted inside the codec), mono by default so stereo
+/// senders are down-mixed; on libopus or Concentus (<see cref="Implementation"/>). Not thread-safe: one decoder per
+/// incoming stream.
 /// </summary>
-public sealed unsafe class OpusDecoder : IDisposable
+public sealed class OpusDecoder : IDisposable
 {
-    private readonly OpusDecoderHandle _handle;
+    private readonly IOpusDecoderBackend _backend;
 
     public OpusDecoder(int sampleRate, int channels = 1)
+        : this(sampleRate, channels, OpusImplementation.Auto)
+    {
+    }
+
+    public OpusDecoder(int sampleRate, int channels, OpusImplementation implementation)
     {
         if (sampleRate is not (8000 or 12000 or 16000 or 24000 or 48000))
         {
@@ -20,16 +26,14 @@ public sealed unsafe class OpusDecoder : IDisposable
             throw new ArgumentOutOfRangeException(nameof(channels), channels, "Opus supports 1 or 2 channels.");
         }
 
-        OpusLibrary.EnsureLoaded();
+        Implementation = OpusImplementations.Resolve(implementation);
         SampleRate = sampleRate;
         Channels = channels;
-        _handle = OpusNative.DecoderCreate(sampleRate, channels, out var error);
-        if (error != 0 || _handle.IsInvalid)
-        {
-            _handle.Dispose();
-            throw new OpusException("opus_decoder_create", error);
-        }
+        _backend = OpusImplementations.CreateDecoder(Implementation, sampleRate, channels);
     }
+
+    /// <summary>Native or Managed: the codec doing the work.</summary>
+    public OpusImplementation Implementation { get; }
 
     public int SampleRate { get; }
 
@@ -41,17 +45,17 @@ public sealed unsafe class OpusDecoder : IDisposable
     /// <summary>Largest frame a packet may hold (120 ms), for sizing buffers.</summary>
     public int MaxFrameSize => SampleRate * 120 / 1000;
 
-    /// <summary>Decodes a packet; returns false (and the libopus error) for a corrupt packet instead of throwing.</summary>
+    /// <summary>Decodes a packet; returns false (and the OPUS_* error) for a corrupt packet instead of throwing.</summary>
     public bool TryDecode(ReadOnlySpan<byte> packet, Span<short> pcm, out int samplesPerChannel, out int error)
     {
         if (packet.IsEmpty)
         {
             samplesPerChannel = 0;
-            error = -4;
+            error = OpusErrors.InvalidPacket;
             return false;
         }
 
-        var result = DecodeCore(packet, pcm, pcm.Length / Channels, fec: false);
+        var result = _backend.Decode(packet, pcm, pcm.Length / Channels, fec: false);
         samplesPerChannel = Math.Max(result, 0);
         error = Math.Min(result, 0);
         return result >= 0;
@@ -64,31 +68,21 @@ public sealed unsafe class OpusDecoder : IDisposable
     /// <summary>Packet-loss concealment: synthesises <paramref name="pcm"/>.Length/Channels samples from decoder history.</summary>
     public int Conceal(Span<short> pcm)
     {
-        var result = DecodeCore(default, pcm, pcm.Length / Channels, fec: false);
+        var result = _backend.Decode(default, pcm, pcm.Length / Channels, fec: false);
         return result < 0 ? throw new OpusException("opus_decode(PLC)", result) : result;
     }
 
     /// <summary>
     /// Rebuilds the frame lost just before <paramref name="nextPacket"/> from that packet's in-band FEC data (falls back
-    /// to concealment inside libopus when the packet carries none). <paramref name="pcm"/> must be exactly the lost duration.
+    /// to concealment inside the codec when the packet carries none). <paramref name="pcm"/> must be exactly the lost duration.
     /// </summary>
     public int DecodeFec(ReadOnlySpan<byte> nextPacket, Span<short> pcm)
     {
-        var result = DecodeCore(nextPacket, pcm, pcm.Length / Channels, fec: true);
+        var result = _backend.Decode(nextPacket, pcm, pcm.Length / Channels, fec: true);
         return result < 0 ? throw new OpusException("opus_decode(FEC)", result) : result;
     }
 
-    public void Reset() => OpusNative.DecoderCtl(_handle, OpusNative.ResetState, 0);
+    public void Reset() => _backend.Reset();
 
-    public void Dispose() => _handle.Dispose();
-
-    private int DecodeCore(ReadOnlySpan<byte> packet, Span<short> pcm, int frameSize, bool fec)
-    {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        fixed (byte* d = packet)
-        fixed (short* p = pcm)
-        {
-            return OpusNative.Decode(_handle, packet.IsEmpty ? null : d, packet.Length, p, frameSize, fec ? 1 : 0);
-        }
-    }
+    public void Dispose() => _backend.Dispose();
 }

@@ -1,8 +1,6 @@
-using System.Runtime.InteropServices;
-
 namespace PhoneBridge.Rtc.Opus;
 
-/// <summary>A libopus call returned an error code (see <see cref="ErrorCode"/>, negative OPUS_* values).</summary>
+/// <summary>An Opus codec call (libopus or Concentus) returned an error code (see <see cref="ErrorCode"/>, negative OPUS_* values).</summary>
 public sealed class OpusException : Exception
 {
     public OpusException(string operation, int errorCode)
@@ -13,6 +11,5 @@ public sealed class OpusException : Exception
 
     public int ErrorCode { get; }
 
-    internal static string Describe(int errorCode) =>
-        Marshal.PtrToStringUTF8(OpusNative.StrError(errorCode)) ?? "unknown error";
+    internal static string Describe(int errorCode) => OpusErrors.Describe(errorCode);
 }

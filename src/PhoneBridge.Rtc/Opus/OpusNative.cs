@@ -70,8 +70,12 @@ internal static unsafe partial class OpusNative
 /// <summary>Finds libopus once per process and fails with a message that names the package to install.</summary>
 public static class OpusLibrary
 {
+    /// <summary>Environment variable naming the libopus to load (file name or path) instead of the platform's usual names.</summary>
+    public const string LibraryVariable = "PHONEBRIDGE_LIBOPUS";
+
     private static readonly string[] Candidates =
-        OperatingSystem.IsWindows() ? ["opus.dll", "libopus-0.dll"]
+        Environment.GetEnvironmentVariable(LibraryVariable) is { Length: > 0 } configured ? [configured]
+        : OperatingSystem.IsWindows() ? ["opus.dll", "libopus-0.dll"]
         : OperatingSystem.IsMacOS() ? ["libopus.0.dylib", "libopus.dylib"]
         : ["libopus.so.0", "libopus.so"];
 
@@ -90,6 +94,13 @@ public static class OpusLibrary
             EnsureLoaded();
             return Marshal.PtrToStringUTF8(OpusNative.VersionString()) ?? "libopus";
         }
+    }
+
+    /// <summary>True when libopus loads (no exception when it does not).</summary>
+    public static bool TryLoad()
+    {
+        RegisterResolver();
+        return Load() != 0;
     }
 
     /// <summary>Loads libopus now so a missing library is reported at startup instead of on the first call.</summary>

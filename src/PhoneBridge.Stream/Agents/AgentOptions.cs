@@ -8,10 +8,9 @@ public sealed class AgentOptions
     /// <summary>Base URL of the agent server; when unset no agent is launched.</summary>
     public Uri? ServerUrl { get; set; }
 
-    /// <summary>Timeout of one request to the agent server.</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>Section of the agent client's timeouts and retry budget.</summary>
+    public const string HttpSection = SectionName + ":Http";
 
     public static bool IsValid(AgentOptions options) =>
-        options.RequestTimeout > TimeSpan.Zero
-        && (options.ServerUrl is null || options.ServerUrl is { IsAbsoluteUri: true, Scheme: "http" or "https" });
+        options.ServerUrl is null || options.ServerUrl is { IsAbsoluteUri: true, Scheme: "http" or "https" };
 }

@@ -4,14 +4,17 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Http;
 using PhoneBridge.Core.Registry;
+using Polly.Timeout;
 
 namespace PhoneBridge.Stream.Agents;
 
 /// <summary>
 /// Starts an agent for a call on a Vision Agents agent server (<c>POST /calls/{call_id}/sessions</c>) while the
 /// provider is still opening the media socket, and closes it (<c>DELETE .../sessions/{session_id}</c>) when the
-/// call ends. Used as the call registry's prepare step.
+/// call ends. Used as the call registry's prepare step. Timeouts and retries are the resilience handler's
+/// (<c>Agent:Http</c>): a start creates a session, so it is never sent twice; a close (DELETE) may be.
 /// </summary>
 public sealed class VisionAgentsLauncher
 {
@@ -46,20 +49,17 @@ public sealed class VisionAgentsLauncher
         var server = options.ServerUrl ?? throw new InvalidOperationException("Agent:ServerUrl is not configured.");
         var callType = _stream.CurrentValue.CallType;
         var uri = new Uri(WithSlash(server), $"calls/{Uri.EscapeDataString(streamCallId)}/sessions");
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.RequestTimeout);
         try
         {
-            using var response = await _http.PostAsJsonAsync(uri, new StartSessionRequest(callType), AgentJsonContext.Default.StartSessionRequest, timeout.Token).ConfigureAwait(false);
+            using var response = await _http.PostAsJsonAsync(uri, new StartSessionRequest(callType), AgentJsonContext.Default.StartSessionRequest, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.OK))
             {
-                var detail = await ReadDetailAsync(response, timeout.Token).ConfigureAwait(false);
+                var detail = await ReadDetailAsync(response, cancellationToken).ConfigureAwait(false);
                 AgentLog.StartRefused(_logger, streamCallId, (int)response.StatusCode, detail);
                 throw new AgentLaunchException($"Agent server refused the session ({(int)response.StatusCode}): {detail}", response.StatusCode);
             }
 
-            var body = await response.Content.ReadFromJsonAsync(AgentJsonContext.Default.StartSessionResponse, timeout.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadFromJsonAsync(AgentJsonContext.Default.StartSessionResponse, cancellationToken).ConfigureAwait(false);
             if (body is null || string.IsNullOrEmpty(body.SessionId))
             {
                 throw new AgentLaunchException("Agent server answered without a session_id.", response.StatusCode);
@@ -68,9 +68,10 @@ public sealed class VisionAgentsLauncher
             AgentLog.Started(_logger, streamCallId, body.SessionId);
             return new AgentSession(this, callType, streamCallId, body.SessionId, body.SessionStartedAt);
         }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is TimeoutRejectedException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new AgentLaunchException($"Agent server did not answer within {options.RequestTimeout.TotalSeconds:0.#} s.", null, e);
+            throw new AgentLaunchException("Agent server did not answer in time.", null, e);
         }
         catch (HttpRequestException e)
         {
@@ -89,21 +90,22 @@ public sealed class VisionAgentsLauncher
         var options = _options.CurrentValue;
         var server = options.ServerUrl ?? throw new InvalidOperationException("Agent:ServerUrl is not configured.");
         var uri = new Uri(WithSlash(server), $"calls/{Uri.EscapeDataString(session.CallId)}/sessions/{Uri.EscapeDataString(session.SessionId)}");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.RequestTimeout);
+        using var request = new HttpRequestMessage(HttpMethod.Delete, uri);
         try
         {
-            using var response = await _http.DeleteAsync(uri, timeout.Token).ConfigureAwait(false);
+            using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotFound)
             {
-                throw new AgentLaunchException($"Agent server could not close the session ({(int)response.StatusCode}).", response.StatusCode);
+                var tries = request.Attempts() > 1 ? $" after {request.Attempts()} tries" : string.Empty;
+                throw new AgentLaunchException($"Agent server could not close the session ({(int)response.StatusCode}){tries}.", response.StatusCode);
             }
 
             AgentLog.Stopped(_logger, session.CallId, session.SessionId);
         }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is TimeoutRejectedException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new AgentLaunchException($"Agent server did not answer within {options.RequestTimeout.TotalSeconds:0.#} s.", null, e);
+            throw new AgentLaunchException("Agent server did not answer in time.", null, e);
         }
         catch (HttpRequestException e)
         {

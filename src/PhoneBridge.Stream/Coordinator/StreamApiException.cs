@@ -5,9 +5,10 @@ namespace PhoneBridge.Stream.Coordinator;
 /// <summary>An error answer from Stream's coordinator, with Stream's own error code.</summary>
 public sealed class StreamApiException : Exception
 {
-    public StreamApiException(int code, string message, HttpStatusCode statusCode, string? moreInfo)
-        : base($"Stream API error {code} (HTTP {(int)statusCode}): {message}")
+    public StreamApiException(int code, string message, HttpStatusCode statusCode, string? moreInfo, int attempts = 1)
+        : base($"Stream API error {code} (HTTP {(int)statusCode}{(attempts > 1 ? $", after {attempts} tries" : "")}): {message}")
     {
+        Attempts = attempts;
         Code = code;
         ApiMessage = message;
         StatusCode = statusCode;
@@ -39,6 +40,9 @@ public sealed class StreamApiException : Exception
     public string ApiMessage { get; }
 
     public HttpStatusCode StatusCode { get; }
+
+    /// <summary>Tries made before giving up (more than one when a transient answer was retried).</summary>
+    public int Attempts { get; } = 1;
 
     /// <summary>Link to Stream's documentation for the error, when given.</summary>
     public string? MoreInfo { get; }

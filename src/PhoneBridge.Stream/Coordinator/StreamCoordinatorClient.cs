@@ -3,13 +3,16 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Http;
 using PhoneBridge.Stream.Auth;
+using Polly.Timeout;
 
 namespace PhoneBridge.Stream.Coordinator;
 
 /// <summary>
 /// Stream's coordinator REST API: <c>api_key</c> query, bare JWT in <c>Authorization</c> (no "Bearer"),
-/// <c>stream-auth-type: jwt</c>. Non-2xx answers become <see cref="StreamApiException"/>.
+/// <c>stream-auth-type: jwt</c>. Non-2xx answers become <see cref="StreamApiException"/>. Timeouts and retries are the
+/// resilience handler's (<c>Stream:Http</c>): user upserts, get-or-create and joins may be sent again, custom events not.
 /// </summary>
 public sealed class StreamCoordinatorClient
 {
@@ -31,14 +34,14 @@ public sealed class StreamCoordinatorClient
     {
         var map = users.ToDictionary(u => u.Id, StringComparer.Ordinal);
         return SendAsync("api/v2/users", new UpdateUsersRequest(map), CoordinatorJsonContext.Default.UpdateUsersRequest,
-            CoordinatorJsonContext.Default.JsonElement, _tokens.CreateServerToken(), cancellationToken);
+            CoordinatorJsonContext.Default.JsonElement, _tokens.CreateServerToken(), idempotent: true, cancellationToken);
     }
 
     /// <summary>Gets or creates a call (<c>POST /api/v2/video/call/{type}/{id}</c>, server token).</summary>
     public Task<GetOrCreateCallResponse> GetOrCreateCallAsync(string callType, string callId, string createdById, CancellationToken cancellationToken) =>
         SendAsync(CallPath(callType, callId), new GetOrCreateCallRequest(new CallRequest(createdById)),
             CoordinatorJsonContext.Default.GetOrCreateCallRequest, CoordinatorJsonContext.Default.GetOrCreateCallResponse,
-            _tokens.CreateServerToken(), cancellationToken);
+            _tokens.CreateServerToken(), idempotent: true, cancellationToken);
 
     /// <summary>Joins a call as <paramref name="userId"/> (<c>/join</c> with a user token) and returns the SFU credentials.</summary>
     public async Task<JoinCallResponse> JoinCallAsync(string callType, string callId, string userId, JoinCallOptions join, CancellationToken cancellationToken)
@@ -48,7 +51,7 @@ public sealed class StreamCoordinatorClient
             join.MigratingFromList is { Count: > 0 } list ? list : null);
         var response = await SendAsync(CallPath(callType, callId) + "/join", request,
             CoordinatorJsonContext.Default.JoinCallRequest, CoordinatorJsonContext.Default.JoinCallResponse,
-            _tokens.CreateUserToken(userId, options.UserTokenLifetime), cancellationToken).ConfigureAwait(false);
+            _tokens.CreateUserToken(userId, options.UserTokenLifetime), idempotent: true, cancellationToken).ConfigureAwait(false);
         if (response.Credentials?.Server is null || string.IsNullOrEmpty(response.Credentials.Token)
             || !Uri.TryCreate(response.Credentials.Server.WsEndpoint, UriKind.Absolute, out _)
             || !Uri.TryCreate(response.Credentials.Server.Url, UriKind.Absolute, out _))
@@ -64,7 +67,7 @@ public sealed class StreamCoordinatorClient
     public Task SendCustomEventAsync(string callType, string callId, string userId, Dictionary<string, JsonElement> custom, CancellationToken cancellationToken) =>
         SendAsync(CallPath(callType, callId) + "/event", new SendCallEventRequest(userId, custom),
             CoordinatorJsonContext.Default.SendCallEventRequest, CoordinatorJsonContext.Default.JsonElement,
-            _tokens.CreateServerToken(), cancellationToken);
+            _tokens.CreateServerToken(), idempotent: false, cancellationToken);
 
     private static string CallPath(string callType, string callId) =>
         $"api/v2/video/call/{Uri.EscapeDataString(callType)}/{Uri.EscapeDataString(callId)}";
@@ -75,6 +78,7 @@ public sealed class StreamCoordinatorClient
         JsonTypeInfo<TRequest> requestInfo,
         JsonTypeInfo<TResponse> responseInfo,
         string jwt,
+        bool idempotent,
         CancellationToken cancellationToken)
     {
         var options = _options.CurrentValue;
@@ -87,35 +91,38 @@ public sealed class StreamCoordinatorClient
         request.Headers.TryAddWithoutValidation("Authorization", jwt);
         request.Headers.TryAddWithoutValidation("stream-auth-type", "jwt");
         request.Headers.TryAddWithoutValidation("X-Stream-Client", "phonebridge-dotnet");
+        if (idempotent)
+        {
+            request.MarkIdempotent();
+        }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.RequestTimeout);
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is TimeoutRejectedException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new StreamApiException($"Stream request {path} timed out after {options.RequestTimeout.TotalSeconds:0.#} s.", e);
+            throw new StreamApiException($"Stream request {path} timed out{AfterTries(request)}.", e);
         }
         catch (HttpRequestException e)
         {
-            throw new StreamApiException($"Stream request {path} failed: {e.Message}", e);
+            throw new StreamApiException($"Stream request {path} failed{AfterTries(request)}: {e.Message}", e);
         }
 
         using (response)
         {
             if (!response.IsSuccessStatusCode)
             {
-                var error = await ReadErrorAsync(response, timeout.Token).ConfigureAwait(false);
+                var error = await ReadErrorAsync(response, request.Attempts(), cancellationToken).ConfigureAwait(false);
                 Log.ApiError(_logger, path, (int)response.StatusCode, error.Code, error.ApiMessage);
                 throw error;
             }
 
             try
             {
-                return await response.Content.ReadFromJsonAsync(responseInfo, timeout.Token).ConfigureAwait(false)
+                return await response.Content.ReadFromJsonAsync(responseInfo, cancellationToken).ConfigureAwait(false)
                     ?? throw new StreamApiException($"Stream request {path} returned an empty body.");
             }
             catch (JsonException e)
@@ -125,14 +132,17 @@ public sealed class StreamCoordinatorClient
         }
     }
 
-    private static async Task<StreamApiException> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static string AfterTries(HttpRequestMessage request) =>
+        request.Attempts() > 1 ? $" after {request.Attempts()} tries" : string.Empty;
+
+    private static async Task<StreamApiException> ReadErrorAsync(HttpResponseMessage response, int attempts, CancellationToken cancellationToken)
     {
         try
         {
             var body = await response.Content.ReadFromJsonAsync(CoordinatorJsonContext.Default.StreamErrorBody, cancellationToken).ConfigureAwait(false);
             if (body is not null)
             {
-                return new StreamApiException(body.Code, body.Message ?? response.ReasonPhrase ?? "error", response.StatusCode, body.MoreInfo);
+                return new StreamApiException(body.Code, body.Message ?? response.ReasonPhrase ?? "error", response.StatusCode, body.MoreInfo, attempts);
             }
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
@@ -140,7 +150,7 @@ public sealed class StreamCoordinatorClient
             // Not Stream's error envelope (e.g. a proxy's HTML page): fall through to the HTTP status.
         }
 
-        return new StreamApiException(-1, response.ReasonPhrase ?? "error", response.StatusCode, null);
+        return new StreamApiException(-1, response.ReasonPhrase ?? "error", response.StatusCode, null, attempts);
     }
 
     private static Uri WithTrailingSlash(Uri baseUrl) =>

@@ -25,9 +25,10 @@ public sealed class TelnyxApiException : Exception
         Errors = [];
     }
 
-    public TelnyxApiException(string operation, HttpStatusCode statusCode, IReadOnlyList<TelnyxApiError> errors)
-        : base(BuildMessage(operation, statusCode, errors))
+    public TelnyxApiException(string operation, HttpStatusCode statusCode, IReadOnlyList<TelnyxApiError> errors, int attempts = 1)
+        : base(BuildMessage(operation, statusCode, errors, attempts))
     {
+        Attempts = attempts;
         Operation = operation;
         StatusCode = statusCode;
         Errors = errors;
@@ -38,6 +39,9 @@ public sealed class TelnyxApiException : Exception
 
     public HttpStatusCode? StatusCode { get; }
 
+    /// <summary>Tries made before giving up (more than one when the answer was transient and retried).</summary>
+    public int Attempts { get; } = 1;
+
     public IReadOnlyList<TelnyxApiError> Errors { get; }
 
     /// <summary>Worth retrying with the same <c>command_id</c>: timeouts, rate limits and server errors.</summary>
@@ -47,11 +51,12 @@ public sealed class TelnyxApiException : Exception
     public bool HasErrorCode(string code) => Errors.Any(e => string.Equals(e.Code, code, StringComparison.Ordinal));
 
     // Titles only: details can echo phone numbers from the request.
-    private static string BuildMessage(string operation, HttpStatusCode statusCode, IReadOnlyList<TelnyxApiError> errors)
+    private static string BuildMessage(string operation, HttpStatusCode statusCode, IReadOnlyList<TelnyxApiError> errors, int attempts)
     {
         var summary = errors.Count == 0
             ? "no error details"
             : string.Join("; ", errors.Select(e => $"{e.Code ?? "?"} {e.Title ?? "(no title)"}"));
-        return $"Telnyx {operation} failed with HTTP {(int)statusCode}: {summary}";
+        var tries = attempts > 1 ? $" after {attempts} tries" : string.Empty;
+        return $"Telnyx {operation} failed with HTTP {(int)statusCode}{tries}: {summary}";
     }
 }

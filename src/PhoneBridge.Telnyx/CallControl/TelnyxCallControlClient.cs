@@ -3,12 +3,15 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using PhoneBridge.Core.Http;
+using Polly.Timeout;
 
 namespace PhoneBridge.Telnyx.CallControl;
 
 /// <summary>
 /// The few Call Control commands the bridge needs (answer, dial, hangup). Every command carries a
-/// <c>command_id</c>, so a retry within 60 s is ignored by Telnyx instead of acting twice.
+/// <c>command_id</c>, so a retry within 60 s is ignored by Telnyx instead of acting twice: the resilience handler
+/// (<c>Telnyx:Http</c>) retries transient failures and bounds every try and the whole command.
 /// </summary>
 public sealed class TelnyxCallControlClient
 {
@@ -107,14 +110,21 @@ public sealed class TelnyxCallControlClient
     private async Task<HttpResponseMessage> SendAsync<T>(
         string operation, string path, T body, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
+        // Every command carries a command_id, so the resilience handler may send it again.
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, typeInfo) };
+        request.MarkIdempotent();
         HttpResponseMessage response;
         try
         {
-            response = await _http.PostAsJsonAsync(path, body, typeInfo, cancellationToken).ConfigureAwait(false);
+            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
-            throw new TelnyxApiException($"Telnyx {operation} could not reach the API: {e.HttpRequestError}", e);
+            throw new TelnyxApiException($"Telnyx {operation} could not reach the API{AfterTries(request)}: {e.HttpRequestError}", e);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new TelnyxApiException($"Telnyx {operation} timed out{AfterTries(request)}.", e);
         }
 
         if (response.IsSuccessStatusCode)
@@ -125,9 +135,12 @@ public sealed class TelnyxCallControlClient
         using (response)
         {
             var errors = await ReadErrorsAsync(response, cancellationToken).ConfigureAwait(false);
-            throw new TelnyxApiException(operation, response.StatusCode, errors);
+            throw new TelnyxApiException(operation, response.StatusCode, errors, request.Attempts());
         }
     }
+
+    private static string AfterTries(HttpRequestMessage request) =>
+        request.Attempts() > 1 ? $" after {request.Attempts()} tries" : string.Empty;
 
     private static async Task<T?> ReadJsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {

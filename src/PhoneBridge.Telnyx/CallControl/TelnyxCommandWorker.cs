@@ -8,19 +8,16 @@ namespace PhoneBridge.Telnyx.CallControl;
 
 /// <summary>
 /// Runs queued Call Control commands with a few concurrent readers, so one slow API call does not hold up
-/// the answers of other calls. Transient failures are retried with the same <c>command_id</c>.
+/// the answers of other calls. Transient failures are retried with the same <c>command_id</c> by the client's
+/// resilience handler (<c>Telnyx:Http</c>).
 /// </summary>
 internal sealed partial class TelnyxCommandWorker(
     TelnyxCommandQueue queue,
     IServiceProvider services,
     TelnyxCallTracker tracker,
-    TimeProvider timeProvider,
     ILogger<TelnyxCommandWorker> logger) : BackgroundService
 {
     public const int Concurrency = 4;
-    public const int MaxAttempts = 3;
-
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => RunReaderAsync(stoppingToken)));
@@ -42,29 +39,20 @@ internal sealed partial class TelnyxCommandWorker(
     internal async Task ExecuteAsync(TelnyxCommand command, CancellationToken stoppingToken)
     {
         var client = services.GetRequiredService<TelnyxCallControlClient>();
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                await RunAsync(client, command, stoppingToken).ConfigureAwait(false);
-                return;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception e) when (IsTransient(e) && attempt < MaxAttempts)
-            {
-                Log.CommandRetrying(logger, CommandName(command), command.CallControlId, attempt, e.Message);
-                await Task.Delay(FirstRetryDelay * attempt, timeProvider, stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                // Any failure ends this command only; the worker keeps serving the other calls.
-                Log.CommandFailed(logger, CommandName(command), command.CallControlId, e.Message);
-                OnFailed(command);
-                return;
-            }
+            await RunAsync(client, command, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            // Transient failures were already retried by the client's resilience handler; any failure left ends
+            // this command only, and the worker keeps serving the other calls.
+            Log.CommandFailed(logger, CommandName(command), command.CallControlId, e.Message);
+            OnFailed(command);
         }
     }
 
@@ -99,14 +87,6 @@ internal sealed partial class TelnyxCommandWorker(
         }
     }
 
-    // HttpClient.Timeout surfaces as a TaskCanceledException that is not ours to honour.
-    private static bool IsTransient(Exception e) => e switch
-    {
-        TelnyxApiException api => api.IsTransient || api.InnerException is HttpRequestException,
-        OperationCanceledException => true,
-        _ => false,
-    };
-
     private static string CommandName(TelnyxCommand command) => command switch
     {
         TelnyxAnswerWork => "answer",
@@ -121,9 +101,6 @@ internal sealed partial class TelnyxCommandWorker(
 
         [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Hangup of Telnyx call {CallControlId} ({Reason}); call was live: {WasLive}")]
         public static partial void HungUp(ILogger logger, string callControlId, string reason, bool wasLive);
-
-        [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Telnyx {Command} for {CallControlId} failed (attempt {Attempt}), retrying: {Error}")]
-        public static partial void CommandRetrying(ILogger logger, string command, string callControlId, int attempt, string error);
 
         [LoggerMessage(EventId = 2104, Level = LogLevel.Error, Message = "Telnyx {Command} for {CallControlId} failed: {Error}")]
         public static partial void CommandFailed(ILogger logger, string command, string callControlId, string error);

@@ -3,16 +3,24 @@ using PhoneBridge.Rtc.Opus;
 
 namespace PhoneBridge.Benchmarks.Rtc;
 
-/// <summary>One 20 ms voice frame through libopus encode + decode at the phone's rate (what one call direction costs).</summary>
+/// <summary>
+/// Voice through Opus encode + decode at the phone's rate, on libopus (Native) and Concentus (Managed): one 20 ms
+/// frame, and one call-second (50 frames, the codec work of one call direction for a second).
+/// </summary>
 [MemoryDiagnoser]
 public class OpusCodecBenchmarks : IDisposable
 {
+    private const int FramesPerSecond = 50;
+
     private OpusEncoder _encoder = null!;
     private OpusDecoder _decoder = null!;
     private short[] _pcm = null!;
     private short[] _out = null!;
     private readonly byte[] _packet = new byte[OpusEncoder.MaxPacketSize];
     private int _frame;
+
+    [Params(OpusImplementation.Native, OpusImplementation.Managed)]
+    public OpusImplementation Implementation { get; set; }
 
     [Params(8000, 16000)]
     public int SampleRate { get; set; }
@@ -23,8 +31,8 @@ public class OpusCodecBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        _encoder = new OpusEncoder(new OpusEncoderOptions { SampleRate = SampleRate, Complexity = Complexity });
-        _decoder = new OpusDecoder(SampleRate);
+        _encoder = new OpusEncoder(new OpusEncoderOptions { SampleRate = SampleRate, Complexity = Complexity }, Implementation);
+        _decoder = new OpusDecoder(SampleRate, 1, Implementation);
         _pcm = VoiceLikeSignal.Create(SampleRate, seconds: 2);
         _out = new short[_decoder.MaxFrameSize];
     }
@@ -37,6 +45,21 @@ public class OpusCodecBenchmarks : IDisposable
         _frame++;
         var n = _encoder.Encode(_pcm.AsSpan(offset, size), _packet);
         return _decoder.Decode(_packet.AsSpan(0, n), _out);
+    }
+
+    /// <summary>Encode + decode of one second of speech-like signal in 20 ms frames: the mean is ms of CPU per call-second.</summary>
+    [Benchmark]
+    public int EncodeDecodeCallSecond()
+    {
+        var size = SampleRate / FramesPerSecond;
+        var decoded = 0;
+        for (var i = 0; i < FramesPerSecond; i++)
+        {
+            var n = _encoder.Encode(_pcm.AsSpan(i * size, size), _packet);
+            decoded += _decoder.Decode(_packet.AsSpan(0, n), _out);
+        }
+
+        return decoded;
     }
 
     [GlobalCleanup]

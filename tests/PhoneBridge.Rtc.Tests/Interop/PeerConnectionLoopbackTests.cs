@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using PhoneBridge.Rtc.Media;
+using PhoneBridge.Rtc.Opus;
 using PhoneBridge.Rtc.Sdp;
 using PhoneBridge.Rtc.Srtp;
 using PhoneBridge.Rtc.Tests.Media;
@@ -12,21 +13,24 @@ public class PeerConnectionLoopbackTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    internal static RtcOptions LoopbackOptions(bool gcm = true) => new()
+    internal static RtcOptions LoopbackOptions(bool gcm = true, OpusImplementation opus = OpusImplementation.Auto) => new()
     {
         HostAddresses = ["127.0.0.1"],
         EnableSrtpGcm = gcm,
         ConsentTimeout = TimeSpan.FromSeconds(5),
+        OpusImplementation = opus,
     };
 
     [Theory]
-    [InlineData(8000, true)]
-    [InlineData(16000, false)]
-    public async Task Two_connections_exchange_audio_both_ways(int rate, bool gcm)
+    [InlineData(8000, true, OpusImplementation.Auto, OpusImplementation.Auto)]
+    [InlineData(16000, false, OpusImplementation.Auto, OpusImplementation.Auto)]
+    [InlineData(8000, true, OpusImplementation.Managed, OpusImplementation.Native)]
+    [InlineData(16000, false, OpusImplementation.Native, OpusImplementation.Managed)]
+    public async Task Two_connections_exchange_audio_both_ways(int rate, bool gcm, OpusImplementation offererOpus, OpusImplementation answererOpus)
     {
         using var cts = new CancellationTokenSource(Timeout);
-        await using var offerer = new PeerConnection(LoopbackOptions(gcm), NullLoggerFactory.Instance, TimeProvider.System);
-        await using var answerer = new PeerConnection(LoopbackOptions(), NullLoggerFactory.Instance, TimeProvider.System) { DefaultReceiveSampleRate = rate };
+        await using var offerer = new PeerConnection(LoopbackOptions(gcm, offererOpus), NullLoggerFactory.Instance, TimeProvider.System);
+        await using var answerer = new PeerConnection(LoopbackOptions(opus: answererOpus), NullLoggerFactory.Instance, TimeProvider.System) { DefaultReceiveSampleRate = rate };
         var offTrack = offerer.AddAudioTrack(MediaDirection.SendRecv, rate, "phone-audio", "phone");
         var ansTrack = answerer.AddAudioTrack(MediaDirection.SendRecv, rate, "agent-audio", "agent");
         var remoteAtAnswerer = new TaskCompletionSource<RemoteAudioTrack>();

@@ -15,6 +15,7 @@ public class RtcServiceCollectionTests
             ["PhoneBridge:Rtc:HostAddresses:0"] = "127.0.0.1",
             ["PhoneBridge:Rtc:PublicIp"] = "203.0.113.7",
             ["PhoneBridge:Rtc:OpusComplexity"] = "3",
+            ["PhoneBridge:Rtc:OpusImplementation"] = "Managed",
             ["PhoneBridge:Rtc:IceServers:0:Urls:0"] = "stun:127.0.0.1:3478",
         });
 
@@ -22,6 +23,7 @@ public class RtcServiceCollectionTests
         Assert.Equal(["127.0.0.1"], options.HostAddresses);
         Assert.Equal("203.0.113.7", options.PublicIp);
         Assert.Equal(3, options.OpusComplexity);
+        Assert.Equal(PhoneBridge.Rtc.Opus.OpusImplementation.Managed, options.OpusImplementation);
         Assert.Equal("stun:127.0.0.1:3478", options.IceServers.Single().Urls.Single());
         var factory = provider.GetRequiredService<PeerConnectionFactory>();
         await using var a = factory.Create();

@@ -8,7 +8,7 @@ namespace PhoneBridge.Stream.Tests.Agents;
 public class VisionAgentsLauncherTests
 {
     private static VisionAgentsLauncher Launcher(Uri? server, StreamOptions? stream = null) =>
-        new(new HttpClient(), TestOptions.Monitor(new AgentOptions { ServerUrl = server, RequestTimeout = TimeSpan.FromSeconds(10) }),
+        new(new HttpClient(), TestOptions.Monitor(new AgentOptions { ServerUrl = server }),
             TestOptions.Monitor(stream ?? TestOptions.Create()), NullLogger<VisionAgentsLauncher>.Instance);
 
     [Fact]

@@ -8,15 +8,22 @@ namespace PhoneBridge.Telnyx.Tests.CallControl;
 /// <summary>Answers HTTP requests with queued responses and keeps what was sent.</summary>
 internal sealed class RecordingHandler : HttpMessageHandler
 {
-    private readonly ConcurrentQueue<(HttpStatusCode Status, string Body)> _responses = new();
+    private readonly ConcurrentQueue<(HttpStatusCode Status, string Body, TimeSpan? RetryAfter, bool Stall)> _responses = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly Channel<RecordedRequest> _arrivals = Channel.CreateUnbounded<RecordedRequest>();
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
-    public RecordingHandler Respond(HttpStatusCode status, string body)
+    public RecordingHandler Respond(HttpStatusCode status, string body, TimeSpan? retryAfter = null)
     {
-        _responses.Enqueue((status, body));
+        _responses.Enqueue((status, body, retryAfter, false));
+        return this;
+    }
+
+    /// <summary>The next request gets no answer until the caller gives up on it.</summary>
+    public RecordingHandler Stall()
+    {
+        _responses.Enqueue((HttpStatusCode.OK, "", null, true));
         return this;
     }
 
@@ -33,8 +40,21 @@ internal sealed class RecordingHandler : HttpMessageHandler
         var recorded = new RecordedRequest(request.Method, request.RequestUri!, request.Headers.Authorization?.ToString(), body);
         _requests.Enqueue(recorded);
         _arrivals.Writer.TryWrite(recorded);
-        var (status, responseBody) = _responses.TryDequeue(out var queued) ? queued : (HttpStatusCode.OK, """{"data":{"result":"ok"}}""");
-        return new HttpResponseMessage(status) { Content = new StringContent(responseBody, Encoding.UTF8, "application/json") };
+        var (status, responseBody, retryAfter, stall) = _responses.TryDequeue(out var queued)
+            ? queued
+            : (HttpStatusCode.OK, """{"data":{"result":"ok"}}""", null, false);
+        if (stall)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        var response = new HttpResponseMessage(status) { Content = new StringContent(responseBody, Encoding.UTF8, "application/json") };
+        if (retryAfter is { } delay)
+        {
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(delay);
+        }
+
+        return response;
     }
 }
 
