@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Hosting;
+using PhoneBridge.Core.Security;
 using PhoneBridge.Twilio;
 using PhoneBridge.Twilio.Security;
 
@@ -20,7 +21,17 @@ internal static class TwilioWebhookTarget
     {
         var options = new FixedOptions<TwilioOptions>(new TwilioOptions { AuthToken = "12345" });
         var urls = new PublicUrlResolver(new FixedOptions<PhoneBridgeOptions>(new PhoneBridgeOptions()));
-        var filter = new TwilioSignatureFilter(options, urls, NullLogger<TwilioSignatureFilter>.Instance);
+        // The failure limit is set out of reach: every fuzz input comes from one (absent) address, and a 429 would
+        // stop the parser from being reached at all.
+        var limiter = new FailedAuthLimiter(
+            Options.Create(new SecurityOptions { MaxFailedAuthPerMinute = int.MaxValue }), TimeProvider.System, NullLogger<FailedAuthLimiter>.Instance);
+        var filter = new TwilioSignatureFilter(
+            options,
+            Options.Create(new WebhookLimitsOptions()),
+            urls,
+            limiter,
+            new MediaSignatureAlarm(NullLogger<MediaSignatureAlarm>.Instance),
+            NullLogger<TwilioSignatureFilter>.Instance);
         var validator = new TwilioRequestValidator("12345");
         const string Form = "CallSid=CA1234567890ABCDE&From=%2B14158675309&Digits=1234&To=%2B18005551212&Caller=%2B14158675309";
         var seeds = new[]
