@@ -53,9 +53,23 @@ internal static class StreamSoak
         Console.WriteLine($"{calling.CallsUp} of {calls} calls up ({DateTime.UtcNow:HH:mm:ss} UTC); sampling the server (pid {server.Id}).");
 
         var taken = new List<SoakSample>();
+        // Its own client: on a saturated machine a full GC with every call up can take far longer than a webhook.
+        using var statsHttp = new HttpClient { Timeout = TimeSpan.FromMinutes(3) };
         async Task TakeAsync(string label)
         {
-            var sample = await SampleAsync(http, server, apiKey, calling, label, time.GetElapsedTime(start), ct);
+            SoakSample sample;
+            try
+            {
+                sample = await SampleAsync(statsHttp, server, apiKey, calling, label, time.GetElapsedTime(start), ct);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or JsonException or IOException
+                || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                // One missed sample is a gap in the table, not the end of an hour's run.
+                Console.Error.WriteLine($"[soak {DateTime.UtcNow:HH:mm:ss} UTC] sample {label} failed: {ex.Message}");
+                return;
+            }
+
             taken.Add(sample);
             if (taken.Count == 1)
             {
