@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using PhoneBridge.Simulator;
-using PhoneBridge.Simulator.Audio;
-using PhoneBridge.Simulator.Measurement;
-using PhoneBridge.Simulator.Pacing;
 using PhoneBridge.Simulator.Twilio;
 
 namespace PhoneBridge.Benchmarks.Stream;
