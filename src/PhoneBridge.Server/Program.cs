@@ -30,6 +30,7 @@ app.UseWebSockets();
 
 app.MapHealth();                            // GET /health
 app.MapStats();                             // GET /stats for load tests and dashboards
+app.MapFullGc();                            // POST /stats/gc (API key): heap after a forced full GC, for soak tests
 app.MapTwilio();
 app.MapTelnyx();
 app.MapStreamEdge();                        // POST /stream/calls/{type}/{id}/hangup for agents (Stream edge only)

@@ -16,6 +16,7 @@ namespace PhoneBridge.Benchmarks.Stream;
 /// stream-load join [--calls 20] [--server-dll /tmp/pb-server/PhoneBridge.Server.dll]
 /// stream-load idle [--samples 6]   (server CPU with no call, every 7 s after the warm-up call)
 /// stream-load run [--calls 4] [--seconds 30] [--markers 10] [--ramp-seconds R] [--warm-up-seconds W] [--server-dll ...]
+/// stream-load soak [--calls 100] [--minutes 60] [--sample-seconds 60] [--replace true] [--results-dir DIR]   (see StreamSoak)
 /// (both: [--echo-rate 8000] the rate the fake SFU decodes and re-encodes the echo at)
 /// </code>
 /// <c>join</c>: N sequential calls, each timed from the webhook POST to the first frame at the SFU and to the first
@@ -29,10 +30,15 @@ public static class StreamEdgeProbe
         var mode = args.Length > 0 ? args[0] : "run";
         var options = Options(args.Skip(1).ToArray());
         var serverDll = options.GetValueOrDefault("server-dll", "/tmp/pb-server/PhoneBridge.Server.dll");
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+        // A soak lasts its minutes plus the warm-up, ramp and hang-up; every other mode is done well within 20.
+        var limit = mode == "soak" ? TimeSpan.FromMinutes(Double(options, "minutes", 60) + 20) : TimeSpan.FromMinutes(20);
+        using var cts = new CancellationTokenSource(limit);
         var echoRate = Int(options, "echo-rate", 8000);
         await using var fakes = await StreamFakes.StartAsync(echoRate);
-        await using var server = await ServerProcess.StartAsync(serverDll, fakes.ServerSettings, cts.Token);
+        // The management key for POST /stats/gc, fresh per run.
+        var apiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var settings = new Dictionary<string, string>(fakes.ServerSettings, StringComparer.Ordinal) { ["PhoneBridge__ApiKey"] = apiKey };
+        await using var server = await ServerProcess.StartAsync(serverDll, settings, cts.Token);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var caller = new TwilioCallerOptions { Server = server.Url };
         Console.WriteLine($"server pid {server.Id} at {server.Url}, fake Stream at {fakes.Stream.BaseUrl}, agents at {fakes.Agents.BaseUrl}, echo at {echoRate} Hz");
@@ -47,7 +53,8 @@ public static class StreamEdgeProbe
             "join" => await JoinAsync(http, caller, fakes, Int(options, "calls", 20), cts.Token),
             "run" => await LoadAsync(http, caller, fakes, server, options, echoRate, cts.Token),
             "idle" => await IdleAsync(server, Int(options, "samples", 6), cts.Token),
-            _ => throw new ArgumentException("stream-load join|run [options]"),
+            "soak" => await StreamSoak.RunAsync(http, caller, server, apiKey, options, cts.Token),
+            _ => throw new ArgumentException("stream-load join|run|idle|soak [options]"),
         };
     }
 

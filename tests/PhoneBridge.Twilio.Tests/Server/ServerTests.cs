@@ -1,9 +1,11 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -68,6 +70,40 @@ public class ServerTests
         Assert.True(stats.RootElement.GetProperty("processCpuMs").GetInt64() > 0);
         Assert.True(stats.RootElement.GetProperty("allocatedBytes").GetInt64() > 0);
         Assert.Equal(0, stats.RootElement.GetProperty("activeCalls").GetInt64());
+    }
+
+    [Fact]
+    public async Task Full_gc_runs_only_with_the_api_key()
+    {
+        const string key = "stats-gc-key-123";
+        var logs = new ListLoggerProvider();
+        await using var factory = new ServerFactory(settings: new Dictionary<string, string?> { ["PhoneBridge:ApiKey"] = key });
+        await using var server = factory.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs)));
+        using var client = server.CreateClient();
+
+        using var none = await client.PostAsync("/stats/gc", null);
+        using var wrongRequest = new HttpRequestMessage(HttpMethod.Post, "/stats/gc");
+        wrongRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "not-the-key");
+        using var wrong = await client.SendAsync(wrongRequest);
+        using var get = await client.GetAsync("/stats/gc");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, get.StatusCode);
+        Assert.Empty(logs.WithEventId(2700)); // refused before any collection
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/stats/gc");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var ok = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        using var body = JsonDocument.Parse(await ok.Content.ReadAsStringAsync());
+        var heap = body.RootElement.GetProperty("heapSizeBytes").GetInt64();
+        var live = body.RootElement.GetProperty("liveBytes").GetInt64();
+        Assert.True(live > 0 && live <= heap, body.RootElement.ToString());
+        Assert.True(body.RootElement.GetProperty("gen2Collections").GetInt32() > 0);
+        Assert.Single(logs.WithEventId(2700));
+        Assert.DoesNotContain(key, logs.AllText(), StringComparison.Ordinal);
     }
 
     [Fact]
