@@ -38,6 +38,6 @@ public static partial class FullGcEndpoint
         return TypedResults.Ok(response);
     }
 
-    [LoggerMessage(2700, LogLevel.Information, "Full garbage collection forced through /stats/gc: heap {HeapSizeBytes} bytes after it, {ElapsedMs:0.0} ms")]
+    [LoggerMessage(4800, LogLevel.Information, "Full garbage collection forced through /stats/gc: heap {HeapSizeBytes} bytes after it, {ElapsedMs:0.0} ms")]
     private static partial void LogForced(ILogger logger, long heapSizeBytes, double elapsedMs);
 }

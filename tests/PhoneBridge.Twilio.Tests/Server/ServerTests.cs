@@ -90,7 +90,7 @@ public class ServerTests
         Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, get.StatusCode);
-        Assert.Empty(logs.WithEventId(2700)); // refused before any collection
+        Assert.Empty(logs.WithEventId(4800)); // refused before any collection
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/stats/gc");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -102,7 +102,7 @@ public class ServerTests
         var live = body.RootElement.GetProperty("liveBytes").GetInt64();
         Assert.True(live > 0 && live <= heap, body.RootElement.ToString());
         Assert.True(body.RootElement.GetProperty("gen2Collections").GetInt32() > 0);
-        Assert.Single(logs.WithEventId(2700));
+        Assert.Single(logs.WithEventId(4800));
         Assert.DoesNotContain(key, logs.AllText(), StringComparison.Ordinal);
     }
 
