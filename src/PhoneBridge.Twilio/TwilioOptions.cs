@@ -5,6 +5,9 @@ public sealed class TwilioOptions
 {
     public const string SectionName = "Twilio";
 
+    /// <summary>Timeouts and retries of the REST client (<c>HttpResilienceOptions</c>).</summary>
+    public const string HttpSectionName = "Twilio:Http";
+
     /// <summary>Serves <c>/twilio/*</c>. Set false for a Telnyx-only deployment, which then needs no Twilio token.</summary>
     public bool Enabled { get; set; } = true;
 

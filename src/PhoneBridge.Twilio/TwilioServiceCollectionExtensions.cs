@@ -7,6 +7,7 @@ using PhoneBridge.Core.Hosting;
 using PhoneBridge.Twilio.Calls;
 using PhoneBridge.Twilio.Rest;
 using PhoneBridge.Twilio.Security;
+using PhoneBridge.Core.Http;
 
 namespace PhoneBridge.Twilio;
 
@@ -35,9 +36,9 @@ public static class TwilioServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<PhoneBridgeOptions>, TwilioPublicUrlAlias>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>());
         services.TryAddSingleton<MediaSignatureAlarm>();
-        // The resilience pipeline's timeouts bound each request; HttpClient's own would only cut it short.
-        services.AddHttpClient<TwilioRestClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .AddTwilioResilience();
+        // Twilio's REST API creates and updates calls with POST, so only requests the client marks idempotent
+        // (hangup) are retried; creating a call or redirecting it never is (TwilioRestClient says why).
+        services.AddHttpClient<TwilioRestClient>().AddPhoneBridgeResilience(TwilioOptions.HttpSectionName);
         // Transient like the typed TwilioRestClient it wraps, so the HttpClient handler rotation keeps working.
         services.TryAddTransient<TwilioOutboundCalls>();
         return services;

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Twilio.Constant;
 using TwilioHttp = Twilio.Http;
+using PhoneBridge.Core.Http;
 
 namespace PhoneBridge.Twilio.Rest;
 
@@ -58,7 +59,11 @@ internal sealed class TwilioSdkHttpClient : TwilioHttp.HttpClient
                 : new FormUrlEncodedContent(request.PostParams);
         }
 
-        message.Options.Set(TwilioHttpResilience.RetrySafe, _retrySafe);
+        if (_retrySafe)
+        {
+            message.MarkIdempotent();
+        }
+
         LastRequest = request;
         LastResponse = null;
         using var response = await _http.SendAsync(message, _cancellationToken).ConfigureAwait(false);

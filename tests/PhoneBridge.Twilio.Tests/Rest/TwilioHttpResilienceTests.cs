@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Http;
 using PhoneBridge.Twilio.Rest;
 using PhoneBridge.Twilio.Tests.Infrastructure;
 
@@ -27,7 +29,8 @@ public sealed class TwilioHttpResilienceTests : IClassFixture<FakeTwilioApiFixtu
             AuthToken = FakeTwilioApiFixture.AuthToken,
             ApiBaseUrl = _api.BaseUrl,
         }));
-        services.AddHttpClient<TwilioRestClient>(http => http.Timeout = Timeout.InfiniteTimeSpan).AddTwilioResilience();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddHttpClient<TwilioRestClient>().AddPhoneBridgeResilience(TwilioOptions.HttpSectionName);
         _services = services.BuildServiceProvider();
         _client = _services.GetRequiredService<TwilioRestClient>();
     }
@@ -84,14 +87,10 @@ public sealed class TwilioHttpResilienceTests : IClassFixture<FakeTwilioApiFixtu
         using var get = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/x");
         using var post = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1/x");
         using var marked = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1/x");
-        marked.Options.Set(TwilioHttpResilience.RetrySafe, true);
-        using var unmarked = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1/x");
-        unmarked.Options.Set(TwilioHttpResilience.RetrySafe, false);
+        marked.MarkIdempotent();
 
-        Assert.True(TwilioHttpResilience.IsRetrySafe(get));
-        Assert.False(TwilioHttpResilience.IsRetrySafe(post));
-        Assert.True(TwilioHttpResilience.IsRetrySafe(marked));
-        Assert.False(TwilioHttpResilience.IsRetrySafe(unmarked));
-        Assert.False(TwilioHttpResilience.IsRetrySafe(null));
+        Assert.True(get.IsIdempotent());
+        Assert.False(post.IsIdempotent());
+        Assert.True(marked.IsIdempotent());
     }
 }
