@@ -13,7 +13,11 @@ public static partial class FullGcEndpoint
     public static RouteHandlerBuilder MapFullGc(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        return endpoints.MapPost("/stats/gc", Post).WithName("StatsFullGc").RequirePhoneBridgeApiKey();
+        return endpoints.MapPost("/stats/gc", Post)
+            .WithName("StatsFullGc")
+            .WithTags("Server")
+            .WithSummary("Forces a full compacting garbage collection and reports the managed heap left after it (soak tests)")
+            .RequirePhoneBridgeApiKey();
     }
 
     internal static Ok<FullGcResponse> Post(TimeProvider time, ILoggerFactory loggers)

@@ -150,7 +150,9 @@ public class MediaEndpointTests
         await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
         await WaitForAsync(() => registry.Count == 0 && counters.ActiveCalls == 0);
 
-        var warning = Assert.Single(app.Logs.Entries, e => e.Level >= LogLevel.Warning);
+        // TestServer has no request-body-size feature, so routing warns once that the webhook's body limit could not
+        // be applied there (Kestrel has it); that line is the test host's, not the call's.
+        var warning = Assert.Single(app.Logs.Entries, e => e.Level >= LogLevel.Warning && e.EventId.Name != "RequestSizeFeatureNotFound");
         Assert.Equal(240, warning.EventId.Id);
         Assert.Contains(callId, warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("4155550100", warning.Message, StringComparison.Ordinal);
@@ -249,13 +251,14 @@ public class MediaEndpointTests
         Assert.Equal(403, await HandshakeStatusAsync(ConnectAsync(app, url, signature: null)));
         Assert.Equal(403, await HandshakeStatusAsync(ConnectAsync(app, url, signature: "YW5vdGhlciBiYWQgb25l")));
 
-        // One Error for the process, however many upgrades fail; each refusal still gets its own Warning.
+        // One Error for the process, however many upgrades fail; of the refusals' Warnings only the address's first is
+        // written, the rest are counted by the failed-authentication limiter and summarised once a minute.
         var alarm = Assert.Single(app.Logs.WithEventId(1041));
         Assert.Equal(LogLevel.Error, alarm.Level);
         Assert.Contains("31920", alarm.Message, StringComparison.Ordinal);
         Assert.Contains("Stream - WebSocket - Handshake Error", alarm.Message, StringComparison.Ordinal);
         Assert.Contains("Twilio:ValidateMediaSignature", alarm.Message, StringComparison.Ordinal);
-        Assert.Equal(3, app.Logs.WithEventId(1001).Count);
+        Assert.Single(app.Logs.WithEventId(1001));
     }
 
     [Fact]

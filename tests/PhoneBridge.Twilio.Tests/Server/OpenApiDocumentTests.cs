@@ -63,6 +63,7 @@ public class OpenApiDocumentTests
                      "POST /twilio/voice", "GET /twilio/media/{callId}/{token}", "POST /twilio/calls", "DELETE /twilio/calls/{callSid}",
                      "POST /telnyx/events", "GET /telnyx/media/{callId}/{token}", "POST /telnyx/calls", "DELETE /telnyx/calls/{callControlId}",
                      "POST /stream/calls/{type}/{id}/hangup", "GET /stats", "GET /health",
+                     "POST /twilio/calls/{callSid}/transfer", "POST /stats/gc",
                  })
         {
             var parts = expected.Split(' ');
@@ -93,7 +94,7 @@ public class OpenApiDocumentTests
         var bearer = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
         Assert.Equal("http", bearer.GetProperty("type").GetString());
         Assert.Equal("bearer", bearer.GetProperty("scheme").GetString());
-        string[] protectedOperations = ["POST /twilio/calls", "DELETE /twilio/calls/{callSid}", "POST /telnyx/calls", "DELETE /telnyx/calls/{callControlId}", "POST /stream/calls/{type}/{id}/hangup"];
+        string[] protectedOperations = ["POST /twilio/calls", "DELETE /twilio/calls/{callSid}", "POST /twilio/calls/{callSid}/transfer", "POST /stats/gc", "POST /telnyx/calls", "DELETE /telnyx/calls/{callControlId}", "POST /stream/calls/{type}/{id}/hangup"];
         foreach (var (key, operation) in operations)
         {
             var secured = operation.TryGetProperty("security", out var security)
