@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using PhoneBridge.Core.Bridge;
 using PhoneBridge.Simulator.Pacing;
 using PhoneBridge.Simulator.Telnyx;
+using PhoneBridge.Twilio.Tests.Infrastructure;
 
 namespace PhoneBridge.Telnyx.Tests.EndToEnd;
 
@@ -97,7 +98,7 @@ public sealed class MediaSocketDeadlineTests
         var (callControlId, url) = await AnswerWithoutMediaAsync(host);
         var counters = host.App.Services.GetRequiredService<BridgeCounters>();
 
-        using var peer = await SilentWebSocketPeer.UpgradeAsync(url, CancellationToken.None);
+        using var peer = await SilentWebSocketPeer.UpgradeAsync(url, new Dictionary<string, string>(), CancellationToken.None);
         await WaitForAsync(() => counters.ActiveCalls == 1);
 
         await host.Api.WaitForAsync("hangup", callControlId, Timeout);
