@@ -224,15 +224,8 @@ public class ServerTests
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         try
         {
-            factory.StartServer();
-            var baseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-            using var voice = new HttpRequestMessage(HttpMethod.Post, "/twilio/voice") { Content = new FormUrlEncodedContent(Form) };
-            voice.Headers.Add(
-                TwilioRequestValidator.SignatureHeader,
-                Signer.ComputeSignature(baseUrl + "/twilio/voice", Form.ToDictionary(p => p.Key, p => new StringValues(p.Value))));
-            using var answer = await http.SendAsync(voice);
-            var url = XDocument.Parse(await answer.Content.ReadAsStringAsync()).Descendants("Stream").Single().Attribute("url")!.Value;
+            var (http, url) = await StartAndAnswerAsync(factory);
+            using var _ = http;
             var callId = new Uri(url).Segments[^2].TrimEnd('/');
 
             using var peer = await SilentWebSocketPeer.UpgradeAsync(
@@ -261,6 +254,25 @@ public class ServerTests
         }
     }
 
+    /// <summary>
+    /// Starts <paramref name="factory"/> on real Kestrel, posts a signed voice webhook and returns a client for the
+    /// server with the media URL its TwiML names.
+    /// </summary>
+    private static async Task<(HttpClient Http, string MediaUrl)> StartAndAnswerAsync(ServerFactory factory)
+    {
+        factory.StartServer();
+        var baseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        using var voice = new HttpRequestMessage(HttpMethod.Post, "/twilio/voice") { Content = new FormUrlEncodedContent(Form) };
+        voice.Headers.Add(
+            TwilioRequestValidator.SignatureHeader,
+            Signer.ComputeSignature(baseUrl + "/twilio/voice", Form.ToDictionary(p => p.Key, p => new StringValues(p.Value))));
+        using var answer = await http.SendAsync(voice);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var url = XDocument.Parse(await answer.Content.ReadAsStringAsync()).Descendants("Stream").Single().Attribute("url")!.Value;
+        return (http, url);
+    }
+
     private static async Task<long> StatAsync(HttpClient http, string name)
     {
         using var stats = JsonDocument.Parse(await http.GetStringAsync("/stats"));
@@ -275,16 +287,8 @@ public class ServerTests
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         try
         {
-            factory.StartServer();
-            var baseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-            using var voice = new HttpRequestMessage(HttpMethod.Post, "/twilio/voice") { Content = new FormUrlEncodedContent(Form) };
-            voice.Headers.Add(
-                TwilioRequestValidator.SignatureHeader,
-                Signer.ComputeSignature(baseUrl + "/twilio/voice", Form.ToDictionary(p => p.Key, p => new StringValues(p.Value))));
-            using var answer = await http.SendAsync(voice);
-            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-            var url = XDocument.Parse(await answer.Content.ReadAsStringAsync()).Descendants("Stream").Single().Attribute("url")!.Value;
+            var (http, url) = await StartAndAnswerAsync(factory);
+            using var _ = http;
 
             using var socket = new ClientWebSocket();
             socket.Options.SetRequestHeader(TwilioRequestValidator.SignatureHeader, Signer.ComputeSignature(url));
