@@ -1,3 +1,4 @@
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Phone;
 
 namespace PhoneBridge.Core.Audio;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Audio;
 
 namespace PhoneBridge.Simulator.Measurement;

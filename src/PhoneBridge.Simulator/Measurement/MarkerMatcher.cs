@@ -1,3 +1,4 @@
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Audio;
 
 namespace PhoneBridge.Simulator.Measurement;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Audio;
 using PhoneBridge.Simulator.Audio;
 using PhoneBridge.Simulator.Cli;

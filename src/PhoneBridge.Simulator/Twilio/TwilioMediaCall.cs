@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Audio;
 using PhoneBridge.Simulator.Audio;
 using PhoneBridge.Simulator.Measurement;

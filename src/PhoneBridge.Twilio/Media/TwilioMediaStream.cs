@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Audio;
 using PhoneBridge.Core.Phone;
 

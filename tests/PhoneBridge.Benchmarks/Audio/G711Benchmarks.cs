@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Audio;
 
 namespace PhoneBridge.Benchmarks.Audio;

@@ -1,5 +1,6 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Audio;
 using PhoneBridge.Twilio.Media;
 

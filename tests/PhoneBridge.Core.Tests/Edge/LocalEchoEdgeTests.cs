@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Audio;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Core.Phone;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Audio;
 using PhoneBridge.Simulator.Audio;
 using PhoneBridge.Simulator.Measurement;

@@ -1,4 +1,5 @@
 using System.Text;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Audio;
 using PhoneBridge.Core.Phone;
 using PhoneBridge.Telnyx.Media;

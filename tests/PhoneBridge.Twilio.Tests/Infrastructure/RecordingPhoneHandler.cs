@@ -10,7 +10,7 @@ public sealed class RecordingPhoneHandler : IPhoneStreamHandler
 
     public sealed record Started(PhoneStreamStart Start);
 
-    public sealed record Audio(short[] Pcm);
+    public sealed record AudioReceived(short[] Pcm);
 
     public sealed record Dtmf(char Digit);
 
@@ -18,7 +18,7 @@ public sealed class RecordingPhoneHandler : IPhoneStreamHandler
 
     public void OnStarted(PhoneStreamStart start) => _events.Writer.TryWrite(new Started(start));
 
-    public void OnAudio(ReadOnlySpan<short> pcm) => _events.Writer.TryWrite(new Audio(pcm.ToArray()));
+    public void OnAudio(ReadOnlySpan<short> pcm) => _events.Writer.TryWrite(new AudioReceived(pcm.ToArray()));
 
     public void OnDtmf(char digit) => _events.Writer.TryWrite(new Dtmf(digit));
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.Time.Testing;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Audio;
 using PhoneBridge.Core.Bridge;
 using PhoneBridge.Core.Registry;

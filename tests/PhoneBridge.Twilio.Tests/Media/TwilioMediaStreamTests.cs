@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Audio;
 using PhoneBridge.Core.Phone;
 using PhoneBridge.Twilio.Media;
@@ -44,7 +45,7 @@ public class TwilioMediaStreamTests
         Assert.Equal(PhoneAudioFormat.MuLaw8k, started.Format);
         Assert.Equal("c1", started.CustomParameters["callId"]);
         Assert.Equal("Jane", started.CustomParameters["FirstName"]);
-        Assert.Equal(Decoded(frame), (await pair.Handler.NextAsync<Audio>()).Pcm);
+        Assert.Equal(Decoded(frame), (await pair.Handler.NextAsync<AudioReceived>()).Pcm);
         Assert.Equal('7', (await pair.Handler.NextAsync<Dtmf>()).Digit);
         Assert.Equal("greeting \"done\"", (await pair.Handler.NextAsync<Mark>()).Name);
 
@@ -66,12 +67,12 @@ public class TwilioMediaStreamTests
         var json = MediaSocketPair.Media(frame);
         await pair.SendAsync(json[..50], endOfMessage: false);
         await pair.SendAsync(json[50..]);
-        Assert.Equal(Decoded(frame), (await pair.Handler.NextAsync<Audio>()).Pcm);
+        Assert.Equal(Decoded(frame), (await pair.Handler.NextAsync<AudioReceived>()).Pcm);
 
         // Payload with JSON escapes ("\/" and \u002B) and the event written last.
         var escaped = Convert.ToBase64String(frame).Replace("/", "\\/", StringComparison.Ordinal).Replace("+", "\\u002B", StringComparison.Ordinal);
         await pair.SendAsync($$$"""{"media":{"payload":"{{{escaped}}}"},"streamSid":"{{{MediaSocketPair.StreamSid}}}","event":"media"}""");
-        Assert.Equal(Decoded(frame), (await pair.Handler.NextAsync<Audio>()).Pcm);
+        Assert.Equal(Decoded(frame), (await pair.Handler.NextAsync<AudioReceived>()).Pcm);
     }
 
     [Fact]
@@ -85,8 +86,8 @@ public class TwilioMediaStreamTests
         await pair.SendAsync(MediaSocketPair.Media(big));
         await pair.SendAsync(MediaSocketPair.Media(Codes(1)));
 
-        Assert.Equal(Decoded(big), (await pair.Handler.NextAsync<Audio>()).Pcm);
-        Assert.Single((await pair.Handler.NextAsync<Audio>()).Pcm);
+        Assert.Equal(Decoded(big), (await pair.Handler.NextAsync<AudioReceived>()).Pcm);
+        Assert.Single((await pair.Handler.NextAsync<AudioReceived>()).Pcm);
     }
 
     [Fact]
@@ -108,7 +109,7 @@ public class TwilioMediaStreamTests
 
         var frame = Codes(160, 7);
         await pair.SendAsync(MediaSocketPair.Media(frame));
-        Assert.Equal(Decoded(frame), (await pair.Handler.NextAsync<Audio>()).Pcm);
+        Assert.Equal(Decoded(frame), (await pair.Handler.NextAsync<AudioReceived>()).Pcm);
         Assert.Equal(0, pair.Handler.Pending);
 
         Assert.Single(pair.Logs.WithEventId(1103)); // malformed
@@ -361,7 +362,7 @@ public class TwilioMediaStreamTests
         clock.Advance(TimeSpan.FromMinutes(5));
         await pair.SendAsync(MediaSocketPair.Media(new byte[160]));
 
-        await pair.Handler.NextAsync<Audio>();
+        await pair.Handler.NextAsync<AudioReceived>();
         Assert.False(pair.Run.IsCompleted);
         Assert.Equal(WebSocketState.Open, pair.Client.State);
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Audio;
 
 namespace PhoneBridge.Benchmarks.Fuzz.Targets;

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace PhoneBridge.Core.Audio;
+namespace PhoneBridge.Audio;
 
 /// <summary>
 /// ITU-T G.711 μ-law and A-law on 16-bit left-justified PCM, bit-exact with the ITU-T G.191 STL

@@ -1,7 +1,7 @@
 using NAudio.Codecs;
-using PhoneBridge.Core.Audio;
+using PhoneBridge.Audio;
 
-namespace PhoneBridge.Core.Tests.Audio;
+namespace PhoneBridge.Audio.Tests;
 
 /// <summary>
 /// NAudio's G.711 against ours (bit-exact with ITU-T G.191, see <see cref="G711Tests"/>), over every PCM input and

@@ -1,6 +1,6 @@
-using PhoneBridge.Core.Audio;
+using PhoneBridge.Audio;
 
-namespace PhoneBridge.Core.Tests.Audio;
+namespace PhoneBridge.Audio.Tests;
 
 public class L16Tests
 {

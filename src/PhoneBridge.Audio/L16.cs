@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
-namespace PhoneBridge.Core.Audio;
+namespace PhoneBridge.Audio;
 
 /// <summary>Linear 16-bit PCM in network byte order (big-endian), as RFC 3551 L16 carries it.</summary>
 public static class L16

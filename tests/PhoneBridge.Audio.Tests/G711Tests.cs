@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using PhoneBridge.Core.Audio;
+using PhoneBridge.Audio;
 
-namespace PhoneBridge.Core.Tests.Audio;
+namespace PhoneBridge.Audio.Tests;
 
 public class G711Tests
 {
