@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Text;
 using PhoneBridge.Simulator.Audio;
+using PhoneBridge.Simulator.Measurement;
 using PhoneBridge.Simulator.Pacing;
 using PhoneBridge.Simulator.Twilio;
 
@@ -8,13 +10,16 @@ namespace PhoneBridge.Simulator.Cli;
 /// <summary><c>call</c>: one Twilio call against a running server.</summary>
 internal static class CallCommand
 {
-    public static Command Create(HttpClient http, TextWriter output)
+    public static Command Create(HttpClient http, CliConsole console)
     {
         var caller = new TwilioCallerCliOptions();
         var wav = CliOption.Text("wav", "stream this WAV file (16-bit PCM, any rate, mixed to mono)", "in.wav");
         var seconds = CliOption.OptionalNumber("seconds", "how long to stream (default: 5, or the whole --wav)", 0d, 3600d);
         var record = CliOption.Text("record", "write what comes back to this WAV file", "out.wav");
         var dtmf = CliOption.Text("dtmf", "press these keys (0-9 * # A-D) a second into the call", "KEYS");
+        var expectDtmf = DtmfKeysOption.Create(
+            "expect-dtmf", "listen for DTMF in what the server sends; fail unless exactly these keys are heard, in order (\"\" for none)");
+        var json = CliOption.Flag("json", "print the final report as one JSON document on stdout (the text goes to stderr)");
         var lateMs = CliOption.Number("late-ms", "a frame sent later than its 20 ms slot by more than this counts as late", 20d, 0d, 10_000d);
         dtmf.Validators.Add(result =>
         {
@@ -30,6 +35,8 @@ internal static class CallCommand
         command.Options.Add(seconds);
         command.Options.Add(record);
         command.Options.Add(dtmf);
+        command.Options.Add(expectDtmf);
+        command.Options.Add(json);
         command.Options.Add(lateMs);
         command.SetAction((parsed, cancellationToken) => RunAsync(
             http,
@@ -39,7 +46,9 @@ internal static class CallCommand
             parsed.GetValue(record),
             parsed.GetValue(dtmf) ?? string.Empty,
             parsed.GetValue(lateMs),
-            output,
+            parsed.GetValue(expectDtmf),
+            parsed.GetValue(json),
+            console,
             cancellationToken));
         return command;
     }
@@ -52,9 +61,13 @@ internal static class CallCommand
         string? recordPath,
         string dtmf,
         double lateMs,
-        TextWriter output,
+        string? expectDtmf,
+        bool json,
+        CliConsole console,
         CancellationToken cancellationToken)
     {
+        // With --json stdout carries the document alone, so everything a person reads goes to stderr.
+        var output = json ? console.Error : console.Output;
         var seconds = secondsGiven ?? (wavPath is null ? 5 : 0);
         var audio = wavPath is null
             ? CallerAudio.TestSignal(TimeSpan.FromSeconds(Math.Max(seconds, 0.02)))
@@ -67,7 +80,7 @@ internal static class CallCommand
             http,
             caller,
             time,
-            new TwilioMediaCallOptions { Record = recordPath is not null, LateTolerance = TimeSpan.FromMilliseconds(lateMs) },
+            new TwilioMediaCallOptions { Record = recordPath is not null || expectDtmf is not null, LateTolerance = TimeSpan.FromMilliseconds(lateMs) },
             cancellationToken).ConfigureAwait(false);
         await using (call.ConfigureAwait(false))
         {
@@ -95,7 +108,22 @@ internal static class CallCommand
             }
 
             ReportPrinter.Print(output, report);
-            return report.Failure is null && !report.ClosedByServer ? ExitCodes.Success : ExitCodes.Failure;
+
+            // The keys are listened for in the recording once the call is over, so the media loop does no more work.
+            var dtmfVerdict = expectDtmf is null ? null : new DtmfVerdict(expectDtmf, DtmfListener.Hear(call.RecordedMuLaw()));
+            if (dtmfVerdict is not null)
+            {
+                output.WriteLine(dtmfVerdict.Failure is { } wrong ? "dtmf: " + wrong : $"dtmf heard '{dtmfVerdict.Heard}' as expected");
+            }
+
+            if (json)
+            {
+                using var document = new MemoryStream();
+                CallReportJson.Write(document, report, dtmfVerdict);
+                await console.Output.WriteLineAsync(Encoding.UTF8.GetString(document.ToArray())).ConfigureAwait(false);
+            }
+
+            return report.Failure is null && !report.ClosedByServer && dtmfVerdict?.Passed != false ? ExitCodes.Success : ExitCodes.Failure;
         }
     }
 }

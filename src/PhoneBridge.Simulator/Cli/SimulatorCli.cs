@@ -68,7 +68,7 @@ public static class SimulatorCli
         var root = new RootCommand(
             "PhoneBridge simulator: a command-line phone that plays Twilio or Telnyx against a running PhoneBridge server.")
         {
-            CallCommand.Create(http, console.Output),
+            CallCommand.Create(http, console),
             LoadCommand.Create(http, console),
             Telnyx.TelnyxCli.Create(http, console.Output),
         };

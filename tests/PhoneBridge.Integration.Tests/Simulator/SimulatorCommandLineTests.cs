@@ -25,6 +25,8 @@ public class SimulatorCommandLineTests
     [Theory]
     [InlineData("call", "--help", "--record")]
     [InlineData("call", "-h", "--dtmf")]
+    [InlineData("call", "--help", "--expect-dtmf")]
+    [InlineData("call", "--help", "--json")]
     [InlineData("load", "--help", "--json")]
     [InlineData("load", "-h", "--markers")]
     [InlineData("telnyx", "--help", "--swap-chunks")]
@@ -64,6 +66,19 @@ public class SimulatorCommandLineTests
         }
     }
 
+    [Theory]
+    [InlineData(new[] { "call", "--expect-dtmf", "159#" }, "159#")]
+    [InlineData(new[] { "call", "--expect-dtmf=*0ABCD" }, "*0ABCD")]
+    [InlineData(new[] { "call", "--expect-dtmf", "" }, "")] // listen, and expect no key at all
+    [InlineData(new[] { "call" }, null)] // do not listen
+    public void ExpectDtmfReadsTheKeys(string[] argv, string? expected)
+    {
+        var parsed = Parse(argv);
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(expected, parsed.GetValue<string?>("--expect-dtmf"));
+    }
+
     [Fact]
     public void OptionsLeftOutKeepTheirDefaults()
     {
@@ -84,6 +99,8 @@ public class SimulatorCommandLineTests
     [InlineData(new[] { "telnyx", "--swap-chunks=false" }, "--swap-chunks", false)]
     [InlineData(new[] { "telnyx" }, "--swap-chunks", false)]
     [InlineData(new[] { "load", "--json" }, "--json", true)]
+    [InlineData(new[] { "call", "--json" }, "--json", true)]
+    [InlineData(new[] { "call" }, "--json", false)]
     public void SwitchesNeedNoValue(string[] argv, string flag, bool expected)
     {
         var parsed = Parse(argv);
@@ -99,6 +116,8 @@ public class SimulatorCommandLineTests
     [InlineData(new[] { "load", "--seconds", "6", "--ramp-seconds", "6" }, "--ramp-seconds must be shorter than --seconds")]
     [InlineData(new[] { "call", "--server", "ftp://x" }, "--server must be an http(s) URL, got 'ftp://x'.")]
     [InlineData(new[] { "call", "--dtmf", "12x" }, "--dtmf takes the keys")]
+    [InlineData(new[] { "call", "--expect-dtmf", "15e#" }, "--expect-dtmf takes the keys 0-9 * # A-D, got '15e#'.")]
+    [InlineData(new[] { "call", "--expect-dtmf" }, "--expect-dtmf")]
     [InlineData(new[] { "call", "--seconds" }, "--seconds")]
     [InlineData(new[] { "telnyx", "--seed", "abcd" }, "--seed must be 64 hex digits.")]
     [InlineData(new[] { "telnyx", "--hangup", "server" }, "--hangup server needs --bridge-api-key")]
