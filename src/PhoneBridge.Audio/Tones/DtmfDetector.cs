@@ -19,6 +19,10 @@ namespace PhoneBridge.Audio.Tones;
 /// (speech and music have harmonics and spread their energy; a DTMF pair does neither).</item>
 /// </list>
 /// <para>
+/// While a key is held, a block only needs its pair to be the strongest and above the minimum level to continue
+/// it, so that a dropout of up to 10 ms, which smears the blocks it cuts into, does not split one press into two.
+/// </para>
+/// <para>
 /// A key is reported once it holds for two blocks in a row (25.5 ms, so any tone of 40 ms or more is heard
 /// whatever its alignment to the blocks, and blips under 25 ms are not), and released after two blocks without
 /// it, so a 40 ms pause is enough to hear the same key twice. Nothing is allocated after construction; not
@@ -40,9 +44,11 @@ public sealed class DtmfDetector : IAudioFrameSink
     private static readonly double Dominance = Math.Pow(10, 6 / 10.0);
     private const double MinShareOfEnergy = 0.75;
 
-    // A row tone's second harmonic lands within a bin of a column tone (2 × 697 = 1394 next to 1336), so the row
-    // check only rejects a harmonic about as strong as the tone; column harmonics (2.4–3.3 kHz) must be 15 dB down.
-    private static readonly double RowHarmonic = Math.Pow(10, -3 / 10.0);
+    // A row tone's second harmonic can land within a bin or two of a column tone (2 × 697 = 1394 Hz between 1336
+    // and 1477), where the filter hears the column tone instead; it is checked only for the columns 150 Hz or more
+    // away from it, and must be 10 dB down. Column harmonics (2.4–3.3 kHz) have no tone nearby: 15 dB down.
+    private const double RowHarmonicClearanceHz = 150;
+    private static readonly double RowHarmonic = Math.Pow(10, -10 / 10.0);
     private static readonly double ColumnHarmonic = Math.Pow(10, -15 / 10.0);
 
     // Filters 0–3 rows, 4–7 columns, 8–15 their second harmonics in the same order.
@@ -50,6 +56,7 @@ public sealed class DtmfDetector : IAudioFrameSink
     private readonly double[] _s1 = new double[Filters];
     private readonly double[] _s2 = new double[Filters];
     private readonly double[] _energy = new double[Filters];
+    private readonly bool[] _rowHarmonicClear = new bool[16];
     private readonly int _blockSamples;
     private readonly double _minEnergy;
 
@@ -76,6 +83,10 @@ public sealed class DtmfDetector : IAudioFrameSink
             _coefficient[i + 4] = Coefficient(DtmfKeys.HighHz[i], sampleRate);
             _coefficient[i + 8] = Coefficient(2 * DtmfKeys.LowHz[i], sampleRate);
             _coefficient[i + 12] = Coefficient(2 * DtmfKeys.HighHz[i], sampleRate);
+            for (var column = 0; column < 4; column++)
+            {
+                _rowHarmonicClear[(i * 4) + column] = Math.Abs((2 * DtmfKeys.LowHz[i]) - DtmfKeys.HighHz[column]) >= RowHarmonicClearanceHz;
+            }
         }
 
         // A sine of amplitude A carries A²/2 per sample.
@@ -156,10 +167,23 @@ public sealed class DtmfDetector : IAudioFrameSink
         var column = Strongest(4);
         var rowEnergy = _energy[row];
         var columnEnergy = _energy[column + 4];
-        if (rowEnergy < _minEnergy || columnEnergy < _minEnergy
-            || rowEnergy > columnEnergy * NormalTwist || columnEnergy > rowEnergy * ReverseTwist
+        if (rowEnergy < _minEnergy || columnEnergy < _minEnergy)
+        {
+            return '\0';
+        }
+
+        // A key being held goes on while its pair is still the strongest and loud enough: a block that a short
+        // dropout cuts into smears its spectrum and would fail the checks below, splitting one press into two.
+        var key = DtmfKeys.At(row, column);
+        if (key == _current)
+        {
+            return key;
+        }
+
+        if (rowEnergy > columnEnergy * NormalTwist || columnEnergy > rowEnergy * ReverseTwist
             || rowEnergy + columnEnergy < MinShareOfEnergy * blockEnergy
-            || _energy[row + 8] > rowEnergy * RowHarmonic || _energy[column + 12] > columnEnergy * ColumnHarmonic)
+            || (_rowHarmonicClear[(row * 4) + column] && _energy[row + 8] > rowEnergy * RowHarmonic)
+            || _energy[column + 12] > columnEnergy * ColumnHarmonic)
         {
             return '\0';
         }
@@ -172,7 +196,7 @@ public sealed class DtmfDetector : IAudioFrameSink
             }
         }
 
-        return DtmfKeys.At(row, column);
+        return key;
     }
 
     private int Strongest(int first)

@@ -70,6 +70,59 @@ public class DtmfDetectorTests
     }
 
     [Theory]
+    [InlineData(8000, 0.985)]
+    [InlineData(8000, 1.015)]
+    [InlineData(16000, 0.985)]
+    [InlineData(16000, 1.015)]
+    public void TonesOffByTheDeviationQ24AllowsAreStillKeys(int rate, double factor)
+    {
+        // Every key with both its tones 1.5 % off (a sender's allowed error plus some).
+        var heard = new List<char>();
+        foreach (var key in DtmfKeys.All)
+        {
+            var index = DtmfKeys.IndexOf(key);
+            var audio = Sinusoids.Tones(rate, 0.1, (DtmfKeys.LowHz[index / 4] * factor, 10000), (DtmfKeys.HighHz[index % 4] * factor, 12000));
+            heard.AddRange(Detect(audio, rate));
+        }
+
+        Assert.Equal(DtmfKeys.All, new string([.. heard]));
+    }
+
+    [Theory]
+    [InlineData(8000, 0.965)]
+    [InlineData(8000, 1.035)]
+    [InlineData(16000, 0.965)]
+    [InlineData(16000, 1.035)]
+    [InlineData(8000, 0.95)]
+    [InlineData(8000, 1.05)]
+    public void TonesOffByMoreThanQ24AllowsAreNotKeys(int rate, double factor)
+    {
+        // Q.24: a receiver must reject tones more than 3.5 % off.
+        var heard = new List<char>();
+        foreach (var key in DtmfKeys.All)
+        {
+            var index = DtmfKeys.IndexOf(key);
+            var audio = Sinusoids.Tones(rate, 0.1, (DtmfKeys.LowHz[index / 4] * factor, 10000), (DtmfKeys.HighHz[index % 4] * factor, 12000));
+            heard.AddRange(Detect(audio, rate));
+        }
+
+        Assert.Equal(string.Empty, new string([.. heard]));
+    }
+
+    [Fact]
+    public void AShortDropoutDoesNotSplitAKey()
+    {
+        // 10 ms of silence inside a 200 ms tone, at every alignment to the detector's blocks.
+        for (var offset = 0; offset < 102; offset += 17)
+        {
+            var audio = Sinusoids.Tones(8000, 0.2, (941, 10000), (1477, 12000));
+            Array.Clear(audio, 800 + offset, 80);
+
+            Assert.Equal("#", Detect(audio, 8000));
+        }
+    }
+
+    [Theory]
     [InlineData(-6, "5")] // row 6 dB louder: within the 8 dB normal twist
     [InlineData(-10, "")] // row 10 dB louder
     [InlineData(3, "5")] // column 3 dB louder: within the 4 dB reverse twist
