@@ -32,7 +32,10 @@ public sealed class HoldAudioSource
     private readonly ReadOnlyMemory<short> _audio;
     private int _position;
 
-    /// <summary>Loops <paramref name="audio"/>: mono PCM16 already at the call's rate, at least one sample.</summary>
+    /// <summary>
+    /// Loops <paramref name="audio"/>: mono PCM16 already at the call's rate, at least one sample. The loop point is
+    /// the audio's own: audio that does not start and end near silence clicks there, so hold music should.
+    /// </summary>
     public HoldAudioSource(ReadOnlyMemory<short> audio)
     {
         if (audio.IsEmpty)
