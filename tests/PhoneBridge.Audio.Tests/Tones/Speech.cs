@@ -62,15 +62,3 @@ internal static class Speech
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Any(directory => File.Exists(Path.Combine(directory, program)));
 }
-
-/// <summary>A fact that needs espeak-ng and sox; skipped, saying so, only when they are not installed.</summary>
-internal sealed class SpeechFactAttribute : FactAttribute
-{
-    public SpeechFactAttribute()
-    {
-        if (!Speech.IsInstalled)
-        {
-            Skip = "espeak-ng or sox is not installed (./test.sh installs both)";
-        }
-    }
-}
