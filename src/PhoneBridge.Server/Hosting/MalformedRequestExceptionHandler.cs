@@ -10,7 +10,7 @@ namespace PhoneBridge.Server.Hosting;
 /// stack trace. The webhook filters handle these themselves; this catches any other route. Everything else is
 /// left to the default handling (500, logged with its stack trace, as a real fault should be).
 /// </summary>
-internal sealed partial class MalformedRequestExceptionHandler(ILogger<MalformedRequestExceptionHandler> logger) : IExceptionHandler
+internal sealed class MalformedRequestExceptionHandler(ILogger<MalformedRequestExceptionHandler> logger) : IExceptionHandler
 {
     public ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -22,11 +22,8 @@ internal sealed partial class MalformedRequestExceptionHandler(ILogger<Malformed
         }
 
         // The message is the framework's (limits, framing); the path is left out because media URLs carry tokens.
-        LogMalformed(logger, httpContext.GetEndpoint()?.DisplayName, httpContext.Connection.RemoteIpAddress?.ToString(), status, exception.Message);
+        MalformedRequestExceptionHandlerLog.Malformed(logger, httpContext.GetEndpoint()?.DisplayName, httpContext.Connection.RemoteIpAddress?.ToString(), status, exception.Message);
         httpContext.Response.StatusCode = status;
         return ValueTask.FromResult(true);
     }
-
-    [LoggerMessage(4310, LogLevel.Warning, "Malformed request to {Endpoint} from {RemoteIp} answered {Status}: {Reason}")]
-    private static partial void LogMalformed(ILogger logger, string? endpoint, string? remoteIp, int status, string reason);
 }

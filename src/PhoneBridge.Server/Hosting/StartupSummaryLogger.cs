@@ -15,7 +15,7 @@ namespace PhoneBridge.Server.Hosting;
 /// consoles and, in Development, a simulator command to try. Nothing secret goes in it: keys and tokens are only
 /// described as configured or not, and URLs lose any user info.
 /// </summary>
-internal sealed partial class StartupSummaryLogger(
+internal sealed class StartupSummaryLogger(
     IHostApplicationLifetime lifetime,
     IServer server,
     IServiceProvider services,
@@ -67,7 +67,7 @@ internal sealed partial class StartupSummaryLogger(
             ? $"dotnet run --project src/PhoneBridge.Simulator -- call --server {baseUrl} --seconds 5"
             : "(Development only)";
 
-        LogStarted(
+        StartupSummaryLoggerLog.Ready(
             logger,
             edge,
             providers.Length == 0 ? "none" : providers,
@@ -96,17 +96,4 @@ internal sealed partial class StartupSummaryLogger(
     }
 
     private static string WithoutUserInfo(Uri uri) => (uri.Scheme + "://" + uri.Authority + uri.AbsolutePath).TrimEnd('/');
-
-    [LoggerMessage(EventId = 4600, Level = LogLevel.Information, Message = """
-        PhoneBridge is ready
-          Edge:           {Edge}
-          Providers:      {Providers}
-          Public URL:     {PublicUrl}
-          Twilio webhook: {TwilioWebhook}
-          Telnyx webhook: {TelnyxWebhook}
-          Telnyx codec:   {TelnyxCodec}
-          Try a call:     {SimulatorCommand}
-        """)]
-    private static partial void LogStarted(
-        ILogger logger, string edge, string providers, string publicUrl, string twilioWebhook, string telnyxWebhook, string telnyxCodec, string simulatorCommand);
 }

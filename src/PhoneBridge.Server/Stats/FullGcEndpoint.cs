@@ -3,7 +3,7 @@ using PhoneBridge.Core.Hosting;
 
 namespace PhoneBridge.Server.Stats;
 
-public static partial class FullGcEndpoint
+public static class FullGcEndpoint
 {
     /// <summary>
     /// <c>POST /stats/gc</c>: forces a full, compacting collection and reports the managed heap left after it, so a
@@ -38,10 +38,7 @@ public static partial class FullGcEndpoint
             info.TotalCommittedBytes,
             GC.CollectionCount(2),
             took.TotalMilliseconds);
-        LogForced(loggers.CreateLogger(typeof(FullGcEndpoint).FullName!), response.HeapSizeBytes, took.TotalMilliseconds);
+        FullGcEndpointLog.Forced(loggers.CreateLogger(typeof(FullGcEndpoint).FullName!), response.HeapSizeBytes, took.TotalMilliseconds);
         return TypedResults.Ok(response);
     }
-
-    [LoggerMessage(4800, LogLevel.Information, "Full garbage collection forced through /stats/gc: heap {HeapSizeBytes} bytes after it, {ElapsedMs:0.0} ms")]
-    private static partial void LogForced(ILogger logger, long heapSizeBytes, double elapsedMs);
 }

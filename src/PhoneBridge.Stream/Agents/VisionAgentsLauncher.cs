@@ -55,7 +55,7 @@ public sealed class VisionAgentsLauncher
             if (response.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.OK))
             {
                 var detail = await ReadDetailAsync(response, cancellationToken).ConfigureAwait(false);
-                AgentLog.StartRefused(_logger, streamCallId, (int)response.StatusCode, detail);
+                VisionAgentsLauncherLog.StartRefused(_logger, streamCallId, (int)response.StatusCode, detail);
                 throw new AgentLaunchException($"Agent server refused the session ({(int)response.StatusCode}): {detail}", response.StatusCode);
             }
 
@@ -65,7 +65,7 @@ public sealed class VisionAgentsLauncher
                 throw new AgentLaunchException("Agent server answered without a session_id.", response.StatusCode);
             }
 
-            AgentLog.Started(_logger, streamCallId, body.SessionId);
+            VisionAgentsLauncherLog.Started(_logger, streamCallId, body.SessionId);
             return new AgentSession(this, callType, streamCallId, body.SessionId, body.SessionStartedAt);
         }
         catch (Exception e) when (e is TimeoutRejectedException
@@ -100,7 +100,7 @@ public sealed class VisionAgentsLauncher
                 throw new AgentLaunchException($"Agent server could not close the session ({(int)response.StatusCode}){tries}.", response.StatusCode);
             }
 
-            AgentLog.Stopped(_logger, session.CallId, session.SessionId);
+            VisionAgentsLauncherLog.Stopped(_logger, session.CallId, session.SessionId);
         }
         catch (Exception e) when (e is TimeoutRejectedException
             || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -122,7 +122,7 @@ public sealed class VisionAgentsLauncher
         catch (AgentLaunchException e)
         {
             // The server also closes idle agents on its own (60 s alone in a call), so this is not fatal.
-            AgentLog.StopFailed(_logger, session.CallId, session.SessionId, e.Message);
+            VisionAgentsLauncherLog.StopFailed(_logger, session.CallId, session.SessionId, e.Message);
         }
     }
 
@@ -153,18 +153,3 @@ internal sealed record StartSessionResponse(
 [JsonSerializable(typeof(StartSessionRequest))]
 [JsonSerializable(typeof(StartSessionResponse))]
 internal sealed partial class AgentJsonContext : JsonSerializerContext;
-
-internal static partial class AgentLog
-{
-    [LoggerMessage(1400, LogLevel.Information, "Agent session {SessionId} started for Stream call {CallId}")]
-    public static partial void Started(ILogger logger, string callId, string sessionId);
-
-    [LoggerMessage(1401, LogLevel.Warning, "Agent server refused a session for Stream call {CallId}: HTTP {Status} {Detail}")]
-    public static partial void StartRefused(ILogger logger, string callId, int status, string detail);
-
-    [LoggerMessage(1402, LogLevel.Information, "Agent session {SessionId} for Stream call {CallId} closed")]
-    public static partial void Stopped(ILogger logger, string callId, string sessionId);
-
-    [LoggerMessage(1403, LogLevel.Warning, "Could not close agent session {SessionId} for Stream call {CallId}: {Reason}")]
-    public static partial void StopFailed(ILogger logger, string callId, string sessionId, string reason);
-}

@@ -59,7 +59,7 @@ public sealed class StreamCoordinatorClient
             throw new StreamApiException("Stream /join answered without usable SFU credentials.");
         }
 
-        Log.Joined(_logger, callType, callId, response.Credentials.Server.EdgeName);
+        StreamCoordinatorClientLog.Joined(_logger, callType, callId, response.Credentials.Server.EdgeName);
         return response;
     }
 
@@ -116,7 +116,7 @@ public sealed class StreamCoordinatorClient
             if (!response.IsSuccessStatusCode)
             {
                 var error = await ReadErrorAsync(response, request.Attempts(), cancellationToken).ConfigureAwait(false);
-                Log.ApiError(_logger, path, (int)response.StatusCode, error.Code, error.ApiMessage);
+                StreamCoordinatorClientLog.ApiError(_logger, path, (int)response.StatusCode, error.Code, error.ApiMessage);
                 throw error;
             }
 

@@ -9,17 +9,17 @@ using PhoneBridge.Stream.Sfu.Signal;
 namespace PhoneBridge.Stream.Sfu;
 
 /// <summary>
-/// One participant session in a Stream call: coordinator <c>/join</c>, the SFU signalling socket, Twirp RPCs,
-/// the roster and subscriptions, and reconnection (FAST, REJOIN, MIGRATE). Every SFU event is handled on one
-/// loop, in order, so offers are negotiated one at a time.
+/// One participant session in a Stream call: join (coordinator <c>/join</c>, the SFU signalling socket, publish,
+/// subscribe), then one loop that handles every SFU event in order, so offers are negotiated one at a time, then
+/// leave. When the loop hears the connection is lost or must move, it hands over to <see cref="SfuReconnector"/>
+/// (FAST, REJOIN, MIGRATE) and carries on with the connection that leaves it.
 /// </summary>
 public sealed class SfuSession : IAsyncDisposable
 {
+    /// <summary>How long a leave (or a socket close during recovery) may take.</summary>
+    internal static readonly TimeSpan LeaveGrace = TimeSpan.FromSeconds(1);
+
     private const int MaxBufferedCandidates = 64;
-    private static readonly TimeSpan LeaveGrace = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MigrationTimeout = TimeSpan.FromSeconds(7);
-    private static readonly TimeSpan ReconnectWindow = TimeSpan.FromSeconds(120);
-    private const int MaxReconnectsPerWindow = 10;
 
     private readonly StreamCoordinatorClient _coordinator;
     private readonly HttpClient _sfuHttp;
@@ -33,22 +33,15 @@ public sealed class SfuSession : IAsyncDisposable
     private readonly TaskCompletionSource<SfuSessionEnd> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<IceCandidateInit> _publisherCandidates = new();
     private readonly Queue<IceCandidateInit> _subscriberCandidates = new();
-    private readonly Queue<long> _reconnectTimes = new();
     private readonly string _unifiedSessionId;
+    private readonly SfuReconnector _reconnector;
 
-    private SfuSignalConnection? _connection;
-    private SfuSignalConnection? _migratingFrom;
-    private CancellationTokenSource? _migrationTimer;
-    private JoinCallResponse? _credentials;
-    private JoinResponse? _lastJoinResponse;
     private SfuTwirpClient? _twirp;
     private List<TrackInfo> _announcedTracks = [];
     private List<TrackSubscriptionDetails> _lastSubscriptions = [];
     private bool _publisherRemoteSet;
     private bool _subscriberRemoteSet;
     private int _generation;
-    private int _fastDeadlineSeconds = 10;
-    private long _socketLostAt;
     private Task _loop = Task.CompletedTask;
     private int _leaving;
 
@@ -75,6 +68,7 @@ public sealed class SfuSession : IAsyncDisposable
         SessionId = Guid.NewGuid().ToString();
         _unifiedSessionId = SessionId;
         Roster = new SfuRoster(SessionId);
+        _reconnector = new SfuReconnector(this, media, options, time, logger);
     }
 
     public string CallType { get; }
@@ -89,7 +83,7 @@ public sealed class SfuSession : IAsyncDisposable
     public string SessionId { get; private set; }
 
     /// <summary>The SFU we are connected to.</summary>
-    public string? EdgeName => _credentials?.Credentials.Server.EdgeName;
+    public string? EdgeName => Credentials?.Credentials.Server.EdgeName;
 
     public SfuRoster Roster { get; }
 
@@ -101,6 +95,15 @@ public sealed class SfuSession : IAsyncDisposable
 
     /// <summary>Raised on the session loop for every SFU event after it was handled (for observers; must not block).</summary>
     public event Action<SfuEvent>? EventHandled;
+
+    /// <summary>The current signalling socket; replaced by every reconnection.</summary>
+    internal SfuSignalConnection? Connection { get; set; }
+
+    /// <summary>The coordinator's answer to the last <c>/join</c>: the SFU, its token and ICE servers.</summary>
+    internal JoinCallResponse? Credentials { get; private set; }
+
+    /// <summary>The SFU's <c>join_response</c> on the current socket.</summary>
+    internal JoinResponse? LastJoinResponse { get; private set; }
 
     /// <summary>Joins: coordinator <c>/join</c>, SFU socket, publish, subscribe. Retries other edges when one is full.</summary>
     public async Task JoinAsync(CancellationToken cancellationToken)
@@ -128,51 +131,11 @@ public sealed class SfuSession : IAsyncDisposable
     public void ReportPeerFailure(PeerType peer, string reason) =>
         _inputs.Writer.TryWrite(new SessionInput(InputKind.PeerFailed, _generation, Peer: peer, Reason: reason));
 
-    /// <summary>Sends <c>leave_call_request</c> and closes the socket (≤ 1 s). Idempotent.</summary>
-    public async ValueTask LeaveAsync(string reason)
-    {
-        if (Interlocked.Exchange(ref _leaving, 1) == 1)
-        {
-            return;
-        }
-
-        // The SFU hears the leave first; the loop (maybe mid-RPC) is stopped after, so leaving stays within a second.
-        await _stop.CancelAsync().ConfigureAwait(false);
-        var connection = _connection;
-        if (connection is not null)
-        {
-            await connection.LeaveAsync(SessionId, reason, LeaveGrace).ConfigureAwait(false);
-        }
-
-        End(SfuSessionEndKind.Left, reason);
-        try
-        {
-            await _loop.WaitAsync(LeaveGrace, _time).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-        {
-            // The loop is stuck in an RPC that its cancelled token ends shortly; leaving does not wait for it.
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await LeaveAsync("dispose").ConfigureAwait(false);
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_migratingFrom is not null)
-        {
-            await _migratingFrom.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _migrationTimer?.Dispose();
-        _stop.Dispose();
-    }
-
-    private async Task ConnectNewAsync(ReconnectDetails? reconnect, string? migratingFrom, CancellationToken ct)
+    /// <summary>
+    /// Asks the coordinator for an SFU and joins it with fresh peer connections (keeping the old ones while migrating);
+    /// an edge that is full or unreachable is avoided on the next attempt.
+    /// </summary>
+    internal async Task ConnectNewAsync(ReconnectDetails? reconnect, string? migratingFrom, CancellationToken ct)
     {
         var avoid = new List<string>();
         if (migratingFrom is not null)
@@ -217,7 +180,8 @@ public sealed class SfuSession : IAsyncDisposable
         }
     }
 
-    private async Task OpenSocketAsync(JoinCallResponse credentials, ReconnectDetails? reconnect, CancellationToken ct)
+    /// <summary>Opens a signalling socket to the credentials' SFU and sends the JoinRequest (a reconnecting one with details).</summary>
+    internal async Task OpenSocketAsync(JoinCallResponse credentials, ReconnectDetails? reconnect, CancellationToken ct)
     {
         var join = new JoinRequest
         {
@@ -241,14 +205,13 @@ public sealed class SfuSession : IAsyncDisposable
             (c, end) => _inputs.Writer.TryWrite(new SessionInput(InputKind.SocketEnded, c.Generation, End: end)),
             ct).ConfigureAwait(false);
 
-        _connection = connection;
-        _credentials = credentials;
+        Connection = connection;
+        Credentials = credentials;
         _twirp = new SfuTwirpClient(_sfuHttp, credentials.Credentials.Server.Url, credentials.Credentials.Token,
             _options.SignalTimeout, _time, _logger);
-        _fastDeadlineSeconds = response.FastReconnectDeadlineSeconds > 0 ? response.FastReconnectDeadlineSeconds : 10;
         Roster.LocalSessionId = SessionId;
         Roster.Reset(response.CallState?.Participants ?? []);
-        _lastJoinResponse = response;
+        LastJoinResponse = response;
         SfuSessionLog.Joined(_logger, credentials.Credentials.Server.EdgeName, CallCid, SessionId, Roster.Count);
         if (credentials.OwnCapabilities is { } caps && !caps.Contains("send-audio"))
         {
@@ -256,7 +219,8 @@ public sealed class SfuSession : IAsyncDisposable
         }
     }
 
-    private async Task AfterConnectAsync(bool fast, CancellationToken ct)
+    /// <summary>Publishes and subscribes on a new socket (with an ICE restart and forced subscriptions after FAST).</summary>
+    internal async Task AfterConnectAsync(bool fast, CancellationToken ct)
     {
         await PublishAsync(iceRestart: fast, ct).ConfigureAwait(false);
         await UpdateSubscriptionsAsync(force: fast, ct).ConfigureAwait(false);
@@ -316,7 +280,7 @@ public sealed class SfuSession : IAsyncDisposable
                 var action = await HandleAsync(input, ct).ConfigureAwait(false);
                 if (action.End is { } end)
                 {
-                    if (end.Kind == SfuSessionEndKind.CallEnded && _connection is { } c)
+                    if (end.Kind == SfuSessionEndKind.CallEnded && Connection is { } c)
                     {
                         await c.LeaveAsync(SessionId, end.Reason, LeaveGrace).ConfigureAwait(false);
                     }
@@ -327,7 +291,7 @@ public sealed class SfuSession : IAsyncDisposable
 
                 if (action.Reconnect is { } strategy)
                 {
-                    if (!await ReconnectAsync(strategy, action.Reason, ct).ConfigureAwait(false))
+                    if (!await _reconnector.ReconnectAsync(strategy, action.Reason, ct).ConfigureAwait(false))
                     {
                         return;
                     }
@@ -347,17 +311,17 @@ public sealed class SfuSession : IAsyncDisposable
     {
         switch (input.Kind)
         {
-            case InputKind.SocketEnded when input.Generation == _connection?.Generation:
+            case InputKind.SocketEnded when input.Generation == Connection?.Generation:
                 if (input.End == SfuSocketEnd.Closed)
                 {
                     return default;
                 }
 
-                _socketLostAt = _time.GetTimestamp();
+                _reconnector.SocketLost();
                 return LoopAction.ReconnectWith(WebsocketReconnectStrategy.Fast, $"signalling socket {input.End}");
             case InputKind.PeerFailed:
                 return LoopAction.ReconnectWith(WebsocketReconnectStrategy.Rejoin, $"{input.Peer} connection failed: {input.Reason}");
-            case InputKind.MigrationTimeout when input.Generation == _connection?.Generation && _migratingFrom is not null:
+            case InputKind.MigrationTimeout when input.Generation == Connection?.Generation && _reconnector.Migration.InProgress:
                 return LoopAction.ReconnectWith(WebsocketReconnectStrategy.Rejoin, "migration did not complete");
             case InputKind.LocalCandidate when input.Candidate is not null:
                 await TryAsync("ice candidate", () => Twirp.IceTrickleAsync(new ICETrickle
@@ -367,7 +331,7 @@ public sealed class SfuSession : IAsyncDisposable
                     SessionId = SessionId,
                 }, ct)).ConfigureAwait(false);
                 return default;
-            case InputKind.Event when input.Event is not null && input.Generation == _connection?.Generation:
+            case InputKind.Event when input.Event is not null && input.Generation == Connection?.Generation:
                 var action = await HandleEventAsync(input.Event, ct).ConfigureAwait(false);
                 EventHandled?.Invoke(input.Event);
                 return action;
@@ -444,7 +408,7 @@ public sealed class SfuSession : IAsyncDisposable
             case SfuEvent.EventPayloadOneofCase.CallEnded:
                 return LoopAction.EndWith(SfuSessionEndKind.CallEnded, $"call ended ({evt.CallEnded.Reason})");
             case SfuEvent.EventPayloadOneofCase.ParticipantMigrationComplete:
-                await FinishMigrationAsync().ConfigureAwait(false);
+                await _reconnector.Migration.CompleteAsync().ConfigureAwait(false);
                 break;
         }
 
@@ -518,71 +482,8 @@ public sealed class SfuSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs one reconnection, escalating FAST → REJOIN on failure; false when the session gave up.</summary>
-    private async Task<bool> ReconnectAsync(WebsocketReconnectStrategy strategy, string reason, CancellationToken ct)
-    {
-        for (var failures = 0; ; failures++)
-        {
-            if (failures > _options.MaxReconnectAttempts || !TakeReconnectBudget())
-            {
-                End(SfuSessionEndKind.Failed, $"gave up reconnecting after {failures} failed attempts ({reason})");
-                return false;
-            }
-
-            SfuSessionLog.Reconnecting(_logger, strategy.ToString(), reason);
-            try
-            {
-                switch (strategy)
-                {
-                    case WebsocketReconnectStrategy.Fast:
-                        if (_time.GetElapsedTime(_socketLostAt) > TimeSpan.FromSeconds(_fastDeadlineSeconds) || _credentials is null)
-                        {
-                            strategy = WebsocketReconnectStrategy.Rejoin;
-                            continue;
-                        }
-
-                        if (!await FastReconnectAsync(failures, ct).ConfigureAwait(false))
-                        {
-                            strategy = WebsocketReconnectStrategy.Rejoin;
-                            continue;
-                        }
-
-                        return true;
-                    case WebsocketReconnectStrategy.Migrate:
-                        await MigrateAsync(failures, ct).ConfigureAwait(false);
-                        return true;
-                    default:
-                        await RejoinAsync(failures, ct).ConfigureAwait(false);
-                        return true;
-                }
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested)
-            {
-                SfuSessionLog.ReconnectFailed(_logger, strategy.ToString(), e.Message);
-                strategy = WebsocketReconnectStrategy.Rejoin;
-                await Task.Delay(TimeSpan.FromMilliseconds(250 * (failures + 1)), _time, ct).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private bool TakeReconnectBudget()
-    {
-        var now = _time.GetTimestamp();
-        while (_reconnectTimes.TryPeek(out var t) && _time.GetElapsedTime(t, now) > ReconnectWindow)
-        {
-            _reconnectTimes.Dequeue();
-        }
-
-        if (_reconnectTimes.Count >= MaxReconnectsPerWindow)
-        {
-            return false;
-        }
-
-        _reconnectTimes.Enqueue(now);
-        return true;
-    }
-
-    private ReconnectDetails Details(WebsocketReconnectStrategy strategy, int attempt, string reason)
+    /// <summary>What a reconnecting JoinRequest announces: the tracks we publish and the subscriptions we want.</summary>
+    internal ReconnectDetails CreateReconnectDetails(WebsocketReconnectStrategy strategy, int attempt, string reason)
     {
         var details = new ReconnectDetails { Strategy = strategy, ReconnectAttempt = (uint)attempt + 1, Reason = reason };
         details.AnnouncedTracks.AddRange(_announcedTracks.Select(t => t.Clone()));
@@ -590,86 +491,53 @@ public sealed class SfuSession : IAsyncDisposable
         return details;
     }
 
-    private async Task<bool> FastReconnectAsync(int attempt, CancellationToken ct)
+    /// <summary>REJOIN joins as a new participant session.</summary>
+    internal void RenewSessionId() => SessionId = Guid.NewGuid().ToString();
+
+    /// <summary>Called when a migration's timer ran out; the loop REJOINs if that migration is still the current one.</summary>
+    internal void ReportMigrationTimeout(int generation) =>
+        _inputs.Writer.TryWrite(new SessionInput(InputKind.MigrationTimeout, generation));
+
+    /// <summary>Sends <c>leave_call_request</c> and closes the socket (≤ 1 s). Idempotent.</summary>
+    public async ValueTask LeaveAsync(string reason)
     {
-        var old = _connection;
-        _connection = null;
-        if (old is not null)
+        if (Interlocked.Exchange(ref _leaving, 1) == 1)
         {
-            await old.CloseAsync(SfuSignalConnection.DisposeCloseStatus, "fast reconnect", LeaveGrace).ConfigureAwait(false);
-            await old.DisposeAsync().ConfigureAwait(false);
+            return;
         }
 
-        await OpenSocketAsync(_credentials!, Details(WebsocketReconnectStrategy.Fast, attempt, "signal lost"), ct).ConfigureAwait(false);
-        if (_lastJoinResponse is not { Reconnected: true })
+        // The SFU hears the leave first; the loop (maybe mid-RPC) is stopped after, so leaving stays within a second.
+        await _stop.CancelAsync().ConfigureAwait(false);
+        var connection = Connection;
+        if (connection is not null)
         {
-            return false;
+            await connection.LeaveAsync(SessionId, reason, LeaveGrace).ConfigureAwait(false);
         }
 
-        await AfterConnectAsync(fast: true, ct).ConfigureAwait(false);
-        return true;
-    }
-
-    private async Task RejoinAsync(int attempt, CancellationToken ct)
-    {
-        var old = _connection;
-        var previousSession = SessionId;
-        var details = Details(WebsocketReconnectStrategy.Rejoin, attempt, "rejoin");
-        details.PreviousSessionId = previousSession;
-        SessionId = Guid.NewGuid().ToString();
-        await ConnectNewAsync(details, migratingFrom: null, ct).ConfigureAwait(false);
-        await AfterConnectAsync(fast: false, ct).ConfigureAwait(false);
-        if (old is not null)
+        End(SfuSessionEndKind.Left, reason);
+        try
         {
-            await old.LeaveAsync(previousSession, "rejoin", LeaveGrace).ConfigureAwait(false);
-            await old.DisposeAsync().ConfigureAwait(false);
+            await _loop.WaitAsync(LeaveGrace, _time).ConfigureAwait(false);
         }
-
-        // A migration that never completed: its source SFU is left too (the media reset above released its connections).
-        var abandoned = Interlocked.Exchange(ref _migratingFrom, null);
-        if (abandoned is not null)
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            await abandoned.LeaveAsync(previousSession, "rejoin", LeaveGrace).ConfigureAwait(false);
-            await abandoned.DisposeAsync().ConfigureAwait(false);
+            // The loop is stuck in an RPC that its cancelled token ends shortly; leaving does not wait for it.
         }
     }
 
-    private async Task MigrateAsync(int attempt, CancellationToken ct)
+    public async ValueTask DisposeAsync()
     {
-        var old = _connection;
-        var oldEdge = EdgeName;
-        var details = Details(WebsocketReconnectStrategy.Migrate, attempt, "migrate");
-        details.FromSfuId = oldEdge ?? "";
-        await ConnectNewAsync(details, migratingFrom: oldEdge, ct).ConfigureAwait(false);
-        _migratingFrom = old;
-        await AfterConnectAsync(fast: false, ct).ConfigureAwait(false);
-
-        _migrationTimer?.Dispose();
-        _migrationTimer = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var generation = _connection!.Generation;
-        var timer = _migrationTimer.Token;
-        _ = Task.Delay(MigrationTimeout, _time, timer).ContinueWith(
-            _ => _inputs.Writer.TryWrite(new SessionInput(InputKind.MigrationTimeout, generation)),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-    }
-
-    private async Task FinishMigrationAsync()
-    {
-        if (_migrationTimer is not null)
+        await LeaveAsync("dispose").ConfigureAwait(false);
+        if (Connection is not null)
         {
-            await _migrationTimer.CancelAsync().ConfigureAwait(false);
+            await Connection.DisposeAsync().ConfigureAwait(false);
         }
 
-        await _media.ReleasePreviousAsync(CancellationToken.None).ConfigureAwait(false);
-        var old = Interlocked.Exchange(ref _migratingFrom, null);
-        if (old is not null)
-        {
-            await old.CloseAsync(WebSocketCloseStatus.NormalClosure, "migrated", LeaveGrace).ConfigureAwait(false);
-            await old.DisposeAsync().ConfigureAwait(false);
-        }
+        await _reconnector.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
     }
 
-    private void End(SfuSessionEndKind kind, string reason)
+    internal void End(SfuSessionEndKind kind, string reason)
     {
         if (_completion.TrySetResult(new SfuSessionEnd(kind, reason)))
         {

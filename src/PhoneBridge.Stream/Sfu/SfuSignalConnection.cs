@@ -159,7 +159,7 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
-            SignalLog.LeaveNotSent(_logger, e.Message);
+            SfuSignalConnectionLog.LeaveNotSent(_logger, e.Message);
         }
 
         await CloseAsync(WebSocketCloseStatus.NormalClosure, "leave", grace / 2).ConfigureAwait(false);
@@ -255,11 +255,11 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
                         if (_beforeJoin.Count < MaxEventsBeforeJoin)
                         {
                             _beforeJoin.Enqueue(evt);
-                            SignalLog.HeldBeforeJoin(_logger, evt.EventPayloadCase.ToString());
+                            SfuSignalConnectionLog.HeldBeforeJoin(_logger, evt.EventPayloadCase.ToString());
                         }
                         else
                         {
-                            SignalLog.DroppedBeforeJoin(_logger, evt.EventPayloadCase.ToString(), MaxEventsBeforeJoin);
+                            SfuSignalConnectionLog.DroppedBeforeJoin(_logger, evt.EventPayloadCase.ToString(), MaxEventsBeforeJoin);
                         }
 
                         break;
@@ -331,7 +331,7 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
                 buffer = grown;
                 if (length < 0)
                 {
-                    SignalLog.ClosedBySfu(_logger, (int?)_socket.CloseStatus ?? 0, _socket.CloseStatusDescription ?? "");
+                    SfuSignalConnectionLog.ClosedBySfu(_logger, (int?)_socket.CloseStatus ?? 0, _socket.CloseStatusDescription ?? "");
                     break;
                 }
 
@@ -342,7 +342,7 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
                 }
                 catch (InvalidProtocolBufferException e)
                 {
-                    SignalLog.MalformedEvent(_logger, length, e.Message);
+                    SfuSignalConnectionLog.MalformedEvent(_logger, length, e.Message);
                     continue;
                 }
 
@@ -357,7 +357,7 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
         {
             if (!_stop.IsCancellationRequested)
             {
-                SignalLog.SocketFailed(_logger, e.Message);
+                SfuSignalConnectionLog.SocketFailed(_logger, e.Message);
             }
         }
         finally
@@ -378,7 +378,7 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
                 var silentFor = _time.GetElapsedTime(Volatile.Read(ref _lastMessageTimestamp));
                 if (silentFor > _options.UnhealthyTimeout)
                 {
-                    SignalLog.Unhealthy(_logger, silentFor.TotalSeconds);
+                    SfuSignalConnectionLog.Unhealthy(_logger, silentFor.TotalSeconds);
                     ReportEnd(SfuSocketEnd.Unhealthy);
                     await _stop.CancelAsync().ConfigureAwait(false);
                     using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(1), _time);
@@ -401,7 +401,7 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
                 catch (Exception e) when (e is WebSocketException or ObjectDisposedException or InvalidOperationException)
                 {
                     // The receive loop reports the broken socket.
-                    SignalLog.PingFailed(_logger, e.Message);
+                    SfuSignalConnectionLog.PingFailed(_logger, e.Message);
                 }
             }
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false));
@@ -418,31 +418,4 @@ internal sealed class SfuSignalConnection : IAsyncDisposable
             _onEnded(this, end);
         }
     }
-}
-
-internal static partial class SignalLog
-{
-    [LoggerMessage(1100, LogLevel.Debug, "Holding SFU event {Kind} received before the join response until it arrives")]
-    public static partial void HeldBeforeJoin(ILogger logger, string kind);
-
-    [LoggerMessage(1115, LogLevel.Warning, "Dropping SFU event {Kind} received before the join response: {Max} are held already")]
-    public static partial void DroppedBeforeJoin(ILogger logger, string kind, int max);
-
-    [LoggerMessage(1101, LogLevel.Information, "SFU closed the signalling socket ({Status} {Description})")]
-    public static partial void ClosedBySfu(ILogger logger, int status, string description);
-
-    [LoggerMessage(1102, LogLevel.Warning, "Dropping malformed SFU event ({Length} bytes): {Reason}")]
-    public static partial void MalformedEvent(ILogger logger, int length, string reason);
-
-    [LoggerMessage(1103, LogLevel.Warning, "SFU signalling socket failed: {Reason}")]
-    public static partial void SocketFailed(ILogger logger, string reason);
-
-    [LoggerMessage(1104, LogLevel.Warning, "SFU signalling socket silent for {Seconds:0.0} s; closing it as unhealthy")]
-    public static partial void Unhealthy(ILogger logger, double seconds);
-
-    [LoggerMessage(1105, LogLevel.Debug, "SFU health check not sent: {Reason}")]
-    public static partial void PingFailed(ILogger logger, string reason);
-
-    [LoggerMessage(1106, LogLevel.Debug, "Leave request not sent: {Reason}")]
-    public static partial void LeaveNotSent(ILogger logger, string reason);
 }

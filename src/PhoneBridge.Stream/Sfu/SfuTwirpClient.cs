@@ -127,7 +127,7 @@ internal sealed class SfuTwirpClient
                 }
             }
 
-            TwirpLog.Retrying(_logger, method, attempt, failure.Message);
+            SfuTwirpClientLog.Retrying(_logger, method, attempt, failure.Message);
             var backoff = TimeSpan.FromMilliseconds((250 * attempt) + Random.Shared.Next(0, 100));
             await Task.Delay(backoff, _time, cancellationToken).ConfigureAwait(false);
         }
@@ -151,10 +151,4 @@ internal sealed class SfuTwirpClient
             return new TwirpException(method, "unknown", $"HTTP {(int)status} without a Twirp error body", status);
         }
     }
-}
-
-internal static partial class TwirpLog
-{
-    [LoggerMessage(1200, LogLevel.Debug, "SFU {Method} attempt {Attempt} failed, retrying: {Reason}")]
-    public static partial void Retrying(ILogger logger, string method, int attempt, string reason);
 }

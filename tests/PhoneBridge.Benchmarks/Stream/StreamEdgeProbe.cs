@@ -6,6 +6,7 @@ using PhoneBridge.Simulator.Load;
 using PhoneBridge.Simulator.Measurement;
 using PhoneBridge.Simulator.Pacing;
 using PhoneBridge.Simulator.Twilio;
+using PhoneBridge.Testing.Server;
 
 namespace PhoneBridge.Benchmarks.Stream;
 
@@ -37,8 +38,24 @@ public static class StreamEdgeProbe
         await using var fakes = await StreamFakes.StartAsync(echoRate);
         // The management key for POST /stats/gc, fresh per run.
         var apiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        var settings = new Dictionary<string, string>(fakes.ServerSettings, StringComparer.Ordinal) { ["PhoneBridge__ApiKey"] = apiKey };
-        await using var server = await ServerProcess.StartAsync(serverDll, settings, cts.Token);
+        // Run as docs/performance.md runs it: logging at Warning, the Twilio development token, the Stream fakes.
+        var settings = new Dictionary<string, string>(fakes.ServerSettings, StringComparer.Ordinal)
+        {
+            ["Twilio__AuthToken"] = "dev-twilio-auth-token",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["PhoneBridge__ApiKey"] = apiKey,
+        };
+        await using var server = await ServerProcess.StartAsync(
+            new ServerProcessOptions
+            {
+                ServerDll = serverDll,
+                Settings = settings,
+                StartTimeout = TimeSpan.FromSeconds(60),
+                // Warnings go to our stderr; a soak's hour of them is not kept.
+                KeepOutput = false,
+                OnOutput = line => Console.Error.WriteLine("[server] " + line),
+            },
+            cts.Token);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var caller = new TwilioCallerOptions { Server = server.Url };
         Console.WriteLine($"server pid {server.Id} at {server.Url}, fake Stream at {fakes.Stream.BaseUrl}, agents at {fakes.Agents.BaseUrl}, echo at {echoRate} Hz");

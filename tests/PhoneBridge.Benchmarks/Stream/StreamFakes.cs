@@ -2,8 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Rtc;
-using PhoneBridge.Stream.Tests;
-using PhoneBridge.Stream.Tests.Fakes;
+using PhoneBridge.Testing.Stream;
 
 namespace PhoneBridge.Benchmarks.Stream;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using PhoneBridge.Simulator.Twilio;
+using PhoneBridge.Testing.Server;
 
 namespace PhoneBridge.Benchmarks.Stream;
 

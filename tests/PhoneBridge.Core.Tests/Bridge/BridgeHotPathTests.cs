@@ -65,7 +65,7 @@ public class BridgeHotPathTests
 
         var errors = bridgeLog.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).ToList();
         var error = Assert.Single(errors);
-        Assert.Equal(204, error.Id.Id);
+        Assert.Equal(204, error.EventId.Id);
         Assert.IsType<InvalidOperationException>(error.Exception);
 
         var everything = bridgeLog.Entries.Select(e => e.Message).Concat(registryLog.Entries.Select(e => e.Message)).ToList();

@@ -223,7 +223,7 @@ public class CallBridgeTests
         Assert.Equal(0, h.Counters.ActiveCalls);
         Assert.Equal(0, edge.Joins);
         var warning = Assert.Single(logger.Entries, e => e.Level >= LogLevel.Warning);
-        Assert.Equal(240, warning.Id.Id);
+        Assert.Equal(240, warning.EventId.Id);
         Assert.Contains(h.Call.CallId, warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("1234567", warning.Message, StringComparison.Ordinal);
         Assert.Null(warning.Exception);
@@ -248,9 +248,9 @@ public class CallBridgeTests
         Assert.Equal(0, h.Registry.Count);
         Assert.Equal(0, h.Counters.ActiveCalls);
         var warning = Assert.Single(logger.Entries, e => e.Level >= LogLevel.Warning);
-        Assert.Equal(241, warning.Id.Id);
+        Assert.Equal(241, warning.EventId.Id);
         Assert.Contains(h.Call.CallId, warning.Message, StringComparison.Ordinal);
-        Assert.Contains(logger.Entries, e => e.Id.Id == 203 && e.Message.EndsWith("keep-alive pings unanswered", StringComparison.Ordinal));
+        Assert.Contains(logger.Entries, e => e.EventId.Id == 203 && e.Message.EndsWith("keep-alive pings unanswered", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,9 +1,6 @@
 using PhoneBridge.Simulator.Audio;
 using PhoneBridge.Simulator.Pacing;
 using PhoneBridge.Simulator.Twilio;
-using PhoneBridge.Stream.Tests;
-using PhoneBridge.Stream.Tests.Edge;
-using PhoneBridge.Stream.Tests.Fakes;
 using Xunit.Abstractions;
 
 namespace PhoneBridge.Integration.Tests.Bridge;

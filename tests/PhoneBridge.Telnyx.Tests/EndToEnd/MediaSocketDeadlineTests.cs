@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using PhoneBridge.Core.Bridge;
 using PhoneBridge.Simulator.Pacing;
 using PhoneBridge.Simulator.Telnyx;
-using PhoneBridge.Twilio.Tests.Infrastructure;
 
 namespace PhoneBridge.Telnyx.Tests.EndToEnd;
 
@@ -22,7 +21,7 @@ public sealed class MediaSocketDeadlineTests
     [Fact]
     public async Task ASocketThatNeverSendsStartIsClosedAndItsCallReleased()
     {
-        var logs = new RecordingLoggerProvider();
+        var logs = new ListLoggerProvider();
         await using var host = await TelnyxBridgeHost.StartAsync("PCMU", settings: ShortStartTimeout, logs: logs);
         var (callControlId, url) = await AnswerWithoutMediaAsync(host);
         var (callId, token) = (url.Segments[^2].TrimEnd('/'), url.Segments[^1]);
@@ -57,7 +56,7 @@ public sealed class MediaSocketDeadlineTests
     {
         // Long enough for a loaded machine to handle the start the simulator sends at once, short enough to wait out.
         var deadline = TimeSpan.FromSeconds(2);
-        var logs = new RecordingLoggerProvider();
+        var logs = new ListLoggerProvider();
         await using var host = await TelnyxBridgeHost.StartAsync(
             "PCMU", settings: new Dictionary<string, string?> { ["PhoneBridge:Registry:StartTimeout"] = deadline.ToString() }, logs: logs);
         var ringing = Stopwatch.GetTimestamp();
@@ -85,7 +84,7 @@ public sealed class MediaSocketDeadlineTests
     [Fact]
     public async Task ASocketThatStopsAnsweringPingsIsAbortedAndItsCallReleased()
     {
-        var logs = new RecordingLoggerProvider();
+        var logs = new ListLoggerProvider();
         await using var host = await TelnyxBridgeHost.StartAsync(
             "PCMU",
             settings: new Dictionary<string, string?> { ["PhoneBridge:Registry:StartTimeout"] = "00:05:00" },
