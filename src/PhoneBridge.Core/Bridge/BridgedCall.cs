@@ -1,3 +1,4 @@
+using PhoneBridge.Audio;
 using System.Buffers;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Core.Phone;
@@ -145,7 +146,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
 
         BridgeLog.PhoneStarted(_bridge.Logger, CallId, start.Format.Encoding, start.Format.SampleRate);
         var frame = Math.Max(1, start.Format.SamplesPerFrame);
-        var frames = (int)Math.Round(_bridge.Options.PreLiveBuffer.TotalMilliseconds / 20);
+        var frames = (int)Math.Round(_bridge.Options.PreLiveBuffer / AudioFrame.Duration);
         lock (_gate)
         {
             _frameSamples = frame;

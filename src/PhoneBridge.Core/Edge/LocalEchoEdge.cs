@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Audio;
 
 namespace PhoneBridge.Core.Edge;
 
@@ -34,8 +35,8 @@ public sealed partial class LocalEchoEdge : IEdge
         ArgumentOutOfRangeException.ThrowIfLessThan(request.SampleRate, 1000);
         cancellationToken.ThrowIfCancellationRequested();
 
-        LogJoined(_logger, request.CallId, _options.DelayFrames * 20);
-        return Task.FromResult<IEdgeSession>(new EchoSession(request.SampleRate / 50, _options.DelayFrames, handler, request.CallId, _logger));
+        LogJoined(_logger, request.CallId, _options.DelayFrames * AudioFrame.Milliseconds);
+        return Task.FromResult<IEdgeSession>(new EchoSession(AudioFrame.SamplesAt(request.SampleRate), _options.DelayFrames, handler, request.CallId, _logger));
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Call {CallId} joined the local echo edge (echo after {DelayMs} ms)")]

@@ -1,3 +1,4 @@
+using PhoneBridge.Audio;
 using PhoneBridge.Rtc.Opus;
 
 namespace PhoneBridge.Rtc.Media;
@@ -13,7 +14,7 @@ public sealed class JitterBuffer
 {
     private const int MaxPayload = 1500;
     private const int RtpClockRate = 48000;
-    private const int RtpFrameTicks = 960;
+    private static readonly int RtpFrameTicks = (int)AudioFrame.RtpTicksAt(RtpClockRate);
     private const int MaxConcealedFramesOnResync = 3;
     private const int LateRunBeforeResync = 8;
 
@@ -48,8 +49,8 @@ public sealed class JitterBuffer
         }
 
         _pcm = new short[decoder.MaxFrameSize * decoder.Channels];
-        _minDelayFrames = Math.Max(1, minDelayMs / 20);
-        _maxDelayFrames = Math.Clamp(maxDelayMs / 20, _minDelayFrames, capacityFrames - 1);
+        _minDelayFrames = Math.Max(1, minDelayMs / AudioFrame.Milliseconds);
+        _maxDelayFrames = Math.Clamp(maxDelayMs / AudioFrame.Milliseconds, _minDelayFrames, capacityFrames - 1);
     }
 
     /// <summary>First extended sequence number received (RFC 3550 base_seq), -1 before any packet.</summary>
@@ -73,7 +74,7 @@ public sealed class JitterBuffer
     public JitterBufferStats Stats => new(
         Interlocked.Read(ref _received), Interlocked.Read(ref _decoded), Interlocked.Read(ref _fec),
         Interlocked.Read(ref _concealed), Interlocked.Read(ref _late), Interlocked.Read(ref _duplicates),
-        Interlocked.Read(ref _corrupt), Interlocked.Read(ref _resyncs), TargetDelayFrames * 20,
+        Interlocked.Read(ref _corrupt), Interlocked.Read(ref _resyncs), TargetDelayFrames * AudioFrame.Milliseconds,
         _jitterTicks * 1000.0 / RtpClockRate);
 
     /// <summary>Adds one RTP payload. <paramref name="arrivalRtpTicks"/> is the arrival time on a 48 kHz clock (for jitter).</summary>

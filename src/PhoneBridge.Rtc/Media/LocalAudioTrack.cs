@@ -1,3 +1,4 @@
+using PhoneBridge.Audio;
 using PhoneBridge.Rtc.Sdp;
 
 namespace PhoneBridge.Rtc.Media;
@@ -53,7 +54,7 @@ public sealed class LocalAudioTrack : IDisposable
     public string StreamId { get; }
 
     /// <summary>Samples in one 20 ms frame.</summary>
-    public int FrameSize => SampleRate / 50;
+    public int FrameSize => AudioFrame.SamplesAt(SampleRate);
 
     /// <summary>The mid of the m-line carrying this track, known after the local description is set.</summary>
     public string? Mid { get; internal set; }

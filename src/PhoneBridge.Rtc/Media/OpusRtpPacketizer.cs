@@ -1,3 +1,4 @@
+using PhoneBridge.Audio;
 using System.Buffers.Binary;
 using PhoneBridge.Rtc.Opus;
 using PhoneBridge.Rtc.Rtp;
@@ -11,7 +12,8 @@ namespace PhoneBridge.Rtc.Media;
 /// </summary>
 public sealed class OpusRtpPacketizer
 {
-    public const int RtpTicksPerFrame = 960;
+    /// <summary>RTP timestamp advance per frame on Opus' 48 kHz clock.</summary>
+    public static readonly uint RtpTicksPerFrame = AudioFrame.RtpTicksAt(48000);
     public const int HeaderSize = 12;
 
     // The V flag of RFC 6464 is the sender's voice-activity guess; louder than −50 dBov counts as voice.
@@ -63,8 +65,8 @@ public sealed class OpusRtpPacketizer
         var marker = _first || sinceLastFrame > TalkspurtGap;
         if (!_first)
         {
-            var frames = marker ? Math.Max(1, (long)Math.Round(sinceLastFrame.TotalMilliseconds / 20)) : 1;
-            _timestamp += (uint)(frames * RtpTicksPerFrame);
+            var frames = marker ? Math.Max(1, (long)Math.Round(sinceLastFrame / AudioFrame.Duration)) : 1;
+            _timestamp += (uint)frames * RtpTicksPerFrame;
         }
 
         _first = false;

@@ -1,3 +1,4 @@
+using PhoneBridge.Audio;
 using System.CommandLine;
 using PhoneBridge.Simulator.Audio;
 using PhoneBridge.Simulator.Pacing;
@@ -59,7 +60,7 @@ internal static class CallCommand
         var audio = wavPath is null
             ? CallerAudio.TestSignal(TimeSpan.FromSeconds(Math.Max(seconds, 0.02)))
             : CallerAudio.FromWav(WavFile.Read(wavPath));
-        var frames = seconds > 0 ? (long)(seconds * 50) : audio.FrameCount;
+        var frames = seconds > 0 ? (long)(seconds * AudioFrame.PerSecond) : audio.FrameCount;
 
         var time = TimeProvider.System;
         await using var pacer = new FramePacer(time);

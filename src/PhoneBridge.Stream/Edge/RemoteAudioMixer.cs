@@ -1,3 +1,5 @@
+using PhoneBridge.Audio;
+
 namespace PhoneBridge.Stream.Edge;
 
 /// <summary>
@@ -29,7 +31,7 @@ internal sealed class RemoteAudioMixer
 
     public RemoteAudioMixer(int sampleRate, TimeSpan resumeGap, TimeProvider time, Action<ReadOnlySpan<short>> emit, Action resumed)
     {
-        _frameSamples = sampleRate / 50;
+        _frameSamples = AudioFrame.SamplesAt(sampleRate);
         _accumulator = new int[_frameSamples];
         _output = new short[_frameSamples];
         _time = time;
