@@ -19,7 +19,7 @@ public sealed class JitterBuffer
     private const int LateRunBeforeResync = 8;
 
     private readonly OpusDecoder _decoder;
-    private readonly AudioFrameHandler _sink;
+    private readonly IAudioFrameSink _sink;
     private readonly Slot[] _slots;
     private readonly short[] _pcm;
     private readonly int _minDelayFrames;
@@ -35,7 +35,7 @@ public sealed class JitterBuffer
 
     private long _received, _decoded, _fec, _concealed, _late, _duplicates, _corrupt, _resyncs;
 
-    public JitterBuffer(OpusDecoder decoder, AudioFrameHandler sink, int capacityFrames = 16, int minDelayMs = 20, int maxDelayMs = 60)
+    public JitterBuffer(OpusDecoder decoder, IAudioFrameSink sink, int capacityFrames = 16, int minDelayMs = 20, int maxDelayMs = 60)
     {
         ArgumentNullException.ThrowIfNull(decoder);
         ArgumentNullException.ThrowIfNull(sink);
@@ -170,7 +170,7 @@ public sealed class JitterBuffer
             if (_decoder.TryDecode(slot.Payload.AsSpan(0, slot.Length), _pcm, out var samples, out _))
             {
                 Interlocked.Increment(ref _decoded);
-                _sink(_pcm.AsSpan(0, samples * _decoder.Channels));
+                _sink.OnFrame(_pcm.AsSpan(0, samples * _decoder.Channels));
             }
             else
             {
@@ -199,7 +199,7 @@ public sealed class JitterBuffer
         try
         {
             var samples = _decoder.DecodeFec(next.Payload.AsSpan(0, next.Length), _pcm.AsSpan(0, frame));
-            _sink(_pcm.AsSpan(0, samples * _decoder.Channels));
+            _sink.OnFrame(_pcm.AsSpan(0, samples * _decoder.Channels));
             return true;
         }
         catch (OpusException)
@@ -212,7 +212,7 @@ public sealed class JitterBuffer
     {
         Interlocked.Increment(ref _concealed);
         var samples = _decoder.Conceal(_pcm.AsSpan(0, frame));
-        _sink(_pcm.AsSpan(0, samples * _decoder.Channels));
+        _sink.OnFrame(_pcm.AsSpan(0, samples * _decoder.Channels));
     }
 
     private void Resync(long seq)

@@ -1,5 +1,5 @@
-using PhoneBridge.Audio;
 using System.Buffers.Binary;
+using PhoneBridge.Audio;
 using PhoneBridge.Rtc.Opus;
 using PhoneBridge.Rtc.Rtp;
 

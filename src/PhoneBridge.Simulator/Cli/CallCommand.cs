@@ -1,5 +1,5 @@
-using PhoneBridge.Audio;
 using System.CommandLine;
+using PhoneBridge.Audio;
 using PhoneBridge.Simulator.Audio;
 using PhoneBridge.Simulator.Pacing;
 using PhoneBridge.Simulator.Twilio;

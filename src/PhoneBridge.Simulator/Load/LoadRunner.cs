@@ -1,5 +1,5 @@
-using PhoneBridge.Audio;
 using System.Collections.Concurrent;
+using PhoneBridge.Audio;
 using PhoneBridge.Simulator.Audio;
 using PhoneBridge.Simulator.Measurement;
 using PhoneBridge.Simulator.Pacing;
