@@ -9,7 +9,7 @@ public interface IPhoneStreamHandler
 
     /// <summary>
     /// Where the caller's decoded audio goes: PCM16 frames at the started rate, on the receive loop; a frame's span
-    /// is only valid during the call. Read per frame, so the handler may swap what it returns.
+    /// is only valid during the call. The same sink for the whole call.
     /// </summary>
     IAudioFrameSink CallerAudio { get; }
 

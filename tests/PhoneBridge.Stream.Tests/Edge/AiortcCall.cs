@@ -136,7 +136,7 @@ internal sealed class AiortcCall : IAsyncDisposable
 
     private async Task SpeakAsync()
     {
-        var frame = new short[Rate / 50];
+        var frame = new short[AudioFrame.SamplesAt(Rate)];
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
         long n = 0;
         try
