@@ -13,7 +13,8 @@ namespace PhoneBridge.Rtc.Media;
 public sealed class OpusRtpPacketizer
 {
     /// <summary>RTP timestamp advance per frame on Opus' 48 kHz clock.</summary>
-    public static readonly uint RtpTicksPerFrame = AudioFrame.RtpTicksAt(48000);
+    public static readonly int RtpTicksPerFrame = (int)AudioFrame.RtpTicksAt(48000);
+
     public const int HeaderSize = 12;
 
     // The V flag of RFC 6464 is the sender's voice-activity guess; louder than −50 dBov counts as voice.
@@ -66,7 +67,7 @@ public sealed class OpusRtpPacketizer
         if (!_first)
         {
             var frames = marker ? Math.Max(1, (long)Math.Round(sinceLastFrame / AudioFrame.Duration)) : 1;
-            _timestamp += (uint)frames * RtpTicksPerFrame;
+            _timestamp += (uint)(frames * RtpTicksPerFrame);
         }
 
         _first = false;
