@@ -190,7 +190,7 @@ public class ServerTests
             Assert.Equal(1, await StatAsync(http, "callsTotal"));
 
             var warning = Assert.Single(logs.Entries, e => e.Level >= LogLevel.Warning && e.Category.StartsWith("PhoneBridge", StringComparison.Ordinal));
-            Assert.Equal(241, warning.EventId.Id);
+            Assert.Equal(1241, warning.EventId.Id);
             Assert.Contains(callId, warning.Message, StringComparison.Ordinal);
             Assert.Contains("keep-alive", warning.Message, StringComparison.Ordinal);
             Assert.Null(warning.Exception);

@@ -1,4 +1,5 @@
-using System.Buffers;
+using PhoneBridge.Audio;
+using PhoneBridge.Core.Bridge.Pipeline;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Core.Phone;
 using PhoneBridge.Core.Privacy;
@@ -7,7 +8,8 @@ using PhoneBridge.Core.Registry;
 namespace PhoneBridge.Core.Bridge;
 
 /// <summary>
-/// One bridged call: the handler of both sides and the owner of their shutdown. Phone events arrive on
+/// One bridged call: the handler of both sides and the owner of their shutdown. Audio runs through the call's
+/// <see cref="CallMediaPipeline"/>, whose two chains are the sinks each side delivers to; phone events arrive on
 /// the phone's receive loop, edge events on the edge's threads; neither path blocks or allocates per frame.
 /// </summary>
 internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
@@ -19,24 +21,12 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
     private readonly CancellationTokenSource _lifetime;
     private readonly TaskCompletionSource<string> _endRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
-
-    // Caller audio held while the edge joins: a linear buffer trimmed from the front when full.
-    private short[]? _pending;
-    private int _pendingCapacity;
-    private int _pendingCount;
-    private int _frameSamples;
-    private long _droppedFrames;
-
-    // Keys pressed while the edge joins (a caller answering a menu early); delivered in order once live.
-    private const int MaxEarlyDigits = 16;
-    private readonly char[] _earlyDigits = new char[MaxEarlyDigits];
-    private int _earlyDigitCount;
+    private readonly CallMediaPipeline _media;
+    private readonly EarlyDigitBuffer _digits = new();
 
     private int _started;
-    private volatile IEdgeSession? _liveSession;
     private IEdgeSession? _session;
     private Task? _joinTask;
-    private volatile bool _ending;
 
     public BridgedCall(CallBridge bridge, RegisteredCall call, IPhoneMediaStream phone, string phoneUserId, CancellationTokenSource lifetime)
     {
@@ -45,9 +35,16 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         _phone = phone;
         _phoneUserId = phoneUserId;
         _lifetime = lifetime;
+        _media = new CallMediaPipeline(phone, bridge.Counters);
     }
 
     private string CallId => _call.CallId;
+
+    private bool Ending => _media.IsClosed;
+
+    public IAudioFrameSink CallerAudio => _media.PhoneToEdge.Input;
+
+    public IAudioFrameSink RemoteAudio => _media.EdgeToPhone.Input;
 
     /// <summary>Runs until both sides are down; returns why the call ended.</summary>
     public async Task<string> RunAsync()
@@ -55,6 +52,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         // External cancellation (shutdown, registry release) ends the call like an edge-side end:
         // the phone is hung up rather than just abandoned.
         using var cancelled = _lifetime.Token.Register(static s => ((BridgedCall)s!).RequestEnd("call released"), this);
+        BridgeLog.MediaPipeline(_bridge.Logger, CallId, _media.PhoneToEdge.Description, _media.EdgeToPhone.Description);
 
         Task phoneTask;
         try
@@ -68,7 +66,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
 
         string reason;
         var first = await Task.WhenAny(phoneTask, _endRequested.Task).ConfigureAwait(false);
-        _ending = true;
+        _media.Close();
 
         // Only this method cancels the lifetime from inside, and not yet: a cancelled token here means
         // shutdown or release, which may also have stopped the phone stream first.
@@ -144,77 +142,18 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         }
 
         BridgeLog.PhoneStarted(_bridge.Logger, CallId, start.Format.Encoding, start.Format.SampleRate);
-        var frame = Math.Max(1, start.Format.SamplesPerFrame);
-        var frames = (int)Math.Round(_bridge.Options.PreLiveBuffer.TotalMilliseconds / 20);
-        lock (_gate)
-        {
-            _frameSamples = frame;
-            _pendingCapacity = frames * frame;
-            _pending = _pendingCapacity > 0 ? ArrayPool<short>.Shared.Rent(_pendingCapacity) : null;
-        }
+        _media.EarlyAudio.Start(start.Format.SamplesPerFrame, _bridge.Options.PreLiveBuffer);
 
         // The join (and the prepare it waits for) runs off the receive loop, which must keep reading.
         Volatile.Write(ref _joinTask, Task.Run(() => JoinAndWatchAsync(start)));
     }
 
-    public void OnAudio(ReadOnlySpan<short> pcm)
-    {
-        if (_ending)
-        {
-            return;
-        }
-
-        _bridge.Counters.FrameFromPhone();
-        var live = _liveSession;
-        if (live is not null)
-        {
-            live.SendAudio(pcm);
-            return;
-        }
-
-        lock (_gate)
-        {
-            live = _liveSession;
-            if (live is not null)
-            {
-                live.SendAudio(pcm);
-                return;
-            }
-
-            BufferEarlyAudio(pcm);
-        }
-    }
-
     public void OnDtmf(char digit)
     {
-        if (_ending)
+        if (!Ending && !_digits.Send(digit))
         {
-            return;
+            BridgeLog.DtmfBeforeLive(_bridge.Logger, CallId);
         }
-
-        var live = _liveSession;
-        if (live is null)
-        {
-            lock (_gate)
-            {
-                live = _liveSession;
-                if (live is null)
-                {
-                    if (_earlyDigitCount < MaxEarlyDigits)
-                    {
-                        _earlyDigits[_earlyDigitCount++] = digit;
-                    }
-                    else
-                    {
-                        BridgeLog.DtmfBeforeLive(_bridge.Logger, CallId);
-                    }
-
-                    return;
-                }
-            }
-        }
-
-        live.SendDtmf(digit);
     }
 
     public void OnMark(string name)
@@ -222,20 +161,9 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         // The bridge sends no marks of its own; edges that need playback acknowledgements use their own.
     }
 
-    public void OnRemoteAudio(ReadOnlySpan<short> pcm)
-    {
-        if (_ending)
-        {
-            return;
-        }
-
-        _phone.SendAudio(pcm);
-        _bridge.Counters.FrameToPhone();
-    }
-
     public void OnRemoteAudioResumed()
     {
-        if (!_ending)
+        if (!Ending)
         {
             _phone.Clear();
         }
@@ -248,45 +176,6 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
     }
 
     private void RequestEnd(string reason) => _endRequested.TrySetResult(reason);
-
-    private void BufferEarlyAudio(ReadOnlySpan<short> pcm)
-    {
-        if (_pending is null)
-        {
-            // Audio before start, or no early buffer configured.
-            _droppedFrames++;
-            _bridge.Counters.AddFramesDropped(1);
-            return;
-        }
-
-        var capacity = _pendingCapacity;
-        if (pcm.Length >= capacity)
-        {
-            var lost = _pendingCount + (pcm.Length - capacity);
-            pcm[^capacity..].CopyTo(_pending);
-            _pendingCount = capacity;
-            CountDropped(lost);
-            return;
-        }
-
-        var overflow = _pendingCount + pcm.Length - capacity;
-        if (overflow > 0)
-        {
-            _pending.AsSpan(overflow, _pendingCount - overflow).CopyTo(_pending);
-            _pendingCount -= overflow;
-            CountDropped(overflow);
-        }
-
-        pcm.CopyTo(_pending.AsSpan(_pendingCount));
-        _pendingCount += pcm.Length;
-    }
-
-    private void CountDropped(int samples)
-    {
-        var frames = (samples + _frameSamples - 1) / _frameSamples;
-        _droppedFrames += frames;
-        _bridge.Counters.AddFramesDropped(frames);
-    }
 
     private async Task JoinAndWatchAsync(PhoneStreamStart start)
     {
@@ -340,14 +229,9 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
                 return;
             }
 
-            flushed = FlushEarlyAudio(session);
-            for (var i = 0; i < _earlyDigitCount; i++)
-            {
-                session.SendDtmf(_earlyDigits[i]);
-            }
-
-            _earlyDigitCount = 0;
-            _liveSession = session;
+            _media.EdgePublish.Attach(session);
+            flushed = _media.EarlyAudio.GoLive();
+            _digits.GoLive(session);
         }
 
         BridgeLog.Live(
@@ -355,7 +239,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
             CallId,
             (long)_bridge.Time.GetElapsedTime(joinStarted).TotalMilliseconds,
             flushed * 1000 / start.Format.SampleRate,
-            _droppedFrames);
+            _media.EarlyAudio.DroppedFrames);
 
         try
         {
@@ -375,24 +259,6 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         RequestEnd("edge call ended");
     }
 
-    // Oldest first, in the phone's frame size so the edge sees the cadence it would have seen live.
-    private int FlushEarlyAudio(IEdgeSession session)
-    {
-        var count = _pendingCount;
-        if (_pending is null || count == 0)
-        {
-            return 0;
-        }
-
-        for (var offset = 0; offset < count; offset += _frameSamples)
-        {
-            session.SendAudio(_pending.AsSpan(offset, Math.Min(_frameSamples, count - offset)));
-        }
-
-        _pendingCount = 0;
-        return count;
-    }
-
     private async Task FinishEdgeAsync()
     {
         var join = Volatile.Read(ref _joinTask);
@@ -405,12 +271,8 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         lock (_gate)
         {
             session = _session;
-            _liveSession = null;
-            if (_pending is not null)
-            {
-                ArrayPool<short>.Shared.Return(_pending);
-                _pending = null;
-            }
+            _media.EarlyAudio.Release();
+            _digits.Release();
         }
 
         if (session is not null)

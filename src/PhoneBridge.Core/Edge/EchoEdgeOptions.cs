@@ -1,3 +1,5 @@
+using PhoneBridge.Audio;
+
 namespace PhoneBridge.Core.Edge;
 
 /// <summary>Settings of the built-in local echo edge (section <c>PhoneBridge:Echo</c>).</summary>
@@ -8,7 +10,7 @@ public sealed class EchoEdgeOptions
     /// <summary>How long after the caller speaks the echo comes back; rounded to whole 20 ms frames.</summary>
     public TimeSpan Delay { get; set; } = TimeSpan.Zero;
 
-    internal int DelayFrames => (int)Math.Round(Delay.TotalMilliseconds / 20, MidpointRounding.AwayFromZero);
+    internal int DelayFrames => (int)Math.Round(Delay / AudioFrame.Duration, MidpointRounding.AwayFromZero);
 
     internal static bool IsValid(EchoEdgeOptions o) => o.Delay >= TimeSpan.Zero && o.Delay <= TimeSpan.FromSeconds(10);
 }

@@ -1,13 +1,15 @@
+using PhoneBridge.Audio;
+
 namespace PhoneBridge.Core.Edge;
 
-/// <summary>The phone participant inside an edge call.</summary>
-public interface IEdgeSession : IAsyncDisposable
+/// <summary>
+/// The phone participant inside an edge call. As an <see cref="IAudioFrameSink"/> it publishes caller audio:
+/// each frame (PCM16 at the join rate) goes to the edge call; that never blocks and is bounded.
+/// </summary>
+public interface IEdgeSession : IAudioFrameSink, IAsyncDisposable
 {
     /// <summary>Completes when the edge side ends (call ended, kicked, unrecoverable failure).</summary>
     Task Completion { get; }
-
-    /// <summary>Publishes caller audio (PCM16 at the join rate). Never blocks; bounded.</summary>
-    void SendAudio(ReadOnlySpan<short> pcm);
 
     /// <summary>Tells the edge call the caller pressed a key (e.g. a custom event for the agent).</summary>
     void SendDtmf(char digit);
@@ -19,8 +21,11 @@ public interface IEdgeSession : IAsyncDisposable
 /// <summary>Receives what the edge call sends to the phone. Implementations must not block.</summary>
 public interface IEdgeSessionHandler
 {
-    /// <summary>Mixed remote audio (PCM16 at the join rate), normally in 20 ms frames.</summary>
-    void OnRemoteAudio(ReadOnlySpan<short> pcm);
+    /// <summary>
+    /// Where the edge's mixed remote audio for the phone goes (PCM16 at the join rate, normally 20 ms frames).
+    /// The edge reads it once when it joins.
+    /// </summary>
+    IAudioFrameSink RemoteAudio { get; }
 
     /// <summary>Remote audio resumed after an interruption; buffered phone audio should be cleared.</summary>
     void OnRemoteAudioResumed();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Audio;
 
 namespace PhoneBridge.Core.Edge;
 
@@ -8,7 +9,7 @@ namespace PhoneBridge.Core.Edge;
 /// <see cref="EchoEdgeOptions.Delay"/>. It is the default edge, so the server and the phone simulator
 /// work end to end on a machine with no accounts.
 /// </summary>
-public sealed partial class LocalEchoEdge : IEdge
+public sealed class LocalEchoEdge : IEdge
 {
     private readonly EchoEdgeOptions _options;
     private readonly ILogger<LocalEchoEdge> _logger;
@@ -34,18 +35,9 @@ public sealed partial class LocalEchoEdge : IEdge
         ArgumentOutOfRangeException.ThrowIfLessThan(request.SampleRate, 1000);
         cancellationToken.ThrowIfCancellationRequested();
 
-        LogJoined(_logger, request.CallId, _options.DelayFrames * 20);
-        return Task.FromResult<IEdgeSession>(new EchoSession(request.SampleRate / 50, _options.DelayFrames, handler, request.CallId, _logger));
+        LocalEchoEdgeLog.Joined(_logger, request.CallId, _options.DelayFrames * AudioFrame.Milliseconds);
+        return Task.FromResult<IEdgeSession>(new EchoSession(AudioFrame.SamplesAt(request.SampleRate), _options.DelayFrames, handler.RemoteAudio, request.CallId, _logger));
     }
-
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Call {CallId} joined the local echo edge (echo after {DelayMs} ms)")]
-    private static partial void LogJoined(ILogger logger, string callId, int delayMs);
-
-    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Call {CallId} left the local echo edge")]
-    private static partial void LogLeft(ILogger logger, string callId);
-
-    [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "Call {CallId}: caller pressed a key on the local echo edge")]
-    private static partial void LogDtmf(ILogger logger, string callId);
 
     /// <summary>
     /// A delay line of whole frames, clocked by the caller's own audio: every frame received pushes
@@ -56,7 +48,7 @@ public sealed partial class LocalEchoEdge : IEdge
         // A received frame larger than this is echoed in slot-sized pieces.
         private const int SlotFrames = 4;
 
-        private readonly IEdgeSessionHandler _handler;
+        private readonly IAudioFrameSink _echo;
         private readonly string _callId;
         private readonly ILogger _logger;
         private readonly short[][] _slots;
@@ -67,9 +59,9 @@ public sealed partial class LocalEchoEdge : IEdge
         private int _head;
         private int _filled;
 
-        public EchoSession(int frameSamples, int delayFrames, IEdgeSessionHandler handler, string callId, ILogger logger)
+        public EchoSession(int frameSamples, int delayFrames, IAudioFrameSink echo, string callId, ILogger logger)
         {
-            _handler = handler;
+            _echo = echo;
             _callId = callId;
             _logger = logger;
             _slotCapacity = Math.Max(1, frameSamples) * SlotFrames;
@@ -83,7 +75,7 @@ public sealed partial class LocalEchoEdge : IEdge
 
         public Task Completion => _completion.Task;
 
-        public void SendAudio(ReadOnlySpan<short> pcm)
+        public void OnFrame(ReadOnlySpan<short> pcm)
         {
             if (_completion.Task.IsCompleted)
             {
@@ -92,7 +84,7 @@ public sealed partial class LocalEchoEdge : IEdge
 
             if (_slots.Length == 0)
             {
-                _handler.OnRemoteAudio(pcm);
+                _echo.OnFrame(pcm);
                 return;
             }
 
@@ -107,13 +99,13 @@ public sealed partial class LocalEchoEdge : IEdge
             }
         }
 
-        public void SendDtmf(char digit) => LogDtmf(_logger, _callId);
+        public void SendDtmf(char digit) => LocalEchoEdgeLog.Dtmf(_logger, _callId);
 
         public ValueTask LeaveAsync(CancellationToken cancellationToken)
         {
             if (_completion.TrySetResult())
             {
-                LogLeft(_logger, _callId);
+                LocalEchoEdgeLog.Left(_logger, _callId);
             }
 
             return ValueTask.CompletedTask;
@@ -127,7 +119,7 @@ public sealed partial class LocalEchoEdge : IEdge
             if (_filled == _slots.Length)
             {
                 // The oldest frame is due: hand it out, then reuse its slot for the new one.
-                _handler.OnRemoteAudio(_slots[slot].AsSpan(0, _lengths[slot]));
+                _echo.OnFrame(_slots[slot].AsSpan(0, _lengths[slot]));
             }
             else
             {

@@ -1,10 +1,15 @@
+using PhoneBridge.Audio;
+
 namespace PhoneBridge.Core.Phone;
 
 /// <summary>
 /// The phone side of one call: a provider media socket seen as PCM16 frames.
-/// Twilio and Telnyx implement it; the bridge consumes it.
+/// Twilio and Telnyx implement it; the bridge consumes it. As an <see cref="IAudioFrameSink"/> it is the last hop
+/// towards the caller: each frame given to <see cref="IAudioFrameSink.OnFrame"/> (PCM16 at the started format's
+/// rate) is encoded and queued for the caller to hear. That never blocks; the queue is bounded and drops the oldest
+/// audio when the socket cannot keep up. Frames before start are ignored.
 /// </summary>
-public interface IPhoneMediaStream
+public interface IPhoneMediaStream : IAudioFrameSink
 {
     /// <summary>"twilio" or "telnyx"; used in logs and metrics.</summary>
     string Provider { get; }
@@ -16,12 +21,6 @@ public interface IPhoneMediaStream
     /// (socket already closed) when the peer went quiet: no <c>start</c> in time, or keep-alive pings unanswered.
     /// </summary>
     Task RunAsync(IPhoneStreamHandler handler, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Queues PCM16 (at the started format's rate) for the caller to hear. Never blocks; the queue is
-    /// bounded and drops the oldest audio when the socket cannot keep up. Ignored before start.
-    /// </summary>
-    void SendAudio(ReadOnlySpan<short> pcm);
 
     /// <summary>Queues a mark after the audio sent so far; the provider echoes it when played or cleared.</summary>
     void SendMark(string name);

@@ -1,3 +1,5 @@
+using PhoneBridge.Audio;
+
 namespace PhoneBridge.Core.Phone;
 
 /// <summary>Receives a phone stream's events on its receive loop. Implementations must not block.</summary>
@@ -5,8 +7,11 @@ public interface IPhoneStreamHandler
 {
     void OnStarted(PhoneStreamStart start);
 
-    /// <summary>Caller audio as PCM16 at the started rate; the span is only valid during the call.</summary>
-    void OnAudio(ReadOnlySpan<short> pcm);
+    /// <summary>
+    /// Where the caller's decoded audio goes: PCM16 frames at the started rate, on the receive loop; a frame's span
+    /// is only valid during the call. The same sink for the whole call.
+    /// </summary>
+    IAudioFrameSink CallerAudio { get; }
 
     void OnDtmf(char digit);
 

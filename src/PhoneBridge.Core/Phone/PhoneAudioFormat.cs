@@ -1,3 +1,5 @@
+using PhoneBridge.Audio;
+
 namespace PhoneBridge.Core.Phone;
 
 /// <summary>Wire encodings a telephony provider streams to us.</summary>
@@ -23,5 +25,5 @@ public readonly record struct PhoneAudioFormat(PhoneEncoding Encoding, int Sampl
     public static PhoneAudioFormat L16_16k => new(PhoneEncoding.L16, 16000);
 
     /// <summary>Samples in one 20 ms frame, the cadence of the whole bridge.</summary>
-    public int SamplesPerFrame => SampleRate / 50;
+    public int SamplesPerFrame => AudioFrame.SamplesAt(SampleRate);
 }

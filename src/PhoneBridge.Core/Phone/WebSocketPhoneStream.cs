@@ -171,7 +171,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
         }
     }
 
-    public abstract void SendAudio(ReadOnlySpan<short> pcm);
+    public abstract void OnFrame(ReadOnlySpan<short> frame);
 
     public virtual void SendMark(string name)
     {

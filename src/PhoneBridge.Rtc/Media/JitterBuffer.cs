@@ -1,3 +1,4 @@
+using PhoneBridge.Audio;
 using PhoneBridge.Rtc.Opus;
 
 namespace PhoneBridge.Rtc.Media;
@@ -13,12 +14,12 @@ public sealed class JitterBuffer
 {
     private const int MaxPayload = 1500;
     private const int RtpClockRate = 48000;
-    private const int RtpFrameTicks = 960;
+    private static readonly int RtpFrameTicks = (int)AudioFrame.RtpTicksAt(RtpClockRate);
     private const int MaxConcealedFramesOnResync = 3;
     private const int LateRunBeforeResync = 8;
 
     private readonly OpusDecoder _decoder;
-    private readonly AudioFrameHandler _sink;
+    private readonly IAudioFrameSink _sink;
     private readonly Slot[] _slots;
     private readonly short[] _pcm;
     private readonly int _minDelayFrames;
@@ -34,7 +35,7 @@ public sealed class JitterBuffer
 
     private long _received, _decoded, _fec, _concealed, _late, _duplicates, _corrupt, _resyncs;
 
-    public JitterBuffer(OpusDecoder decoder, AudioFrameHandler sink, int capacityFrames = 16, int minDelayMs = 20, int maxDelayMs = 60)
+    public JitterBuffer(OpusDecoder decoder, IAudioFrameSink sink, int capacityFrames = 16, int minDelayMs = 20, int maxDelayMs = 60)
     {
         ArgumentNullException.ThrowIfNull(decoder);
         ArgumentNullException.ThrowIfNull(sink);
@@ -48,8 +49,8 @@ public sealed class JitterBuffer
         }
 
         _pcm = new short[decoder.MaxFrameSize * decoder.Channels];
-        _minDelayFrames = Math.Max(1, minDelayMs / 20);
-        _maxDelayFrames = Math.Clamp(maxDelayMs / 20, _minDelayFrames, capacityFrames - 1);
+        _minDelayFrames = Math.Max(1, minDelayMs / AudioFrame.Milliseconds);
+        _maxDelayFrames = Math.Clamp(maxDelayMs / AudioFrame.Milliseconds, _minDelayFrames, capacityFrames - 1);
     }
 
     /// <summary>First extended sequence number received (RFC 3550 base_seq), -1 before any packet.</summary>
@@ -73,7 +74,7 @@ public sealed class JitterBuffer
     public JitterBufferStats Stats => new(
         Interlocked.Read(ref _received), Interlocked.Read(ref _decoded), Interlocked.Read(ref _fec),
         Interlocked.Read(ref _concealed), Interlocked.Read(ref _late), Interlocked.Read(ref _duplicates),
-        Interlocked.Read(ref _corrupt), Interlocked.Read(ref _resyncs), TargetDelayFrames * 20,
+        Interlocked.Read(ref _corrupt), Interlocked.Read(ref _resyncs), TargetDelayFrames * AudioFrame.Milliseconds,
         _jitterTicks * 1000.0 / RtpClockRate);
 
     /// <summary>Adds one RTP payload. <paramref name="arrivalRtpTicks"/> is the arrival time on a 48 kHz clock (for jitter).</summary>
@@ -169,7 +170,7 @@ public sealed class JitterBuffer
             if (_decoder.TryDecode(slot.Payload.AsSpan(0, slot.Length), _pcm, out var samples, out _))
             {
                 Interlocked.Increment(ref _decoded);
-                _sink(_pcm.AsSpan(0, samples * _decoder.Channels));
+                _sink.OnFrame(_pcm.AsSpan(0, samples * _decoder.Channels));
             }
             else
             {
@@ -198,7 +199,7 @@ public sealed class JitterBuffer
         try
         {
             var samples = _decoder.DecodeFec(next.Payload.AsSpan(0, next.Length), _pcm.AsSpan(0, frame));
-            _sink(_pcm.AsSpan(0, samples * _decoder.Channels));
+            _sink.OnFrame(_pcm.AsSpan(0, samples * _decoder.Channels));
             return true;
         }
         catch (OpusException)
@@ -211,7 +212,7 @@ public sealed class JitterBuffer
     {
         Interlocked.Increment(ref _concealed);
         var samples = _decoder.Conceal(_pcm.AsSpan(0, frame));
-        _sink(_pcm.AsSpan(0, samples * _decoder.Channels));
+        _sink.OnFrame(_pcm.AsSpan(0, samples * _decoder.Channels));
     }
 
     private void Resync(long seq)

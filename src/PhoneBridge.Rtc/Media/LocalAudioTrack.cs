@@ -1,3 +1,4 @@
+using PhoneBridge.Audio;
 using PhoneBridge.Rtc.Sdp;
 
 namespace PhoneBridge.Rtc.Media;
@@ -9,7 +10,7 @@ namespace PhoneBridge.Rtc.Media;
 /// after the connection stops sending, frames are counted as dropped: there is nowhere for them to go, and queueing
 /// them would only add latency once the connection comes up.
 /// </summary>
-public sealed class LocalAudioTrack : IDisposable
+public sealed class LocalAudioTrack : IAudioFrameSink, IDisposable
 {
     // Serialises writers (the encoder and packetizer are single-threaded) and sender attach/detach against a send
     // in progress, so a detached sender's encoder can be disposed safely.
@@ -53,7 +54,7 @@ public sealed class LocalAudioTrack : IDisposable
     public string StreamId { get; }
 
     /// <summary>Samples in one 20 ms frame.</summary>
-    public int FrameSize => SampleRate / 50;
+    public int FrameSize => AudioFrame.SamplesAt(SampleRate);
 
     /// <summary>The mid of the m-line carrying this track, known after the local description is set.</summary>
     public string? Mid { get; internal set; }
@@ -96,6 +97,9 @@ public sealed class LocalAudioTrack : IDisposable
 
         return true;
     }
+
+    /// <summary>The frame contract of the bridge: <see cref="WriteFrame"/> without its result.</summary>
+    public void OnFrame(ReadOnlySpan<short> frame) => WriteFrame(frame);
 
     /// <summary>Starts sending through <paramref name="sender"/> (when the connection is secured).</summary>
     internal void Attach(IAudioFrameSender sender)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using PhoneBridge.Audio;
 using PhoneBridge.Rtc.Opus;
 using PhoneBridge.Rtc.Rtp;
 
@@ -11,7 +12,9 @@ namespace PhoneBridge.Rtc.Media;
 /// </summary>
 public sealed class OpusRtpPacketizer
 {
-    public const int RtpTicksPerFrame = 960;
+    /// <summary>RTP timestamp advance per frame on Opus' 48 kHz clock.</summary>
+    public static readonly int RtpTicksPerFrame = (int)AudioFrame.RtpTicksAt(48000);
+
     public const int HeaderSize = 12;
 
     // The V flag of RFC 6464 is the sender's voice-activity guess; louder than −50 dBov counts as voice.
@@ -63,7 +66,7 @@ public sealed class OpusRtpPacketizer
         var marker = _first || sinceLastFrame > TalkspurtGap;
         if (!_first)
         {
-            var frames = marker ? Math.Max(1, (long)Math.Round(sinceLastFrame.TotalMilliseconds / 20)) : 1;
+            var frames = marker ? Math.Max(1, (long)Math.Round(sinceLastFrame / AudioFrame.Duration)) : 1;
             _timestamp += (uint)(frames * RtpTicksPerFrame);
         }
 

@@ -1,15 +1,17 @@
+using PhoneBridge.Audio;
 using PhoneBridge.Rtc.Opus;
 
 namespace PhoneBridge.Rtc.Media;
 
 /// <summary>
 /// An incoming audio track: Opus RTP from one m-line decoded to mono PCM at <see cref="SampleRate"/> (the phone's
-/// rate, so no resampling), delivered through <see cref="FrameReceived"/> on the connection's receive loop.
+/// rate, so no resampling), delivered to <see cref="Sink"/> on the connection's receive loop.
 /// </summary>
 public sealed class RemoteAudioTrack : IDisposable
 {
     private readonly OpusDecoder _decoder;
     private readonly JitterBuffer _jitter;
+    private volatile IAudioFrameSink? _sink;
 
     internal RemoteAudioTrack(string mid, string? streamId, string? trackId, int sampleRate, byte payloadType, int audioLevelExtensionId,
         OpusImplementation opus = OpusImplementation.Auto)
@@ -21,7 +23,7 @@ public sealed class RemoteAudioTrack : IDisposable
         PayloadType = payloadType;
         AudioLevelExtensionId = audioLevelExtensionId;
         _decoder = new OpusDecoder(sampleRate, 1, opus);
-        _jitter = new JitterBuffer(_decoder, Deliver);
+        _jitter = new JitterBuffer(_decoder, new Outlet(this));
     }
 
     public string Mid { get; }
@@ -56,8 +58,15 @@ public sealed class RemoteAudioTrack : IDisposable
 
     internal long PreviousReceived { get; set; }
 
-    /// <summary>Decoded 20 ms frames (concealed frames included, so the stream has no holes).</summary>
-    public event AudioFrameHandler? FrameReceived;
+    /// <summary>
+    /// Where the decoded 20 ms frames go (concealed frames included, so the stream has no holes); frames decoded
+    /// while it is null are discarded. Set it when the track is announced, before media flows.
+    /// </summary>
+    public IAudioFrameSink? Sink
+    {
+        get => _sink;
+        set => _sink = value;
+    }
 
     internal void OnRtp(in RtpAudioPacket packet, uint arrivalRtpTicks)
     {
@@ -71,5 +80,9 @@ public sealed class RemoteAudioTrack : IDisposable
 
     public void Dispose() => _decoder.Dispose();
 
-    private void Deliver(ReadOnlySpan<short> pcm) => FrameReceived?.Invoke(pcm);
+    // The jitter buffer is built before anyone has connected a sink; this reads the current one per frame.
+    private sealed class Outlet(RemoteAudioTrack track) : IAudioFrameSink
+    {
+        public void OnFrame(ReadOnlySpan<short> frame) => track._sink?.OnFrame(frame);
+    }
 }

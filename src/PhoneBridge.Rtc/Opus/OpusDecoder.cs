@@ -1,3 +1,5 @@
+using PhoneBridge.Audio;
+
 namespace PhoneBridge.Rtc.Opus;
 
 /// <summary>
@@ -40,7 +42,7 @@ public sealed class OpusDecoder : IDisposable
     public int Channels { get; }
 
     /// <summary>Samples per channel in one 20 ms frame.</summary>
-    public int FrameSize => SampleRate / 50;
+    public int FrameSize => AudioFrame.SamplesAt(SampleRate);
 
     /// <summary>Largest frame a packet may hold (120 ms), for sizing buffers.</summary>
     public int MaxFrameSize => SampleRate * 120 / 1000;

@@ -1,3 +1,5 @@
+using PhoneBridge.Audio;
+
 namespace PhoneBridge.Rtc.Opus;
 
 /// <summary>
@@ -44,7 +46,7 @@ public sealed class OpusEncoder : IDisposable
     public int Channels { get; }
 
     /// <summary>Samples per channel in one 20 ms frame.</summary>
-    public int FrameSize => SampleRate / 50;
+    public int FrameSize => AudioFrame.SamplesAt(SampleRate);
 
     /// <summary>Encoder delay in samples at <see cref="SampleRate"/>.</summary>
     public int Lookahead { get; }

@@ -10,7 +10,7 @@ namespace PhoneBridge.Simulator.Audio;
 public sealed class CallerAudio
 {
     /// <summary>μ-law bytes in one 20 ms frame at 8 kHz.</summary>
-    public const int FrameBytes = 160;
+    public const int FrameBytes = SampleRate / AudioFrame.PerSecond;
 
     public const int SampleRate = 8000;
 
@@ -30,7 +30,7 @@ public sealed class CallerAudio
 
     public int FrameCount => _muLaw.Length / FrameBytes;
 
-    public TimeSpan Duration => TimeSpan.FromMilliseconds(FrameCount * 20.0);
+    public TimeSpan Duration => AudioFrame.DurationOf(FrameCount);
 
     /// <summary>Frame <paramref name="index"/>, wrapping around so a short clip can fill a long call.</summary>
     public ReadOnlySpan<byte> Frame(long index) =>
@@ -115,7 +115,7 @@ public sealed class CallerAudio
     public static CallerAudio MarkerSignal(TimeSpan duration, int periodFrames, int seed = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(periodFrames, 5);
-        var frames = (long)Math.Ceiling(Math.Max(1, duration.TotalSeconds * 50) / periodFrames) * periodFrames;
+        var frames = (long)Math.Ceiling(Math.Max(1, duration.TotalSeconds * AudioFrame.PerSecond) / periodFrames) * periodFrames;
         var pcm = Sweep((int)(frames * FrameBytes), 1200, 300, seed);
         for (long frame = 0; frame < frames; frame += periodFrames)
         {

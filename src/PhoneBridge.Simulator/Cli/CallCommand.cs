@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using PhoneBridge.Audio;
 using PhoneBridge.Simulator.Audio;
 using PhoneBridge.Simulator.Measurement;
 using PhoneBridge.Simulator.Pacing;
@@ -72,7 +73,7 @@ internal static class CallCommand
         var audio = wavPath is null
             ? CallerAudio.TestSignal(TimeSpan.FromSeconds(Math.Max(seconds, 0.02)))
             : CallerAudio.FromWav(WavFile.Read(wavPath));
-        var frames = seconds > 0 ? (long)(seconds * 50) : audio.FrameCount;
+        var frames = seconds > 0 ? (long)(seconds * AudioFrame.PerSecond) : audio.FrameCount;
 
         var time = TimeProvider.System;
         await using var pacer = new FramePacer(time);

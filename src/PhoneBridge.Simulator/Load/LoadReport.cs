@@ -1,3 +1,4 @@
+using PhoneBridge.Audio;
 using PhoneBridge.Simulator.Measurement;
 using PhoneBridge.Simulator.Twilio;
 
@@ -72,7 +73,7 @@ public sealed record LoadReport
     /// Unlike <see cref="CpuMsPerCallSecond"/> it stays right when the callers fall behind real time.
     /// </summary>
     public double? CpuMsPerBridgedCallSecond =>
-        ServerCpuMs is { } cpu && FramesInWindow is > 0 and { } frames ? cpu / (frames / 50.0) : null;
+        ServerCpuMs is { } cpu && FramesInWindow is > 0 and { } frames ? cpu / (frames / (double)AudioFrame.PerSecond) : null;
 
     /// <summary>Of <see cref="ServerCpuMs"/>, the time the server's JIT spent compiling in the window (a fresh process is still tiering up).</summary>
     public double? ServerJitMs { get; init; }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PhoneBridge.Audio;
 using PhoneBridge.Simulator.Audio;
 using PhoneBridge.Simulator.Measurement;
 using PhoneBridge.Simulator.Pacing;
@@ -52,7 +53,7 @@ public static class LoadRunner
             throw new ArgumentException("The ramp must be shorter than the call duration, or no moment has every call up.");
         }
 
-        var frames = (long)(options.Duration.TotalMilliseconds / 20);
+        var frames = (long)(options.Duration / AudioFrame.Duration);
         // Every call reads the same clip from its own offset; the clip is long enough that a call never
         // repeats a frame, so each echo matches exactly one sent frame.
         var audio = options.EchoMatching == EchoMatching.Markers

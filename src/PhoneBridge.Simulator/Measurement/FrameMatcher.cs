@@ -12,7 +12,7 @@ namespace PhoneBridge.Simulator.Measurement;
 /// </summary>
 public sealed class FrameMatcher : IEchoMatcher
 {
-    public const int FrameBytes = 160;
+    public const int FrameBytes = 8000 / AudioFrame.PerSecond;
 
     // μ-law has two codes for zero (0x7F, 0xFF); a decode/encode round trip keeps only 0xFF. Hash the
     // code that survives the trip so that an echo through PCM still matches.

@@ -51,7 +51,7 @@ public sealed class TelnyxMediaCall : IPacedCall, IAsyncDisposable
 
     public int SampleRate { get; }
 
-    public int SamplesPerFrame => SampleRate / 50;
+    public int SamplesPerFrame => AudioFrame.SamplesAt(SampleRate);
 
     public Task Completion => _receiveLoop;
 
@@ -223,7 +223,7 @@ public sealed class TelnyxMediaCall : IPacedCall, IAsyncDisposable
         };
         var chunk = index + 1;
         var message =
-            $$$"""{"event":"media","sequence_number":"{{{NextSequence()}}}","media":{"track":"inbound","chunk":"{{{chunk}}}","timestamp":"{{{index * 20}}}","payload":"{{{Convert.ToBase64String(payload)}}}"},"stream_id":"{{{StreamId}}}"}""";
+            $$$"""{"event":"media","sequence_number":"{{{NextSequence()}}}","media":{"track":"inbound","chunk":"{{{chunk}}}","timestamp":"{{{index * AudioFrame.Milliseconds}}}","payload":"{{{Convert.ToBase64String(payload)}}}"},"stream_id":"{{{StreamId}}}"}""";
         await SendTextAsync(message, _stop.Token).ConfigureAwait(false);
     }
 

@@ -21,8 +21,6 @@ public sealed class TwilioMediaCall : IPacedCall, IAsyncDisposable
     /// <summary>Largest message accepted from the server; Twilio documents none, this keeps memory bounded.</summary>
     public const int MaxMessageBytes = 1 << 20;
 
-    private static readonly long FrameTicksDivisor = 50;
-
     private readonly ClientWebSocket _socket;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _lifetime;
@@ -85,7 +83,7 @@ public sealed class TwilioMediaCall : IPacedCall, IAsyncDisposable
             : new FrameMatcher(time);
         _recording = options.Record ? new ArrayBufferWriter<byte>(8000 * 10) : null;
         _lateTolerance = options.LateTolerance;
-        _frameTicks = time.TimestampFrequency / FrameTicksDivisor;
+        _frameTicks = time.TimestampFrequency / AudioFrame.PerSecond;
     }
 
     public TwimlConnectStream Stream { get; }
@@ -432,7 +430,7 @@ public sealed class TwilioMediaCall : IPacedCall, IAsyncDisposable
 
                     _chunk++;
                     var length = TwilioMessageWriter.WriteMedia(
-                        _mediaMessage, StreamSid, NextSequence(), _chunk, _nextFrame * 20, frame);
+                        _mediaMessage, StreamSid, NextSequence(), _chunk, _nextFrame * AudioFrame.Milliseconds, frame);
                     lock (_state)
                     {
                         // Remember the frame before it leaves so that even an instant echo finds it.

@@ -1,3 +1,5 @@
+using PhoneBridge.Audio;
+
 namespace PhoneBridge.Stream.Edge;
 
 /// <summary>
@@ -16,25 +18,25 @@ internal sealed class RemoteAudioMixer
 
     private readonly int _frameSamples;
     private readonly int[] _accumulator;
-    private readonly short[] _output;
+    private readonly short[] _mix;
     private readonly Dictionary<string, long> _lastSeen = new(StringComparer.Ordinal);
     private readonly HashSet<string> _contributed = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly TimeSpan _resumeGap;
-    private readonly Action<ReadOnlySpan<short>> _emit;
+    private readonly IAudioFrameSink _output;
     private readonly Action _resumed;
     private long _lastAudible;
     private long _pendingSince;
     private bool _everAudible;
 
-    public RemoteAudioMixer(int sampleRate, TimeSpan resumeGap, TimeProvider time, Action<ReadOnlySpan<short>> emit, Action resumed)
+    public RemoteAudioMixer(int sampleRate, TimeSpan resumeGap, TimeProvider time, IAudioFrameSink output, Action resumed)
     {
-        _frameSamples = sampleRate / 50;
+        _frameSamples = AudioFrame.SamplesAt(sampleRate);
         _accumulator = new int[_frameSamples];
-        _output = new short[_frameSamples];
+        _mix = new short[_frameSamples];
         _time = time;
         _resumeGap = resumeGap;
-        _emit = emit;
+        _output = output;
         _resumed = resumed;
     }
 
@@ -90,7 +92,7 @@ internal sealed class RemoteAudioMixer
         for (var i = 0; i < _frameSamples; i++)
         {
             var s = Math.Clamp(_accumulator[i], short.MinValue, short.MaxValue);
-            _output[i] = (short)s;
+            _mix[i] = (short)s;
             peak = Math.Max(peak, Math.Abs(s));
             _accumulator[i] = 0;
         }
@@ -107,6 +109,6 @@ internal sealed class RemoteAudioMixer
             _lastAudible = now;
         }
 
-        _emit(_output);
+        _output.OnFrame(_mix);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PhoneBridge.Audio;
 using PhoneBridge.Rtc;
 using PhoneBridge.Rtc.Ice;
 using PhoneBridge.Rtc.Media;
@@ -46,7 +47,7 @@ internal sealed class RtcStreamMedia : IStreamMedia
 
     public void Attach(SfuSession session) => _session = session;
 
-    public void SendAudio(ReadOnlySpan<short> pcm)
+    public void OnFrame(ReadOnlySpan<short> pcm)
     {
         var track = _track;
         if (track is null)
@@ -59,8 +60,8 @@ internal sealed class RtcStreamMedia : IStreamMedia
         var previous = _previousTrack;
         for (var offset = 0; offset + frame <= pcm.Length; offset += frame)
         {
-            track.WriteFrame(pcm.Slice(offset, frame));
-            previous?.WriteFrame(pcm.Slice(offset, frame));
+            track.OnFrame(pcm.Slice(offset, frame));
+            previous?.OnFrame(pcm.Slice(offset, frame));
         }
     }
 
@@ -170,7 +171,7 @@ internal sealed class RtcStreamMedia : IStreamMedia
         }
         catch (InvalidOperationException e)
         {
-            MediaLog.CandidateRejected(_logger, _callId, e.Message);
+            RtcStreamMediaLog.CandidateRejected(_logger, _callId, e.Message);
         }
     }
 
@@ -214,7 +215,7 @@ internal sealed class RtcStreamMedia : IStreamMedia
         {
             if (state == PeerConnectionState.Failed && ReferenceEquals(pc, peer == PeerType.Subscriber ? _subscriber : _publisher))
             {
-                MediaLog.PeerFailed(_logger, _callId, peer.ToString());
+                RtcStreamMediaLog.PeerFailed(_logger, _callId, peer.ToString());
                 _session?.ReportPeerFailure(peer, "connection failed");
             }
         };
@@ -223,19 +224,27 @@ internal sealed class RtcStreamMedia : IStreamMedia
     private void OnRemoteTrack(PeerConnection subscriber, RemoteAudioTrack track)
     {
         var key = track.StreamId ?? "mid:" + track.Mid;
-        track.FrameReceived += pcm =>
+        track.Sink = new MigrationGate(this, subscriber, _sink.RemoteTrack(key));
+    }
+
+    /// <summary>
+    /// Passes a remote track's frames on while its subscriber is the one that plays: while migrating, the old SFU's
+    /// audio plays until the new SFU's first frame; then only the new one's.
+    /// </summary>
+    private sealed class MigrationGate(RtcStreamMedia media, PeerConnection subscriber, IAudioFrameSink next) : IAudioFrameSink
+    {
+        public void OnFrame(ReadOnlySpan<short> frame)
         {
-            // While migrating, the old SFU's audio plays until the new SFU's first frame; then only the new one's.
-            if (ReferenceEquals(subscriber, _subscriber))
+            if (ReferenceEquals(subscriber, media._subscriber))
             {
-                _subscriberLive = true;
-                _sink.OnRemoteFrame(key, pcm);
+                media._subscriberLive = true;
+                next.OnFrame(frame);
             }
-            else if (!_subscriberLive && ReferenceEquals(subscriber, _previousSubscriber))
+            else if (!media._subscriberLive && ReferenceEquals(subscriber, media._previousSubscriber))
             {
-                _sink.OnRemoteFrame(key, pcm);
+                next.OnFrame(frame);
             }
-        };
+        }
     }
 
     private async Task DisposeQuietlyAsync(PeerConnection? pc)
@@ -251,7 +260,7 @@ internal sealed class RtcStreamMedia : IStreamMedia
         }
         catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
         {
-            MediaLog.DisposeFailed(_logger, _callId, e.Message);
+            RtcStreamMediaLog.DisposeFailed(_logger, _callId, e.Message);
         }
     }
 }
@@ -261,16 +270,4 @@ internal sealed class RtcStreamMediaFactory(PeerConnectionFactory factory, ILogg
 {
     public IStreamMedia Create(string callId, int sampleRate, IStreamMediaSink sink) =>
         new RtcStreamMedia(factory, sink, callId, sampleRate, loggerFactory.CreateLogger<RtcStreamMedia>());
-}
-
-internal static partial class MediaLog
-{
-    [LoggerMessage(1600, LogLevel.Debug, "Call {CallId}: remote ICE candidate not applied: {Reason}")]
-    public static partial void CandidateRejected(ILogger logger, string callId, string reason);
-
-    [LoggerMessage(1601, LogLevel.Warning, "Call {CallId}: {Peer} peer connection failed")]
-    public static partial void PeerFailed(ILogger logger, string callId, string peer);
-
-    [LoggerMessage(1602, LogLevel.Debug, "Call {CallId}: closing a peer connection failed: {Reason}")]
-    public static partial void DisposeFailed(ILogger logger, string callId, string reason);
 }

@@ -116,21 +116,3 @@ public sealed partial class StreamEdge : IEdge
     [GeneratedRegex("[^A-Za-z0-9@_-]+")]
     private static partial Regex UnsafeUserIdChars();
 }
-
-internal static partial class EdgeLog
-{
-    [LoggerMessage(1500, LogLevel.Information, "Call {CallId} joined Stream call {CallType}:{StreamCallId}")]
-    public static partial void Joined(ILogger logger, string callId, string callType, string streamCallId);
-
-    [LoggerMessage(1501, LogLevel.Warning, "Could not send DTMF for call {CallId} to Stream: {Reason}")]
-    public static partial void DtmfFailed(ILogger logger, string callId, string reason);
-
-    [LoggerMessage(1502, LogLevel.Information, "Stream side of call {CallId} ended ({Kind}): {Reason}")]
-    public static partial void Ended(ILogger logger, string callId, SfuSessionEndKind kind, string reason);
-
-    [LoggerMessage(1503, LogLevel.Information, "Hangup of call {CallId} requested from the Stream call: {Reason}")]
-    public static partial void HangupRequested(ILogger logger, string callId, string reason);
-
-    [LoggerMessage(1504, LogLevel.Debug, "DTMF queue of call {CallId} full; dropping the oldest digit")]
-    public static partial void DtmfDropped(ILogger logger, string callId);
-}

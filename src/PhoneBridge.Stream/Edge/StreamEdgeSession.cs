@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Stream.Coordinator;
 using PhoneBridge.Stream.Sfu;
@@ -40,7 +41,7 @@ internal sealed class StreamEdgeSession : IEdgeSession, IStreamMediaSink
         StreamCallId = streamCallId;
         UserId = userId;
         _logger = logger;
-        _mixer = new RemoteAudioMixer(sampleRate, options.ResumeGap, time, pcm => _handler.OnRemoteAudio(pcm), _handler.OnRemoteAudioResumed);
+        _mixer = new RemoteAudioMixer(sampleRate, options.ResumeGap, time, _handler.RemoteAudio, _handler.OnRemoteAudioResumed);
     }
 
     public string CallType { get; }
@@ -62,11 +63,11 @@ internal sealed class StreamEdgeSession : IEdgeSession, IStreamMediaSink
         _ = sfu.Completion.ContinueWith(t => OnSfuEnded(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
     }
 
-    public void SendAudio(ReadOnlySpan<short> pcm)
+    public void OnFrame(ReadOnlySpan<short> frame)
     {
         if (_sfu is { CanPublishAudio: true } && _left == 0)
         {
-            _media?.SendAudio(pcm);
+            _media?.OnFrame(frame);
         }
     }
 
@@ -78,13 +79,7 @@ internal sealed class StreamEdgeSession : IEdgeSession, IStreamMediaSink
         }
     }
 
-    public void OnRemoteFrame(string trackKey, ReadOnlySpan<short> pcm)
-    {
-        if (_left == 0)
-        {
-            _mixer.OnFrame(trackKey, pcm);
-        }
-    }
+    public IAudioFrameSink RemoteTrack(string trackKey) => new MixerInput(this, trackKey);
 
     public void RequestHangup(string reason)
     {
@@ -174,6 +169,18 @@ internal sealed class StreamEdgeSession : IEdgeSession, IStreamMediaSink
         ["type"] = JsonSerializer.SerializeToElement(DtmfEventType, EdgeJsonContext.Default.String),
         ["digit"] = JsonSerializer.SerializeToElement(digit.ToString(), EdgeJsonContext.Default.String),
     };
+
+    /// <summary>One remote track's way into the mixer, closed once the session has left.</summary>
+    private sealed class MixerInput(StreamEdgeSession session, string trackKey) : IAudioFrameSink
+    {
+        public void OnFrame(ReadOnlySpan<short> frame)
+        {
+            if (session._left == 0)
+            {
+                session._mixer.OnFrame(trackKey, frame);
+            }
+        }
+    }
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(string))]

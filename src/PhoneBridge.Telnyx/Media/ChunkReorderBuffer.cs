@@ -41,7 +41,7 @@ internal sealed class ChunkReorderBuffer : IDisposable
     {
         if (chunk < 0)
         {
-            handler.OnAudio(pcm);
+            handler.CallerAudio.OnFrame(pcm);
             return;
         }
 
@@ -79,7 +79,7 @@ internal sealed class ChunkReorderBuffer : IDisposable
 
         if (chunk == _next)
         {
-            handler.OnAudio(pcm);
+            handler.CallerAudio.OnFrame(pcm);
             _next++;
         }
         else
@@ -152,7 +152,7 @@ internal sealed class ChunkReorderBuffer : IDisposable
         Reordered++;
         try
         {
-            handler.OnAudio(slot.AsSpan(0, _lengths[index]));
+            handler.CallerAudio.OnFrame(slot.AsSpan(0, _lengths[index]));
         }
         finally
         {

@@ -24,7 +24,7 @@ public sealed partial class TelnyxMediaStream : WebSocketPhoneStream
     private readonly TelnyxOutboundWriter _writer = new();
     private readonly Lock _sendGate = new();
 
-    // Set once on start; SendAudio reads it without a lock.
+    // Set once on start; OnFrame reads it without a lock.
     private volatile StartedFormat? _format;
     private string? _callControlId;
 
@@ -80,7 +80,7 @@ public sealed partial class TelnyxMediaStream : WebSocketPhoneStream
     // Closing the media socket does not end a Telnyx call: Call Control must hang it up.
     protected override string? ApiCallId => CallControlId;
 
-    public override void SendAudio(ReadOnlySpan<short> pcm)
+    public override void OnFrame(ReadOnlySpan<short> pcm)
     {
         var started = _format;
         if (pcm.IsEmpty || started is null)

@@ -69,7 +69,7 @@ public sealed partial class TwilioMediaStream : WebSocketPhoneStream
     // Closing a <Connect><Stream> socket already ends the call; the API call makes sure of it.
     protected override string? ApiCallId => CallSid;
 
-    public override void SendAudio(ReadOnlySpan<short> pcm)
+    public override void OnFrame(ReadOnlySpan<short> pcm)
     {
         if (pcm.IsEmpty || _streamSid is null)
         {
@@ -202,7 +202,7 @@ public sealed partial class TwilioMediaStream : WebSocketPhoneStream
         if (samples > 0)
         {
             CountFrameReceived();
-            handler.OnAudio(pcm[..samples]);
+            handler.CallerAudio.OnFrame(pcm[..samples]);
         }
     }
 

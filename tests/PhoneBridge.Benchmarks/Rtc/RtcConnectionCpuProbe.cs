@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
+using PhoneBridge.Audio;
 using PhoneBridge.Rtc;
 using PhoneBridge.Rtc.Opus;
 using PhoneBridge.Rtc.Sdp;
@@ -70,7 +71,7 @@ public static class RtcConnectionCpuProbe
             await up.WaitAsync(cts.Token);
             foreach (var remote in a.RemoteTracks.Concat(b.RemoteTracks))
             {
-                remote.FrameReceived += pcm => Interlocked.Add(ref received, pcm.Length);
+                remote.Sink = new FrameSink(pcm => Interlocked.Add(ref received, pcm.Length));
             }
 
             connections.Add(a);
@@ -237,4 +238,9 @@ public static class RtcConnectionCpuProbe
             };
             return tcs.Task;
         }));
+
+    private sealed class FrameSink(Action<ReadOnlySpan<short>> onFrame) : IAudioFrameSink
+    {
+        public void OnFrame(ReadOnlySpan<short> frame) => onFrame(frame);
+    }
 }

@@ -24,7 +24,7 @@ public class BridgeHotPathTests
         var frame = new short[160];
         for (var i = 0; session.Frames == 0 && i < 3000; i++)
         {
-            handler.OnAudio(frame);
+            handler.CallerAudio.OnFrame(frame);
             await Task.Delay(10);
         }
 
@@ -33,8 +33,8 @@ public class BridgeHotPathTests
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 1000; i++)
         {
-            handler.OnAudio(frame);
-            session.Handler!.OnRemoteAudio(frame);
+            handler.CallerAudio.OnFrame(frame);
+            session.Handler!.RemoteAudio.OnFrame(frame);
         }
 
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
@@ -65,7 +65,7 @@ public class BridgeHotPathTests
 
         var errors = bridgeLog.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).ToList();
         var error = Assert.Single(errors);
-        Assert.Equal(204, error.EventId.Id);
+        Assert.Equal(1204, error.EventId.Id);
         Assert.IsType<InvalidOperationException>(error.Exception);
 
         var everything = bridgeLog.Entries.Select(e => e.Message).Concat(registryLog.Entries.Select(e => e.Message)).ToList();
@@ -92,7 +92,7 @@ public class BridgeHotPathTests
             await Stop.Task.WaitAsync(cancellationToken);
         }
 
-        public void SendAudio(ReadOnlySpan<short> pcm) => Frames++;
+        public void OnFrame(ReadOnlySpan<short> frame) => Frames++;
 
         public void SendMark(string name)
         {
@@ -133,7 +133,7 @@ public class BridgeHotPathTests
 
         public Task Completion { get; } = new TaskCompletionSource().Task;
 
-        public void SendAudio(ReadOnlySpan<short> pcm) => Interlocked.Increment(ref _frames);
+        public void OnFrame(ReadOnlySpan<short> frame) => Interlocked.Increment(ref _frames);
 
         public void SendDtmf(char digit)
         {

@@ -20,7 +20,7 @@ public class CallBridgeTests
 
         for (var i = 0; i < 30; i++)
         {
-            phone.OnAudio(BridgeHarness.Frame(i));
+            phone.CallerAudio.OnFrame(BridgeHarness.Frame(i));
         }
 
         Assert.Equal(20, h.Counters.FramesDropped);
@@ -33,7 +33,7 @@ public class CallBridgeTests
             Assert.Equal(BridgeHarness.Frame(i), await Read(session.Received));
         }
 
-        phone.OnAudio(BridgeHarness.Frame(30));
+        phone.CallerAudio.OnFrame(BridgeHarness.Frame(30));
         Assert.Equal(BridgeHarness.Frame(30), await Read(session.Received));
         Assert.Equal(31, h.Counters.FramesFromPhone);
         Assert.Equal(20, h.Counters.FramesDropped);
@@ -51,7 +51,7 @@ public class CallBridgeTests
         var phone = await h.StartAsync();
 
         var big = Enumerable.Range(0, 500).Select(i => (short)i).ToArray();
-        phone.OnAudio(big);
+        phone.CallerAudio.OnFrame(big);
         edge.AllowJoin();
         var session = await edge.Joined.WaitAsync(Wait);
 
@@ -71,10 +71,10 @@ public class CallBridgeTests
         var phone = await h.StartAsync();
         var session = await edge.Joined.WaitAsync(Wait);
 
-        phone.OnAudio(BridgeHarness.Frame(7));
+        phone.CallerAudio.OnFrame(BridgeHarness.Frame(7));
         Assert.Equal(BridgeHarness.Frame(7), await Read(session.Received));
 
-        session.Handler.OnRemoteAudio(BridgeHarness.Frame(9));
+        session.Handler.RemoteAudio.OnFrame(BridgeHarness.Frame(9));
         Assert.Equal(BridgeHarness.Frame(9), await Read(h.Phone.Sent));
         Assert.Equal(1, h.Counters.FramesToPhone);
 
@@ -223,7 +223,7 @@ public class CallBridgeTests
         Assert.Equal(0, h.Counters.ActiveCalls);
         Assert.Equal(0, edge.Joins);
         var warning = Assert.Single(logger.Entries, e => e.Level >= LogLevel.Warning);
-        Assert.Equal(240, warning.EventId.Id);
+        Assert.Equal(1240, warning.EventId.Id);
         Assert.Contains(h.Call.CallId, warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("1234567", warning.Message, StringComparison.Ordinal);
         Assert.Null(warning.Exception);
@@ -248,9 +248,9 @@ public class CallBridgeTests
         Assert.Equal(0, h.Registry.Count);
         Assert.Equal(0, h.Counters.ActiveCalls);
         var warning = Assert.Single(logger.Entries, e => e.Level >= LogLevel.Warning);
-        Assert.Equal(241, warning.EventId.Id);
+        Assert.Equal(1241, warning.EventId.Id);
         Assert.Contains(h.Call.CallId, warning.Message, StringComparison.Ordinal);
-        Assert.Contains(logger.Entries, e => e.EventId.Id == 203 && e.Message.EndsWith("keep-alive pings unanswered", StringComparison.Ordinal));
+        Assert.Contains(logger.Entries, e => e.EventId.Id == 1203 && e.Message.EndsWith("keep-alive pings unanswered", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -391,7 +391,7 @@ public class CallBridgeTests
     // Live is set just after the join returns; one echoed frame proves the bridge got there.
     private static async Task EnsureLive(IPhoneStreamHandler phone, FakeEdgeSession session)
     {
-        phone.OnAudio(BridgeHarness.Frame(1));
+        phone.CallerAudio.OnFrame(BridgeHarness.Frame(1));
         await Read(session.Received);
     }
 

@@ -68,7 +68,7 @@ internal sealed class FakeEdgeSession(IEdgeSessionHandler handler) : IEdgeSessio
 
     public void Fail(Exception ex) => _completion.TrySetException(ex);
 
-    public void SendAudio(ReadOnlySpan<short> pcm) => Received.Writer.TryWrite(pcm.ToArray());
+    public void OnFrame(ReadOnlySpan<short> frame) => Received.Writer.TryWrite(frame.ToArray());
 
     public void SendDtmf(char digit) => Digits.Writer.TryWrite(digit);
 

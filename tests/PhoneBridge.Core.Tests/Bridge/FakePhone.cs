@@ -51,7 +51,7 @@ internal sealed class FakePhone : IPhoneMediaStream
 
     public void Stop() => _stop.TrySetResult();
 
-    public void SendAudio(ReadOnlySpan<short> pcm) => Sent.Writer.TryWrite(pcm.ToArray());
+    public void OnFrame(ReadOnlySpan<short> frame) => Sent.Writer.TryWrite(frame.ToArray());
 
     public void SendMark(string name)
     {

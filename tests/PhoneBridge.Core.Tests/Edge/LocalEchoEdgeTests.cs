@@ -17,7 +17,7 @@ public class LocalEchoEdgeTests
         var handler = new RecordingHandler();
         await using var session = await Join(TimeSpan.Zero, handler);
 
-        session.SendAudio(BridgeHarness.Frame(3));
+        session.OnFrame(BridgeHarness.Frame(3));
         Assert.Equal(BridgeHarness.Frame(3), Assert.Single(handler.Frames));
     }
 
@@ -33,13 +33,13 @@ public class LocalEchoEdgeTests
 
         for (var i = 0; i < frames; i++)
         {
-            session.SendAudio(BridgeHarness.Frame(i));
+            session.OnFrame(BridgeHarness.Frame(i));
             Assert.Empty(handler.Frames);
         }
 
         for (var i = frames; i < frames + 5; i++)
         {
-            session.SendAudio(BridgeHarness.Frame(i));
+            session.OnFrame(BridgeHarness.Frame(i));
             Assert.Equal(BridgeHarness.Frame(i - frames), handler.Frames[^1]);
         }
 
@@ -61,7 +61,7 @@ public class LocalEchoEdgeTests
             sent.Add(wire);
             var pcm = new short[160];
             G711.MuLawDecode(wire, pcm);
-            session.SendAudio(pcm);
+            session.OnFrame(pcm);
         }
 
         Assert.Equal(8, handler.Frames.Count);
@@ -82,8 +82,8 @@ public class LocalEchoEdgeTests
         var handler = new RecordingHandler();
         await using var session = await Join(TimeSpan.FromMilliseconds(20), handler);
         var big = Enumerable.Range(0, 1000).Select(i => (short)i).ToArray();
-        session.SendAudio(big);
-        session.SendAudio(BridgeHarness.Frame(5));
+        session.OnFrame(big);
+        session.OnFrame(BridgeHarness.Frame(5));
         Assert.Equal(big.Take(640), handler.Frames.SelectMany(f => f).Take(640));
         Assert.Equal(big.Skip(640), handler.Frames.Skip(1).Single());
     }
@@ -99,7 +99,7 @@ public class LocalEchoEdgeTests
         await session.Completion.WaitAsync(TestTimeouts.Wait);
         await session.LeaveAsync(CancellationToken.None);
 
-        session.SendAudio(BridgeHarness.Frame(1));
+        session.OnFrame(BridgeHarness.Frame(1));
         Assert.Empty(handler.Frames);
         await session.DisposeAsync();
     }
@@ -131,7 +131,7 @@ public class LocalEchoEdgeTests
         // in order (the early buffer holds 200 ms, more than sent here).
         for (var i = 0; i < 6; i++)
         {
-            phone.OnAudio(BridgeHarness.Frame(i + 1, 320));
+            phone.CallerAudio.OnFrame(BridgeHarness.Frame(i + 1, 320));
         }
 
         for (var i = 0; i < 4; i++)
@@ -152,11 +152,13 @@ public class LocalEchoEdgeTests
         return await edge.JoinAsync(new EdgeJoinRequest("call", "phone", "Phone", 8000), handler, CancellationToken.None);
     }
 
-    private sealed class RecordingHandler : IEdgeSessionHandler
+    private sealed class RecordingHandler : IEdgeSessionHandler, IAudioFrameSink
     {
+        public IAudioFrameSink RemoteAudio => this;
+
         public List<short[]> Frames { get; } = [];
 
-        public void OnRemoteAudio(ReadOnlySpan<short> pcm) => Frames.Add(pcm.ToArray());
+        public void OnFrame(ReadOnlySpan<short> pcm) => Frames.Add(pcm.ToArray());
 
         public void OnRemoteAudioResumed()
         {

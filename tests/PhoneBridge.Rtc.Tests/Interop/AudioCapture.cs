@@ -1,9 +1,10 @@
+using PhoneBridge.Audio;
 using PhoneBridge.Rtc.Media;
 
 namespace PhoneBridge.Rtc.Tests.Interop;
 
 /// <summary>Collects frames of a remote track and completes once enough audio arrived.</summary>
-internal sealed class AudioCapture
+internal sealed class AudioCapture : IAudioFrameSink
 {
     private readonly Lock _gate = new();
     private readonly List<short> _samples = [];
@@ -13,7 +14,7 @@ internal sealed class AudioCapture
     public AudioCapture(RemoteAudioTrack track, int wantedSamples)
     {
         _wanted = wantedSamples;
-        track.FrameReceived += OnFrame;
+        track.Sink = this;
     }
 
     public Task Completed => _done.Task;
@@ -29,7 +30,7 @@ internal sealed class AudioCapture
         }
     }
 
-    private void OnFrame(ReadOnlySpan<short> pcm)
+    public void OnFrame(ReadOnlySpan<short> pcm)
     {
         lock (_gate)
         {

@@ -1,3 +1,4 @@
+using PhoneBridge.Audio;
 using PhoneBridge.Rtc.Media;
 using PhoneBridge.Rtc.Opus;
 
@@ -196,7 +197,7 @@ public sealed class JitterBufferTests : IDisposable
     {
         using var decoder = new OpusDecoder(Rate);
         var count = 0;
-        var jb = new JitterBuffer(decoder, pcm => count += pcm.Length == Frame ? 1 : 1000);
+        var jb = new JitterBuffer(decoder, new FrameSink(pcm => count += pcm.Length == Frame ? 1 : 1000));
         foreach (var s in sequences ?? [])
         {
             jb.Push(s, (uint)(s * 960), _packets[s % _packets.Length], (uint)(s * 960));
@@ -206,8 +207,13 @@ public sealed class JitterBufferTests : IDisposable
         return count < 1000 || sequences is null;
     }
 
-    private JitterBuffer Create() => new(_decoder, pcm => _frames.Add(pcm.ToArray()));
+    private JitterBuffer Create() => new(_decoder, new FrameSink(pcm => _frames.Add(pcm.ToArray())));
 
     private void Push(JitterBuffer jb, int index, int baseSeq) =>
         jb.Push((ushort)(baseSeq + index), (uint)(index * 960), _packets[index], (uint)(index * 960));
+
+    private sealed class FrameSink(Action<ReadOnlySpan<short>> onFrame) : IAudioFrameSink
+    {
+        public void OnFrame(ReadOnlySpan<short> frame) => onFrame(frame);
+    }
 }

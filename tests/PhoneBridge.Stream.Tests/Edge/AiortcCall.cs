@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Rtc;
 using PhoneBridge.Stream.Edge;
@@ -135,7 +136,7 @@ internal sealed class AiortcCall : IAsyncDisposable
 
     private async Task SpeakAsync()
     {
-        var frame = new short[Rate / 50];
+        var frame = new short[AudioFrame.SamplesAt(Rate)];
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
         long n = 0;
         try
@@ -147,7 +148,7 @@ internal sealed class AiortcCall : IAsyncDisposable
                     frame[i] = Signal[n % Signal.Length];
                 }
 
-                Session.SendAudio(frame);
+                Session.OnFrame(frame);
                 Interlocked.Increment(ref FramesSpoken);
             }
         }
@@ -163,8 +164,10 @@ internal sealed class AiortcCall : IAsyncDisposable
 }
 
 /// <summary>The phone side of the edge: keeps the last seconds of what the phone hears, and hangup requests.</summary>
-internal sealed class PhoneEar(int capacity) : IEdgeSessionHandler
+internal sealed class PhoneEar(int capacity) : IEdgeSessionHandler, IAudioFrameSink
 {
+    public IAudioFrameSink RemoteAudio => this;
+
     private readonly short[] _ring = new short[capacity];
     private readonly Lock _gate = new();
     private long _written;
@@ -193,7 +196,7 @@ internal sealed class PhoneEar(int capacity) : IEdgeSessionHandler
         }
     }
 
-    public void OnRemoteAudio(ReadOnlySpan<short> pcm)
+    public void OnFrame(ReadOnlySpan<short> pcm)
     {
         lock (_gate)
         {

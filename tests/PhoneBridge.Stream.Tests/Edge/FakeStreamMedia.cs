@@ -28,7 +28,7 @@ internal sealed class FakeStreamMedia : IStreamMedia
 
     public void Attach(SfuSession session) => Session = session;
 
-    public void SendAudio(ReadOnlySpan<short> pcm) => Sent.Enqueue(pcm.ToArray());
+    public void OnFrame(ReadOnlySpan<short> frame) => Sent.Enqueue(frame.ToArray());
 
     public ValueTask ResetAsync(IReadOnlyList<PhoneBridge.Stream.Coordinator.IceServerInfo> iceServers, CancellationToken cancellationToken) => _signalling.ResetAsync(iceServers, cancellationToken);
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using PhoneBridge.Audio;
 using PhoneBridge.Stream.Edge;
 
 namespace PhoneBridge.Stream.Tests.Edge;
@@ -9,7 +10,7 @@ public class RemoteAudioMixerTests
     private readonly List<short[]> _out = [];
     private int _resumed;
 
-    private RemoteAudioMixer Mixer() => new(8000, TimeSpan.FromMilliseconds(300), _time, pcm => _out.Add(pcm.ToArray()), () => _resumed++);
+    private RemoteAudioMixer Mixer() => new(8000, TimeSpan.FromMilliseconds(300), _time, new Recorder(_out), () => _resumed++);
 
     private static short[] Frame(short value) => Enumerable.Repeat(value, 160).ToArray();
 
@@ -85,5 +86,10 @@ public class RemoteAudioMixerTests
         mixer.OnFrame("a", Frame(5000));
 
         Assert.Equal(1, _resumed);
+    }
+
+    private sealed class Recorder(List<short[]> frames) : IAudioFrameSink
+    {
+        public void OnFrame(ReadOnlySpan<short> frame) => frames.Add(frame.ToArray());
     }
 }

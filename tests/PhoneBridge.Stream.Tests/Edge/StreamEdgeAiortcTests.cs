@@ -1,3 +1,4 @@
+using PhoneBridge.Audio;
 using PhoneBridge.Stream.Sfu.Events;
 using PhoneBridge.Stream.Sfu.Models;
 using PhoneBridge.Stream.Sfu.Signal;
@@ -22,7 +23,7 @@ public sealed class StreamEdgeAiortcTests(AiortcMediaFixture fixture, ITestOutpu
         {
             var phone = call.PhoneSession;
             AssertGood(await call.MeasureBothWaysAsync(0));
-            Assert.Equal(AiortcCall.Rate / 50, call.Ear.FrameSize);
+            Assert.Equal(AudioFrame.SamplesAt(AiortcCall.Rate), call.Ear.FrameSize);
 
             call.Session.SendDtmf('1');
             call.Session.SendDtmf('#');

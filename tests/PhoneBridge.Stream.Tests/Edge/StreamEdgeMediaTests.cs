@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Rtc;
 using PhoneBridge.Stream.Edge;
@@ -11,13 +12,15 @@ namespace PhoneBridge.Stream.Tests.Edge;
 /// <summary>The Stream edge with real WebRTC media against the fake SFU running the same stack, on loopback.</summary>
 public class StreamEdgeMediaTests
 {
-    private sealed class Handler : IEdgeSessionHandler
+    private sealed class Handler : IEdgeSessionHandler, IAudioFrameSink
     {
+        public IAudioFrameSink RemoteAudio => this;
+
         public long AudibleFrames;
 
         public ConcurrentQueue<int> FrameSizes { get; } = new();
 
-        public void OnRemoteAudio(ReadOnlySpan<short> pcm)
+        public void OnFrame(ReadOnlySpan<short> pcm)
         {
             FrameSizes.Enqueue(pcm.Length);
             if (FakeStream.Peak(pcm) > 1000)
@@ -69,7 +72,7 @@ public class StreamEdgeMediaTests
                 tone[i] = (short)(8000 * Math.Sin(2 * Math.PI * 300 * n / 8000.0));
             }
 
-            session.SendAudio(tone);
+            session.OnFrame(tone);
         }
 
         Assert.True(Interlocked.Read(ref sfuSession.AudibleFramesFromClient) >= 25, $"SFU heard {sfuSession.AudibleFramesFromClient} frames");

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using PhoneBridge.Core;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Stream.Edge;
 using PhoneBridge.Stream.Sfu.Events;
@@ -14,15 +15,17 @@ namespace PhoneBridge.Stream.Tests.Edge;
 
 public class StreamEdgeTests
 {
-    private sealed class Handler : IEdgeSessionHandler
+    private sealed class Handler : IEdgeSessionHandler, IAudioFrameSink
     {
+        public IAudioFrameSink RemoteAudio => this;
+
         public ConcurrentQueue<short[]> Audio { get; } = new();
 
         public ConcurrentQueue<string> Hangups { get; } = new();
 
         public int Resumed;
 
-        public void OnRemoteAudio(ReadOnlySpan<short> pcm) => Audio.Enqueue(pcm.ToArray());
+        public void OnFrame(ReadOnlySpan<short> pcm) => Audio.Enqueue(pcm.ToArray());
 
         public void OnRemoteAudioResumed() => Interlocked.Increment(ref Resumed);
 
@@ -70,10 +73,10 @@ public class StreamEdgeTests
         await using var session = await edge.JoinAsync(new EdgeJoinRequest("c1", "phone-1", "Phone", 8000), handler, CancellationToken.None);
         var media = Assert.Single(mediaFactory.Created);
 
-        session.SendAudio(new short[160]);
+        session.OnFrame(new short[160]);
         session.SendDtmf('5');
         session.SendDtmf('#');
-        media.Sink.OnRemoteFrame("agent:TRACK_TYPE_AUDIO:x", Enumerable.Repeat((short)1234, 160).ToArray());
+        media.Sink.RemoteTrack("agent:TRACK_TYPE_AUDIO:x").OnFrame(Enumerable.Repeat((short)1234, 160).ToArray());
 
         Assert.Single(media.Sent);
         Assert.All(Assert.Single(handler.Audio), s => Assert.Equal(1234, s));

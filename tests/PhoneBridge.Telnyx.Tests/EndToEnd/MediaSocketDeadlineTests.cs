@@ -41,7 +41,7 @@ public sealed class MediaSocketDeadlineTests
         await WaitForAsync(() => host.Registry.Count == 0 && counters.ActiveCalls == 0);
 
         var warning = Assert.Single(logs.AtLeast(LogLevel.Warning));
-        Assert.Equal(240, warning.EventId.Id);
+        Assert.Equal(1240, warning.EventId.Id);
         Assert.Contains(callId, warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(token, logs.AllText(), StringComparison.Ordinal);
         Assert.DoesNotContain("5551230000", warning.Message, StringComparison.Ordinal);
@@ -76,7 +76,7 @@ public sealed class MediaSocketDeadlineTests
 
         Assert.Null(call.CloseStatus);
         Assert.Equal(1, host.Registry.Count);
-        Assert.DoesNotContain(logs.Entries, e => e.EventId.Id is 240 or 241);
+        Assert.DoesNotContain(logs.Entries, e => e.EventId.Id is 1240 or 1241);
         await host.Phone.HangUpAsync(call, CancellationToken.None);
         await WaitForAsync(() => host.Registry.Count == 0);
     }
@@ -103,7 +103,7 @@ public sealed class MediaSocketDeadlineTests
         await host.Api.WaitForAsync("hangup", callControlId, Timeout);
         await WaitForAsync(() => host.Registry.Count == 0 && counters.ActiveCalls == 0);
         var warning = Assert.Single(logs.AtLeast(LogLevel.Warning));
-        Assert.Equal(241, warning.EventId.Id);
+        Assert.Equal(1241, warning.EventId.Id);
         Assert.Contains(url.Segments[^2].TrimEnd('/'), warning.Message, StringComparison.Ordinal);
         Assert.Null(warning.Exception);
     }

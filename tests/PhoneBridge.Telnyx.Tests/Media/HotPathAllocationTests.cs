@@ -9,7 +9,7 @@ namespace PhoneBridge.Telnyx.Tests.Media;
 /// <summary>The per-frame work in both directions allocates nothing once warm.</summary>
 public sealed class HotPathAllocationTests
 {
-    private sealed class CountingHandler : IPhoneStreamHandler
+    private sealed class CountingHandler : IPhoneStreamHandler, IAudioFrameSink
     {
         public long Samples;
 
@@ -17,7 +17,9 @@ public sealed class HotPathAllocationTests
         {
         }
 
-        public void OnAudio(ReadOnlySpan<short> pcm) => Samples += pcm.Length;
+        public IAudioFrameSink CallerAudio => this;
+
+        public void OnFrame(ReadOnlySpan<short> pcm) => Samples += pcm.Length;
 
         public void OnDtmf(char digit)
         {

@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Phone;
 
 namespace PhoneBridge.Telnyx.Tests.Media;
 
 /// <summary>Keeps everything a phone stream reports.</summary>
-internal sealed class RecordingPhoneHandler : IPhoneStreamHandler
+internal sealed class RecordingPhoneHandler : IPhoneStreamHandler, IAudioFrameSink
 {
     private readonly TaskCompletionSource<PhoneStreamStart> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -26,7 +27,9 @@ internal sealed class RecordingPhoneHandler : IPhoneStreamHandler
         _started.TrySetResult(start);
     }
 
-    public void OnAudio(ReadOnlySpan<short> pcm) => Audio.Enqueue(pcm.ToArray());
+    public IAudioFrameSink CallerAudio => this;
+
+    public void OnFrame(ReadOnlySpan<short> pcm) => Audio.Enqueue(pcm.ToArray());
 
     public void OnDtmf(char digit) => Digits.Enqueue(digit);
 

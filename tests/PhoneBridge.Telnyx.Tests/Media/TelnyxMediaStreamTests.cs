@@ -184,9 +184,9 @@ public sealed class TelnyxMediaStreamTests
         var pcm = Enumerable.Range(0, samplesPerFrame * 2).Select(i => (short)(Math.Sin(i * 0.05) * 12000)).ToArray();
 
         // Uneven pieces: the stream regroups them into exact 20 ms frames.
-        h.Stream.SendAudio(pcm.AsSpan(0, 7));
-        h.Stream.SendAudio(pcm.AsSpan(7, samplesPerFrame + 3));
-        h.Stream.SendAudio(pcm.AsSpan(samplesPerFrame + 10));
+        h.Stream.OnFrame(pcm.AsSpan(0, 7));
+        h.Stream.OnFrame(pcm.AsSpan(7, samplesPerFrame + 3));
+        h.Stream.OnFrame(pcm.AsSpan(samplesPerFrame + 10));
 
         var payloads = new List<byte[]>();
         for (var i = 0; i < 2; i++)
@@ -222,7 +222,7 @@ public sealed class TelnyxMediaStreamTests
         await h.Pair.SendAsync(Start("PCMU", 8000));
         await h.Handler.Started.WaitAsync(TimeSpan.FromSeconds(20));
 
-        h.Stream.SendAudio(Enumerable.Repeat((short)1000, 100).ToArray());
+        h.Stream.OnFrame(Enumerable.Repeat((short)1000, 100).ToArray());
         h.Stream.SendMark("m1");
         var media = JsonDocument.Parse((await h.Pair.ReceiveAsync())!);
         var payload = media.RootElement.GetProperty("media").GetProperty("payload").GetBytesFromBase64();
@@ -240,7 +240,7 @@ public sealed class TelnyxMediaStreamTests
     public async Task NothingIsSentBeforeStart()
     {
         await using var h = new Harness();
-        h.Stream.SendAudio(new short[160]);
+        h.Stream.OnFrame(new short[160]);
         h.Stream.SendMark("early");
         h.Stream.Clear();
         await h.StopAsync();

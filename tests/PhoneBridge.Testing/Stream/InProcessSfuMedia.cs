@@ -1,3 +1,4 @@
+using PhoneBridge.Audio;
 using PhoneBridge.Rtc;
 using PhoneBridge.Rtc.Media;
 using PhoneBridge.Rtc.Sdp;
@@ -24,7 +25,7 @@ internal sealed class InProcessSfuMedia(PeerConnectionFactory factory, FakeStrea
         {
             pc = Factory.Create();
             pc.DefaultReceiveSampleRate = owner.MediaRate;
-            pc.RemoteTrackAdded += track => track.FrameReceived += pcm =>
+            pc.RemoteTrackAdded += track => track.Sink = new FrameSink(pcm =>
             {
                 if (FakeStream.Peak(pcm) > 1000)
                 {
@@ -32,7 +33,7 @@ internal sealed class InProcessSfuMedia(PeerConnectionFactory factory, FakeStrea
                 }
 
                 owner.OnClientFrame(s, pcm);
-            };
+            });
             s.PublisherPc = pc;
             Track(pc);
         }
@@ -136,5 +137,10 @@ internal sealed class InProcessSfuMedia(PeerConnectionFactory factory, FakeStrea
         catch (OperationCanceledException)
         {
         }
+    }
+
+    private sealed class FrameSink(Action<ReadOnlySpan<short>> onFrame) : IAudioFrameSink
+    {
+        public void OnFrame(ReadOnlySpan<short> frame) => onFrame(frame);
     }
 }

@@ -1,10 +1,11 @@
 using System.Threading.Channels;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Phone;
 
 namespace PhoneBridge.Twilio.Tests.Infrastructure;
 
 /// <summary>Turns phone stream callbacks into an ordered event queue tests can await.</summary>
-public sealed class RecordingPhoneHandler : IPhoneStreamHandler
+public sealed class RecordingPhoneHandler : IPhoneStreamHandler, IAudioFrameSink
 {
     private readonly Channel<object> _events = Channel.CreateUnbounded<object>();
 
@@ -18,7 +19,9 @@ public sealed class RecordingPhoneHandler : IPhoneStreamHandler
 
     public void OnStarted(PhoneStreamStart start) => _events.Writer.TryWrite(new Started(start));
 
-    public void OnAudio(ReadOnlySpan<short> pcm) => _events.Writer.TryWrite(new AudioReceived(pcm.ToArray()));
+    public IAudioFrameSink CallerAudio => this;
+
+    public void OnFrame(ReadOnlySpan<short> pcm) => _events.Writer.TryWrite(new AudioReceived(pcm.ToArray()));
 
     public void OnDtmf(char digit) => _events.Writer.TryWrite(new Dtmf(digit));
 

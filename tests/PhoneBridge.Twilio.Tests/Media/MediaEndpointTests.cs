@@ -154,7 +154,7 @@ public class MediaEndpointTests
         // TestServer has no request-body-size feature, so routing warns once that the webhook's body limit could not
         // be applied there (Kestrel has it); that line is the test host's, not the call's.
         var warning = Assert.Single(app.Logs.Entries, e => e.Level >= LogLevel.Warning && e.EventId.Name != "RequestSizeFeatureNotFound");
-        Assert.Equal(240, warning.EventId.Id);
+        Assert.Equal(1240, warning.EventId.Id);
         Assert.Contains(callId, warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("4155550100", warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(token, app.Logs.AllText(), StringComparison.Ordinal);
@@ -178,7 +178,7 @@ public class MediaEndpointTests
         await EchoAsync(socket);
         Assert.Equal(WebSocketState.Open, socket.State);
         Assert.Equal(1, app.App.Services.GetRequiredService<ICallRegistry>().Count);
-        Assert.DoesNotContain(app.Logs.Entries, e => e.EventId.Id is 240 or 241);
+        Assert.DoesNotContain(app.Logs.Entries, e => e.EventId.Id is 1240 or 1241);
         socket.Abort();
     }
 

@@ -127,7 +127,7 @@ public class TwilioMediaStreamTests
     public async Task Media_before_start_is_not_delivered_and_audio_is_not_sent()
     {
         await using var pair = MediaSocketPair.Create();
-        pair.Stream.SendAudio(Tone(160, 1000));
+        pair.Stream.OnFrame(Tone(160, 1000));
         pair.Stream.SendMark("early");
         pair.Stream.Clear();
         await pair.SendAsync(MediaSocketPair.Media(Codes(160)));
@@ -150,7 +150,7 @@ public class TwilioMediaStreamTests
         var pcm = Enumerable.Range(0, 160).Select(i => (short)((i - 80) * 300)).ToArray();
         var expected = new byte[160];
         G711.MuLawEncode(pcm, expected);
-        pair.Stream.SendAudio(pcm);
+        pair.Stream.OnFrame(pcm);
         pair.Stream.SendMark("m1");
 
         Assert.Equal(
@@ -172,11 +172,11 @@ public class TwilioMediaStreamTests
 
         for (var i = 0; i < 50; i++)
         {
-            pair.Stream.SendAudio(Tone(160, 1000));
+            pair.Stream.OnFrame(Tone(160, 1000));
         }
 
         pair.Stream.Clear();
-        pair.Stream.SendAudio(Tone(160, -1000));
+        pair.Stream.OnFrame(Tone(160, -1000));
 
         var before = Convert.ToBase64String(Enumerable.Repeat(G711.MuLawEncode(1000), 160).ToArray());
         var after = Convert.ToBase64String(Enumerable.Repeat(G711.MuLawEncode(-1000), 160).ToArray());
@@ -208,7 +208,7 @@ public class TwilioMediaStreamTests
 
         for (short i = 0; i < 100; i++)
         {
-            pair.Stream.SendAudio(Tone(160, (short)(i * 100)));
+            pair.Stream.OnFrame(Tone(160, (short)(i * 100)));
         }
 
         Assert.True(pair.Stream.MessagesDropped >= 90, $"dropped {pair.Stream.MessagesDropped}");
@@ -278,7 +278,7 @@ public class TwilioMediaStreamTests
         await pair.StartAsync();
         await pair.Handler.NextAsync<Started>();
 
-        pair.Stream.SendAudio(Tone(160, 500));
+        pair.Stream.OnFrame(Tone(160, 500));
         var hangUp = pair.Stream.HangUpAsync("agent said goodbye", CancellationToken.None).AsTask();
 
         Assert.Contains("\"media\"", await pair.ReceiveTextAsync(), StringComparison.Ordinal);

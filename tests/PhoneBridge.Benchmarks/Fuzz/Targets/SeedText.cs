@@ -25,13 +25,15 @@ internal static class SeedText
 }
 
 /// <summary>A phone-stream consumer that takes everything and does nothing.</summary>
-internal sealed class NullPhoneStreamHandler : PhoneBridge.Core.Phone.IPhoneStreamHandler
+internal sealed class NullPhoneStreamHandler : PhoneBridge.Core.Phone.IPhoneStreamHandler, IAudioFrameSink
 {
+    public IAudioFrameSink CallerAudio => this;
+
     public void OnStarted(PhoneBridge.Core.Phone.PhoneStreamStart start)
     {
     }
 
-    public void OnAudio(ReadOnlySpan<short> pcm)
+    public void OnFrame(ReadOnlySpan<short> pcm)
     {
     }
 
