@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using PhoneBridge.Rtc.Opus;
-using PhoneBridge.Rtc.Rtp;
 
 namespace PhoneBridge.Rtc.Media;
 

@@ -1,5 +1,5 @@
 using PhoneBridge.Rtc.Media;
-using PhoneBridge.Rtc.Rtp;
+using PhoneBridge.Rtc.Rtcp;
 using PhoneBridge.Rtc.Srtp;
 
 namespace PhoneBridge.Benchmarks.Fuzz.Targets;

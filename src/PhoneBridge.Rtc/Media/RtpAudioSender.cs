@@ -1,10 +1,9 @@
 using Microsoft.Extensions.Logging;
 using PhoneBridge.Rtc.Ice;
-using PhoneBridge.Rtc.Media;
 using PhoneBridge.Rtc.Opus;
 using PhoneBridge.Rtc.Srtp;
 
-namespace PhoneBridge.Rtc;
+namespace PhoneBridge.Rtc.Media;
 
 /// <summary>
 /// The send path of one audio transceiver, run on the thread that writes the frame: Opus encode and RTP packetize
@@ -68,7 +67,7 @@ internal sealed class RtpAudioSender : IAudioFrameSender
         {
             // Not recoverable for this stream (a broken encoder or session); stop sending rather than fail every frame.
             _failed = true;
-            PeerConnectionLog.SendFailed(_logger, e, _connectionId, _mid);
+            RtpAudioSenderLog.SendFailed(_logger, e, _connectionId, _mid);
             return false;
         }
     }
