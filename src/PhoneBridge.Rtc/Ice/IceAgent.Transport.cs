@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using PhoneBridge.Rtc.Stun;
+using PhoneBridge.Rtc.Transport;
 
 namespace PhoneBridge.Rtc.Ice;
 
@@ -274,7 +275,7 @@ public sealed partial class IceAgent
     {
         if (IPAddress.TryParse(url.Host, out var literal))
         {
-            literal = IceAddress.Normalize(literal);
+            literal = NetworkAddress.Normalize(literal);
             return literal.AddressFamily == family ? new IPEndPoint(literal, url.Port) : null;
         }
 
@@ -335,7 +336,7 @@ public sealed partial class IceAgent
                 return;
             }
 
-            mapped = IceAddress.Normalize(mapped);
+            mapped = NetworkAddress.Normalize(mapped);
             var localPreference = (int)((hostBase.Candidate.Priority >> 8) & 0xFFFF);
             var candidate = new IceCandidate(
                 Foundation("srflx", socket.LocalEndPoint.Address, url.Host), 1, "udp",
@@ -358,7 +359,7 @@ public sealed partial class IceAgent
         }
         catch (SocketException ex)
         {
-            IceAgentLog.SendFailed(_logger, IceAddress.ToEndPoint(to), ex.SocketErrorCode.ToString());
+            IceAgentLog.SendFailed(_logger, NetworkAddress.ToEndPoint(to), ex.SocketErrorCode.ToString());
         }
         catch (ObjectDisposedException)
         {

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PhoneBridge.Rtc.Stun;
+using PhoneBridge.Rtc.Transport;
 
 namespace PhoneBridge.Rtc.Ice;
 
@@ -198,9 +199,9 @@ public sealed partial class IceAgent : IAsyncDisposable
                     AddLocalCandidateLocked(entry);
                 }
 
-                if (_options.PublicIp is { } publicIp && IceAddress.Normalize(publicIp).AddressFamily == family)
+                if (_options.PublicIp is { } publicIp && NetworkAddress.Normalize(publicIp).AddressFamily == family)
                 {
-                    var address = IceAddress.Normalize(publicIp);
+                    var address = NetworkAddress.Normalize(publicIp);
                     var candidate = new IceCandidate(
                         Foundation("host", address, null), 1, "udp",
                         IceCandidate.ComputePriority(IceCandidateType.Host, familyPreference - (hostIndex * 10) - 5),
@@ -459,7 +460,7 @@ public sealed partial class IceAgent : IAsyncDisposable
     private List<IPAddress> ResolveHostAddresses()
     {
         IEnumerable<IPAddress> candidates = _options.HostAddresses.Count > 0
-            ? _options.HostAddresses.Select(IceAddress.Normalize)
+            ? _options.HostAddresses.Select(NetworkAddress.Normalize)
             : NetworkInterface.GetAllNetworkInterfaces()
                 .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
                 .SelectMany(n => n.GetIPProperties().UnicastAddresses.Select(u => u.Address))
