@@ -190,7 +190,10 @@ public sealed partial class PeerConnection
         }
     }
 
-    /// <summary>RFC 7983 demux of one datagram from the ICE receive thread: DTLS records to the DTLS transport, SRTP and SRTCP to the receive path.</summary>
+    /// <summary>
+    /// RFC 7983 demux of one datagram on the ICE agent's receive loop: DTLS records to the DTLS transport, SRTP and
+    /// SRTCP (once keyed) to the receive path.
+    /// </summary>
     private void OnData(ReadOnlySpan<byte> datagram)
     {
         if (datagram.IsEmpty)

@@ -5,7 +5,9 @@ namespace PhoneBridge.Rtc.Media;
 
 /// <summary>
 /// An incoming audio track: Opus RTP from one m-line decoded to mono PCM at <see cref="SampleRate"/> (the phone's
-/// rate, so no resampling), delivered through <see cref="FrameReceived"/> on the connection's receive loop.
+/// rate, so no resampling), delivered through <see cref="FrameReceived"/> on the connection's receive loop: the
+/// connection's <see cref="RtpAudioReceiver"/> pushes each packet into this track's <see cref="JitterBuffer"/>, which
+/// decodes in order (rebuilding or concealing gaps) and hands each frame on at once.
 /// </summary>
 public sealed class RemoteAudioTrack : IDisposable
 {

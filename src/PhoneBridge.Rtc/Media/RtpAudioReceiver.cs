@@ -6,11 +6,11 @@ using PhoneBridge.Rtc.Srtp;
 namespace PhoneBridge.Rtc.Media;
 
 /// <summary>
-/// The receive path of one peer connection, run on the ICE receive thread for each SRTP or SRTCP datagram: SRTP
+/// The receive path of one peer connection, run on the ICE agent's receive loop for each SRTP or SRTCP datagram: SRTP
 /// unprotect into one preallocated buffer, RTP parse, then the remote track for the packet's SSRC, whose jitter buffer
 /// decodes Opus and hands each frame to <see cref="RemoteAudioTrack.FrameReceived"/> on this same thread. SRTCP sender
 /// reports are remembered on the remote tracks for the LSR/DLSR of our receiver reports. No queue, task or allocation
-/// per packet; the single receive thread serialises calls, so the buffer needs no lock.
+/// per packet; the receive loop makes one call at a time, so the buffer needs no lock.
 /// </summary>
 internal sealed class RtpAudioReceiver
 {
