@@ -24,7 +24,7 @@ public sealed partial class IceAgent
             catch (SocketException ex)
             {
                 // epoll refused the socket (e.g. the user's watch limit); this socket keeps its own loop instead.
-                IceAgentLog.SharedReceiveUnavailable(_logger, ex, socket.LocalEndPoint);
+                IceLog.SharedReceiveUnavailable(_logger, ex, socket.LocalEndPoint);
             }
         }
 
@@ -59,7 +59,7 @@ public sealed partial class IceAgent
                 // ICMP errors for earlier sends and oversize datagrams are per-packet; a flood of them means the socket is unusable.
                 if (++transientErrors > 1000)
                 {
-                    IceAgentLog.ReceiveLoopFailed(_logger, ex, socket.LocalEndPoint);
+                    IceLog.ReceiveLoopFailed(_logger, ex, socket.LocalEndPoint);
                     break;
                 }
 
@@ -67,7 +67,7 @@ public sealed partial class IceAgent
             }
             catch (SocketException ex)
             {
-                IceAgentLog.ReceiveLoopFailed(_logger, ex, socket.LocalEndPoint);
+                IceLog.ReceiveLoopFailed(_logger, ex, socket.LocalEndPoint);
                 break;
             }
 
@@ -79,7 +79,7 @@ public sealed partial class IceAgent
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                IceAgentLog.DatagramFailed(_logger, ex, received);
+                IceLog.DatagramFailed(_logger, ex, received);
             }
         }
     }
@@ -132,7 +132,7 @@ public sealed partial class IceAgent
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            IceAgentLog.DataHandlerFailed(_logger, ex);
+            IceLog.DataHandlerFailed(_logger, ex);
         }
     }
 
@@ -160,7 +160,7 @@ public sealed partial class IceAgent
         var result = StunMessage.TryParse(data, out var message);
         if (result != StunParseResult.Ok)
         {
-            IceAgentLog.MalformedStun(_logger, result, data.Length);
+            IceLog.MalformedStun(_logger, result, data.Length);
             return;
         }
 
@@ -235,7 +235,7 @@ public sealed partial class IceAgent
         }
         catch (SocketException ex)
         {
-            IceAgentLog.SendFailed(_logger, NetworkAddress.ToEndPoint(to), ex.SocketErrorCode.ToString());
+            IceLog.SendFailed(_logger, NetworkAddress.ToEndPoint(to), ex.SocketErrorCode.ToString());
         }
         catch (ObjectDisposedException)
         {
@@ -248,8 +248,8 @@ public sealed partial class IceAgent
     {
         public void OnDatagram(SocketAddress from, ReadOnlySpan<byte> datagram) => agent.OnDatagram(socket, from, datagram);
 
-        public void OnDatagramFailed(Exception exception, int length) => IceAgentLog.DatagramFailed(agent._logger, exception, length);
+        public void OnDatagramFailed(Exception exception, int length) => IceLog.DatagramFailed(agent._logger, exception, length);
 
-        public void OnReceiveFailed(SocketException exception) => IceAgentLog.ReceiveLoopFailed(agent._logger, exception, socket.LocalEndPoint);
+        public void OnReceiveFailed(SocketException exception) => IceLog.ReceiveLoopFailed(agent._logger, exception, socket.LocalEndPoint);
     }
 }

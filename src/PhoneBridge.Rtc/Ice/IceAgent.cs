@@ -198,26 +198,26 @@ public sealed partial class IceAgent : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(candidate);
         if (!string.Equals(candidate.Protocol, "udp", StringComparison.OrdinalIgnoreCase))
         {
-            IceAgentLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "not UDP");
+            IceLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "not UDP");
             return;
         }
 
         if (candidate.Component != 1)
         {
-            IceAgentLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "RTCP component (rtcp-mux is used)");
+            IceLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "RTCP component (rtcp-mux is used)");
             return;
         }
 
         if (candidate.IPAddress is not { } address || candidate.Port == 0)
         {
             // mDNS host names: the peer's checks will reveal the address as peer-reflexive.
-            IceAgentLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "address is not an IP literal");
+            IceLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "address is not an IP literal");
             return;
         }
 
         if (_options.RemoteAddressFilter is { } filter && !filter(address))
         {
-            IceAgentLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "address rejected by RemoteAddressFilter");
+            IceLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "address rejected by RemoteAddressFilter");
             return;
         }
 
@@ -317,7 +317,7 @@ public sealed partial class IceAgent : IAsyncDisposable
                 SetStateLocked(IceConnectionState.New);
             }
 
-            IceAgentLog.Restarted(_logger);
+            IceLog.Restarted(_logger);
             RescheduleLocked();
         }
     }
@@ -457,7 +457,7 @@ public sealed partial class IceAgent : IAsyncDisposable
     private void AddLocalCandidateLocked(LocalCandidateEntry entry)
     {
         _localCandidates.Add(entry);
-        IceAgentLog.CandidateGathered(_logger, entry.Candidate.Type, entry.Candidate.Address, entry.Candidate.Port);
+        IceLog.CandidateGathered(_logger, entry.Candidate.Type, entry.Candidate.Address, entry.Candidate.Port);
         if (IsAdvertised(entry))
         {
             var candidate = entry.Candidate;
@@ -487,7 +487,7 @@ public sealed partial class IceAgent : IAsyncDisposable
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                IceAgentLog.EventHandlerFailed(_logger, ex);
+                IceLog.EventHandlerFailed(_logger, ex);
             }
         }
     }
@@ -500,7 +500,7 @@ public sealed partial class IceAgent : IAsyncDisposable
         }
 
         _state = state;
-        IceAgentLog.StateChanged(_logger, state);
+        IceLog.StateChanged(_logger, state);
         Raise(() => StateChanged?.Invoke(state));
     }
 
@@ -512,7 +512,7 @@ public sealed partial class IceAgent : IAsyncDisposable
         }
 
         _controlling = controlling;
-        IceAgentLog.RoleSwitched(_logger, controlling);
+        IceLog.RoleSwitched(_logger, controlling);
         foreach (var pair in _pairs)
         {
             pair.ComputePriority(controlling);

@@ -103,7 +103,7 @@ internal sealed class IceCandidateGatherer
                 var parsed = IceServerUrl.TryParse(url, server, out var reason);
                 if (parsed is null)
                 {
-                    IceAgentLog.ServerSkipped(_logger, url, reason ?? "unsupported");
+                    IceLog.ServerSkipped(_logger, url, reason ?? "unsupported");
                     continue;
                 }
 
@@ -140,7 +140,7 @@ internal sealed class IceCandidateGatherer
         }
         catch (SocketException ex)
         {
-            IceAgentLog.ServerFailed(_logger, url.Host, ex.SocketErrorCode.ToString());
+            IceLog.ServerFailed(_logger, url.Host, ex.SocketErrorCode.ToString());
             return null;
         }
     }
@@ -171,7 +171,7 @@ internal sealed class IceCandidateGatherer
 
         if (responseBytes is null)
         {
-            IceAgentLog.ServerFailed(_logger, $"{url.Host}:{url.Port}", "no response");
+            IceLog.ServerFailed(_logger, $"{url.Host}:{url.Port}", "no response");
             return;
         }
 
@@ -179,7 +179,7 @@ internal sealed class IceCandidateGatherer
             || message.Class != StunClass.SuccessResponse
             || !(message.TryGetXorAddress(StunAttributeType.XorMappedAddress, out var mapped) || message.TryGetAddress(StunAttributeType.MappedAddress, out mapped)))
         {
-            IceAgentLog.ServerFailed(_logger, $"{url.Host}:{url.Port}", "no mapped address in the response");
+            IceLog.ServerFailed(_logger, $"{url.Host}:{url.Port}", "no mapped address in the response");
             return;
         }
 
@@ -251,7 +251,7 @@ internal sealed class IceCandidateGatherer
         {
             if (!allocated && agentOpen)
             {
-                IceAgentLog.ServerFailed(_logger, $"{url.Host}:{url.Port}", "TURN allocation failed");
+                IceLog.ServerFailed(_logger, $"{url.Host}:{url.Port}", "TURN allocation failed");
             }
 
             _ = relay.DisposeAsync().AsTask();

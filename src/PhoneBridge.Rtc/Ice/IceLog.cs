@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace PhoneBridge.Rtc.Ice;
 
-internal static partial class IceAgentLog
+internal static partial class IceLog
 {
     [LoggerMessage(EventId = 5100, EventName = nameof(CandidateGathered), Level = LogLevel.Debug, Message = "ICE gathered {Type} candidate {Address}:{Port}")]
     public static partial void CandidateGathered(ILogger logger, IceCandidateType type, string address, int port);
