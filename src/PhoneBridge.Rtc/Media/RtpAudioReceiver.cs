@@ -11,6 +11,7 @@ namespace PhoneBridge.Rtc.Media;
 /// decodes Opus and hands each frame to <see cref="RemoteAudioTrack.FrameReceived"/> on this same thread. SRTCP sender
 /// reports are remembered on the remote tracks for the LSR/DLSR of our receiver reports. No queue, task or allocation
 /// per packet; the receive loop makes one call at a time, so the buffer needs no lock.
+/// <see cref="RtpAudioSender"/> is the other direction.
 /// </summary>
 internal sealed class RtpAudioReceiver
 {

@@ -8,7 +8,9 @@ namespace PhoneBridge.Rtc.Media;
 /// <summary>
 /// The send path of one audio transceiver, run on the thread that writes the frame: Opus encode and RTP packetize
 /// into one preallocated buffer, SRTP protect in place, one non-blocking UDP send. No queue, task or allocation per
-/// frame. The track's lock serialises callers, so the buffer and packetizer need no lock of their own.
+/// frame. The track's lock serialises callers, so the buffer and packetizer need no lock of their own; the SRTP session
+/// is shared with the RTCP timer and the other tracks, so protecting takes the connection's protect lock.
+/// <see cref="RtpAudioReceiver"/> is the other direction.
 /// </summary>
 internal sealed class RtpAudioSender : IAudioFrameSender
 {
