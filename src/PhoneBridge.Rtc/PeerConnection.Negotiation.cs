@@ -501,7 +501,7 @@ public sealed partial class PeerConnection
             }
 
             ice = new IceAgent(CreateIceOptions(controlling), _loggerFactory.CreateLogger<IceAgent>(), _time);
-            ice.LocalCandidate += c => Raise(() => LocalCandidate?.Invoke(c));
+            ice.LocalCandidate += OnIceCandidate;
             ice.StateChanged += OnIceState;
             ice.DataHandler = new Demux(this);
             _ice = ice;
@@ -509,6 +509,8 @@ public sealed partial class PeerConnection
 
         await ice.GatherAsync(ct).ConfigureAwait(false);
     }
+
+    private void OnIceCandidate(IceCandidate? candidate) => Raise(() => LocalCandidate?.Invoke(candidate));
 
     private DtlsTransportOptions DtlsOptions() => new()
     {

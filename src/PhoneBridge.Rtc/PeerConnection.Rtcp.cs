@@ -1,12 +1,13 @@
 using PhoneBridge.Rtc.Media;
-using PhoneBridge.Rtc.Rtp;
+using PhoneBridge.Rtc.Rtcp;
 
 namespace PhoneBridge.Rtc;
 
 /// <summary>
-/// Minimal RTCP for audio (RFC 3550 §6.4), built from the RTP layer's writers: one compound of an SR per sending
-/// track (or one RR when nothing is sent) with report blocks for every remote stream, SDES CNAME, and BYE on close;
-/// on receive, each sender report is remembered for the LSR/DLSR of our next report.
+/// The RTCP we send for audio (RFC 3550 §6.4), built with the writers in <see cref="Rtcp"/>: one compound of an SR per
+/// sending track (or one RR when nothing is sent) with report blocks for every remote stream, SDES CNAME, and BYE on
+/// close. Incoming RTCP is read by <see cref="RtpAudioReceiver"/>, which remembers each sender report on its remote
+/// track for the LSR/DLSR of our next report.
 /// </summary>
 public sealed partial class PeerConnection
 {
@@ -27,7 +28,7 @@ public sealed partial class PeerConnection
         {
             if (blockCount < MaxRtcpBlocks && t.RemoteTrack is { Ssrc: not 0 } remote && remote.Jitter.BaseSequence >= 0)
             {
-                blocks[blockCount++] = ReportBlock(remote);
+                blocks[blockCount++] = remote.CreateReportBlock(_time);
             }
         }
 
@@ -65,49 +66,5 @@ public sealed partial class PeerConnection
         }
 
         return offset;
-    }
-
-    /// <summary>RFC 3550 §6.4.1 and A.3: loss since the last report, cumulative loss, jitter, LSR and DLSR.</summary>
-    private RtcpReportBlock ReportBlock(RemoteAudioTrack track)
-    {
-        var jitter = track.Jitter;
-        var stats = jitter.Stats;
-        var expected = jitter.HighestSequence - jitter.BaseSequence + 1;
-        var received = stats.Received - stats.Duplicates;
-        var expectedInterval = expected - track.PreviousExpected;
-        var lostInterval = expectedInterval - (received - track.PreviousReceived);
-        track.PreviousExpected = expected;
-        track.PreviousReceived = received;
-        var fraction = expectedInterval <= 0 || lostInterval <= 0 ? 0 : (byte)Math.Min(255, (lostInterval << 8) / expectedInterval);
-        var delay = track.LastSenderReportNtp == 0 ? 0u : RtcpNtpTime.ToDelay(_time.GetElapsedTime(track.LastSenderReportArrival));
-        return new RtcpReportBlock(
-            track.Ssrc,
-            (byte)fraction,
-            (int)Math.Clamp(expected - received, RtcpReportBlock.MinCumulativeLost, RtcpReportBlock.MaxCumulativeLost),
-            (uint)jitter.HighestSequence,
-            jitter.JitterRtpTicks,
-            track.LastSenderReportNtp,
-            delay);
-    }
-
-    /// <summary>Walks a decrypted compound packet and remembers sender reports; malformed input is ignored.</summary>
-    private void OnRtcp(ReadOnlySpan<byte> compound, long arrival)
-    {
-        foreach (var packet in new RtcpCompoundReader(compound))
-        {
-            if (!RtcpReport.TryReadSenderInfo(packet, out var sender))
-            {
-                continue;
-            }
-
-            foreach (var t in _transceivers)
-            {
-                if (t.RemoteTrack is { } remote && remote.Ssrc == sender.Ssrc)
-                {
-                    remote.LastSenderReportNtp = RtcpNtpTime.Middle(sender.NtpTimestamp);
-                    remote.LastSenderReportArrival = arrival;
-                }
-            }
-        }
     }
 }

@@ -11,19 +11,14 @@ namespace PhoneBridge.Rtc;
 
 public sealed partial class PeerConnection
 {
-    private const int ReceiveBufferSize = 2048;
-
-    private readonly byte[] _receiveBuffer = new byte[ReceiveBufferSize];
     private readonly Lock _protectLock = new();
     private DtlsTransport? _dtls;
     private SrtpSession? _srtp;
+    private RtpAudioReceiver? _receiver;
     private Task? _run;
-    private long _unprotectFailures;
-    private long _unknownSsrcLogged;
-    private bool _handlerFailureLogged;
 
     /// <summary>Packets that failed SRTP authentication or replay checks.</summary>
-    public long UnprotectFailures => Interlocked.Read(ref _unprotectFailures);
+    public long UnprotectFailures => _receiver?.UnprotectFailures ?? 0;
 
     private void StartTransport()
     {
@@ -55,6 +50,7 @@ public sealed partial class PeerConnection
             lock (_gate)
             {
                 _srtp = session;
+                _receiver = new RtpAudioReceiver(session, _transceivers, _gate, _time, _logger, Id);
                 senders = [.. _transceivers.Where(t => !t.Rejected && t.Negotiated.CanSend() && t.Track is not null)];
                 foreach (var t in senders)
                 {
@@ -194,6 +190,10 @@ public sealed partial class PeerConnection
         }
     }
 
+    /// <summary>
+    /// RFC 7983 demux of one datagram on the ICE agent's receive loop: DTLS records to the DTLS transport, SRTP and
+    /// SRTCP (once keyed) to the receive path.
+    /// </summary>
     private void OnData(ReadOnlySpan<byte> datagram)
     {
         if (datagram.IsEmpty)
@@ -208,105 +208,9 @@ public sealed partial class PeerConnection
             return;
         }
 
-        var srtp = _srtp;
-        if (first is < 128 or > 191 || srtp is null || datagram.Length > ReceiveBufferSize || datagram.Length < 12)
+        if (first is >= 128 and <= 191)
         {
-            return;
-        }
-
-        var buffer = _receiveBuffer.AsSpan();
-        datagram.CopyTo(buffer);
-        if (datagram[1] is >= 192 and <= 223)
-        {
-            if (!srtp.TryUnprotectRtcp(buffer, datagram.Length, out var rtcpLength))
-            {
-                CountUnprotectFailure("RTCP");
-                return;
-            }
-
-            OnRtcp(buffer[..rtcpLength], _time.GetTimestamp());
-            return;
-        }
-
-        if (!srtp.TryUnprotectRtp(buffer, datagram.Length, out var length))
-        {
-            CountUnprotectFailure("RTP");
-            return;
-        }
-
-        var ssrc = BinaryPrimitives.ReadUInt32BigEndian(buffer[8..]);
-        var t = FindReceiver(ssrc);
-        if (t?.RemoteTrack is not { } track)
-        {
-            if (Interlocked.Increment(ref _unknownSsrcLogged) == 1)
-            {
-                PeerConnectionLog.UnknownSsrc(_logger, Id, ssrc);
-            }
-
-            return;
-        }
-
-        if (!RtpAudioPacket.TryParse(buffer[..length], t.AudioLevelId, out var packet) || packet.PayloadType != t.PayloadType)
-        {
-            return;
-        }
-
-        var arrival = (uint)(_time.GetTimestamp() * 48000 / _time.TimestampFrequency);
-        try
-        {
-            track.OnRtp(packet, arrival);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // A consumer's frame handler threw; keep receiving, log the first one only.
-            if (!_handlerFailureLogged)
-            {
-                _handlerFailureLogged = true;
-                PeerConnectionLog.HandlerFailed(_logger, e, Id);
-            }
-        }
-    }
-
-    private AudioTransceiver? FindReceiver(uint ssrc)
-    {
-        lock (_gate)
-        {
-            AudioTransceiver? unbound = null;
-            foreach (var t in _transceivers)
-            {
-                if (t.RemoteTrack is null || t.Rejected)
-                {
-                    continue;
-                }
-
-                if (t.RemoteSsrc == ssrc)
-                {
-                    return t;
-                }
-
-                if (t.RemoteSsrc is null && unbound is null)
-                {
-                    unbound = t;
-                }
-            }
-
-            // Peers that do not announce a=ssrc (allowed with BUNDLE + mid): bind the first unbound receiver.
-            if (unbound is not null)
-            {
-                unbound.RemoteSsrc = ssrc;
-                unbound.RemoteTrack!.Ssrc = ssrc;
-            }
-
-            return unbound;
-        }
-    }
-
-    private void CountUnprotectFailure(string kind)
-    {
-        var count = Interlocked.Increment(ref _unprotectFailures);
-        if (count == 1 || count % 1000 == 0)
-        {
-            PeerConnectionLog.UnprotectFailed(_logger, Id, kind, count);
+            _receiver?.Receive(datagram);
         }
     }
 

@@ -11,8 +11,10 @@ namespace PhoneBridge.Rtc;
 
 /// <summary>
 /// An audio-only WebRTC peer connection: SDP offer/answer, one bundled UDP transport (ICE + DTLS-SRTP, RTP/RTCP
-/// muxed, RFC 7983 demux), Opus tracks at the phone's rate. No thread of its own: the ICE receive loop, one send
-/// loop per sending track and an RTCP timer are all async and stop with <see cref="DisposeAsync"/>.
+/// muxed, RFC 7983 demux), Opus tracks at the phone's rate. No thread of its own: each frame is encoded and sent on
+/// the thread that writes it (<see cref="RtpAudioSender"/>), each packet is decrypted and decoded on the ICE agent's
+/// receive loop (<see cref="RtpAudioReceiver"/>), and one async task runs the ICE and DTLS handshakes, then the RTCP
+/// timer until <see cref="DisposeAsync"/>.
 /// </summary>
 public sealed partial class PeerConnection : IAsyncDisposable
 {

@@ -126,7 +126,7 @@ public sealed partial class DtlsTransport : IAsyncDisposable, IDtlsPeerObserver
             long started = _time.GetTimestamp();
             SrtpKeyingMaterial keys = await Task.Run(() => Handshake(ct), CancellationToken.None).ConfigureAwait(false);
             SrtpProfile = keys.Profile;
-            Log.Connected(_logger, Role, keys.Profile.RegisteredName(), CipherSuite ?? 0, _time.GetElapsedTime(started).TotalMilliseconds);
+            DtlsTransportLog.Connected(_logger, Role, keys.Profile.RegisteredName(), CipherSuite ?? 0, _time.GetElapsedTime(started).TotalMilliseconds);
             SetState(DtlsTransportState.Connected);
             if (_channel.HasPending && Interlocked.CompareExchange(ref _pumping, 1, 0) == 0)
             {
@@ -180,7 +180,7 @@ public sealed partial class DtlsTransport : IAsyncDisposable, IDtlsPeerObserver
             }
 
             string reason = Describe(ex);
-            Log.HandshakeFailed(_logger, Role, reason);
+            DtlsTransportLog.HandshakeFailed(_logger, Role, reason);
             SetState(DtlsTransportState.Failed);
             _channel.Close();
             throw new DtlsHandshakeException($"DTLS handshake failed: {reason}", ex);
@@ -220,7 +220,7 @@ public sealed partial class DtlsTransport : IAsyncDisposable, IDtlsPeerObserver
                 }
                 catch (Exception ex)
                 {
-                    Log.ReceiveFailed(_logger, Role, Describe(ex));
+                    DtlsTransportLog.ReceiveFailed(_logger, Role, Describe(ex));
                     SetState(DtlsTransportState.Failed);
                     _channel.Close();
                 }
@@ -245,13 +245,13 @@ public sealed partial class DtlsTransport : IAsyncDisposable, IDtlsPeerObserver
     {
         if (description == AlertDescription.close_notify)
         {
-            Log.CloseNotify(_logger, Role);
+            DtlsTransportLog.CloseNotify(_logger, Role);
             SetState(DtlsTransportState.Closed);
             _channel.Close();
         }
         else if (level == AlertLevel.fatal)
         {
-            Log.FatalAlertReceived(_logger, Role, AlertDescription.GetText(description));
+            DtlsTransportLog.FatalAlertReceived(_logger, Role, AlertDescription.GetText(description));
             SetState(DtlsTransportState.Failed);
             _channel.Close();
         }
@@ -261,7 +261,7 @@ public sealed partial class DtlsTransport : IAsyncDisposable, IDtlsPeerObserver
     {
         if (level == AlertLevel.fatal)
         {
-            Log.AlertRaised(_logger, Role, AlertDescription.GetText(description), message ?? string.Empty);
+            DtlsTransportLog.AlertRaised(_logger, Role, AlertDescription.GetText(description), message ?? string.Empty);
         }
     }
 
@@ -302,7 +302,7 @@ public sealed partial class DtlsTransport : IAsyncDisposable, IDtlsPeerObserver
             }
             catch (Exception ex) when (ex is IOException or TlsException or InvalidOperationException or ObjectDisposedException)
             {
-                Log.CloseFailed(_logger, Role, ex.Message);
+                DtlsTransportLog.CloseFailed(_logger, Role, ex.Message);
             }
         }
 
@@ -321,29 +321,5 @@ public sealed partial class DtlsTransport : IAsyncDisposable, IDtlsPeerObserver
         }
 
         _lifetime.Dispose();
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Information, "DTLS {Role} connected: {SrtpProfile}, cipher suite 0x{CipherSuite:X4}, {ElapsedMs:F0} ms")]
-        public static partial void Connected(ILogger logger, DtlsRole role, string srtpProfile, int cipherSuite, double elapsedMs);
-
-        [LoggerMessage(2, LogLevel.Warning, "DTLS {Role} handshake failed: {Reason}")]
-        public static partial void HandshakeFailed(ILogger logger, DtlsRole role, string reason);
-
-        [LoggerMessage(3, LogLevel.Information, "DTLS {Role}: peer sent close_notify")]
-        public static partial void CloseNotify(ILogger logger, DtlsRole role);
-
-        [LoggerMessage(4, LogLevel.Warning, "DTLS {Role}: peer sent fatal alert {Alert}")]
-        public static partial void FatalAlertReceived(ILogger logger, DtlsRole role, string alert);
-
-        [LoggerMessage(5, LogLevel.Debug, "DTLS {Role}: raising fatal alert {Alert}: {Message}")]
-        public static partial void AlertRaised(ILogger logger, DtlsRole role, string alert, string message);
-
-        [LoggerMessage(6, LogLevel.Warning, "DTLS {Role}: receive failed after the handshake: {Reason}")]
-        public static partial void ReceiveFailed(ILogger logger, DtlsRole role, string reason);
-
-        [LoggerMessage(7, LogLevel.Debug, "DTLS {Role}: sending close_notify failed: {Reason}")]
-        public static partial void CloseFailed(ILogger logger, DtlsRole role, string reason);
     }
 }

@@ -63,7 +63,7 @@ public sealed partial class IceAgent
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            IceAgentLog.TimerFailed(_logger, ex);
+            IceLog.TimerFailed(_logger, ex);
         }
     }
 
@@ -108,7 +108,7 @@ public sealed partial class IceAgent
                 var silence = now - _lastConsent;
                 if (silence >= _options.ConsentTimeout)
                 {
-                    IceAgentLog.ConsentExpired(_logger, selected.ToString(), _options.ConsentTimeout);
+                    IceLog.ConsentExpired(_logger, selected.ToString(), _options.ConsentTimeout);
                     FailLocked("consent expired");
                 }
                 else
@@ -166,7 +166,7 @@ public sealed partial class IceAgent
 
     private void OnCheckFailedLocked(CandidatePairEntry pair, string reason, DateTimeOffset now)
     {
-        IceAgentLog.CheckFailed(_logger, pair.ToString(), reason);
+        IceLog.CheckFailed(_logger, pair.ToString(), reason);
         if (pair.State != CandidatePairState.Succeeded)
         {
             pair.State = CandidatePairState.Failed;
@@ -367,7 +367,7 @@ public sealed partial class IceAgent
         _restartPending = false;
         _lastConsent = now;
         _nextConsentAt = now + NextConsentInterval();
-        IceAgentLog.PairSelected(_logger, pair.ToString(), _controlling);
+        IceLog.PairSelected(_logger, pair.ToString(), _controlling);
         OnPairSelectedLocked(pair);
         SetStateLocked(IceConnectionState.Connected);
         _connected.TrySetResult();
@@ -375,7 +375,7 @@ public sealed partial class IceAgent
 
     private void FailLocked(string reason)
     {
-        IceAgentLog.Failed(_logger, reason);
+        IceLog.Failed(_logger, reason);
         _selected = null;
         _validPairs = [];
         _transactions.Clear();
@@ -527,7 +527,7 @@ public sealed partial class IceAgent
 
         if (message.HasFingerprint && !message.VerifyFingerprint())
         {
-            IceAgentLog.RequestRejected(_logger, from.EndPoint, "bad FINGERPRINT");
+            IceLog.RequestRejected(_logger, from.EndPoint, "bad FINGERPRINT");
             return;
         }
 
@@ -535,7 +535,7 @@ public sealed partial class IceAgent
             || !username.StartsWith(LocalUfrag + ":", StringComparison.Ordinal)
             || !message.VerifyMessageIntegrity(_localKey))
         {
-            IceAgentLog.RequestRejected(_logger, from.EndPoint, "USERNAME or MESSAGE-INTEGRITY does not match the local credentials");
+            IceLog.RequestRejected(_logger, from.EndPoint, "USERNAME or MESSAGE-INTEGRITY does not match the local credentials");
             SendErrorLocked(local, from, message.TransactionId, StunErrorCode.Unauthenticated, "Unauthenticated");
             return;
         }
@@ -582,7 +582,7 @@ public sealed partial class IceAgent
             var candidate = new IceCandidate(
                 $"prflx{++_prflxCounter}", 1, "udp", priority, from.EndPoint.Address.ToString(), from.EndPoint.Port, IceCandidateType.PeerReflexive);
             remote = new RemoteCandidateEntry(candidate, from.EndPoint);
-            IceAgentLog.PeerReflexiveLearned(_logger, from.EndPoint);
+            IceLog.PeerReflexiveLearned(_logger, from.EndPoint);
             AddRemoteLocked(remote);
         }
 

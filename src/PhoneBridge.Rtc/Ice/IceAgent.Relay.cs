@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
 using PhoneBridge.Rtc.Turn;
 
 namespace PhoneBridge.Rtc.Ice;
@@ -52,72 +50,39 @@ public sealed partial class IceAgent
 
     private void OnPairSelectedLocked(CandidatePairEntry pair) => pair.Local.Relay?.BindChannel(pair.Remote.EndPoint);
 
-    private async Task GatherRelayAsync(IceServerUrl url, IceSocket socket)
+    /// <summary>Registers a relay before it allocates, so the server's answers on the shared socket reach it; false once disposed.</summary>
+    internal bool TryAddPendingRelay(LocalCandidateEntry pending)
     {
-        var server = await ResolveServerAsync(url, socket.Family).ConfigureAwait(false);
-        if (server is null)
-        {
-            return;
-        }
-
-        var serverAddress = server.Serialize();
-        var relay = new TurnAllocation(
-            server, url.Server.Username!, url.Server.Credential!,
-            data => SendRaw(socket, serverAddress, data),
-            _logger, _time, _options.ServerTimeout);
-        var entry = new LocalCandidateEntry(new IceCandidate("0", 1, "udp", 0, "0.0.0.0", 0, IceCandidateType.Relayed), socket, isBase: true)
-        {
-            Relay = relay,
-        };
         lock (_gate)
         {
             if (_disposed)
             {
-                return;
+                return false;
             }
 
-            // Registered before allocating so the server's responses on the shared socket reach the allocation.
-            _relays = [.. _relays, entry];
+            _relays = [.. _relays, pending];
+            return true;
         }
+    }
 
-        bool allocated;
-        try
-        {
-            allocated = await relay.AllocateAsync(_lifetime.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            allocated = false;
-        }
-
+    /// <summary>
+    /// Replaces a pending relay with its relayed candidate, or drops it when the allocation failed
+    /// (<paramref name="allocated"/> null). Returns false when the agent is already disposed (the relay is dropped).
+    /// </summary>
+    internal bool CompletePendingRelay(LocalCandidateEntry pending, LocalCandidateEntry? allocated)
+    {
         lock (_gate)
         {
-            if (!allocated || _disposed || relay.RelayedEndPoint is not { } relayed)
+            if (allocated is null || _disposed)
             {
-                _relays = [.. _relays.Where(r => r != entry)];
-                if (!allocated && !_disposed)
-                {
-                    IceAgentLog.ServerFailed(_logger, $"{url.Host}:{url.Port}", "TURN allocation failed");
-                }
-
-                _ = relay.DisposeAsync().AsTask();
-                return;
+                _relays = [.. _relays.Where(r => r != pending)];
+                return !_disposed;
             }
 
-            var candidate = new IceCandidate(
-                Foundation("relay", relayed.Address, url.Host), 1, "udp",
-                IceCandidate.ComputePriority(IceCandidateType.Relayed, relayed.AddressFamily == AddressFamily.InterNetwork ? 65535 : 40000),
-                relayed.Address.ToString(), relayed.Port, IceCandidateType.Relayed,
-                relay.MappedEndPoint?.Address.ToString() ?? socket.LocalEndPoint.Address.ToString(),
-                relay.MappedEndPoint?.Port ?? socket.LocalEndPoint.Port);
-            var relayEntry = new LocalCandidateEntry(candidate, socket, isBase: true)
-            {
-                Relay = relay,
-                PairFamily = relayed.AddressFamily,
-            };
-            _relays = [.. _relays.Where(r => r != entry), relayEntry];
-            AddLocalCandidateLocked(relayEntry);
+            _relays = [.. _relays.Where(r => r != pending), allocated];
+            AddLocalCandidateLocked(allocated);
             StartChecksLocked();
+            return true;
         }
     }
 

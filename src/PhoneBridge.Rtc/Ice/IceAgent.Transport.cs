@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 using PhoneBridge.Rtc.Stun;
+using PhoneBridge.Rtc.Transport;
 
 namespace PhoneBridge.Rtc.Ice;
 
 public sealed partial class IceAgent
 {
-    private readonly StunTransactionClient _serverTransactions;
     private long _droppedDatagrams;
 
     /// <summary>Datagrams dropped: received from outside the selected (or, before selection, a valid) pair, or not sent because the socket buffer was full.</summary>
@@ -24,7 +24,7 @@ public sealed partial class IceAgent
             catch (SocketException ex)
             {
                 // epoll refused the socket (e.g. the user's watch limit); this socket keeps its own loop instead.
-                IceAgentLog.SharedReceiveUnavailable(_logger, ex, socket.LocalEndPoint);
+                IceLog.SharedReceiveUnavailable(_logger, ex, socket.LocalEndPoint);
             }
         }
 
@@ -59,7 +59,7 @@ public sealed partial class IceAgent
                 // ICMP errors for earlier sends and oversize datagrams are per-packet; a flood of them means the socket is unusable.
                 if (++transientErrors > 1000)
                 {
-                    IceAgentLog.ReceiveLoopFailed(_logger, ex, socket.LocalEndPoint);
+                    IceLog.ReceiveLoopFailed(_logger, ex, socket.LocalEndPoint);
                     break;
                 }
 
@@ -67,7 +67,7 @@ public sealed partial class IceAgent
             }
             catch (SocketException ex)
             {
-                IceAgentLog.ReceiveLoopFailed(_logger, ex, socket.LocalEndPoint);
+                IceLog.ReceiveLoopFailed(_logger, ex, socket.LocalEndPoint);
                 break;
             }
 
@@ -79,7 +79,7 @@ public sealed partial class IceAgent
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                IceAgentLog.DatagramFailed(_logger, ex, received);
+                IceLog.DatagramFailed(_logger, ex, received);
             }
         }
     }
@@ -132,7 +132,7 @@ public sealed partial class IceAgent
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            IceAgentLog.DataHandlerFailed(_logger, ex);
+            IceLog.DataHandlerFailed(_logger, ex);
         }
     }
 
@@ -160,7 +160,7 @@ public sealed partial class IceAgent
         var result = StunMessage.TryParse(data, out var message);
         if (result != StunParseResult.Ok)
         {
-            IceAgentLog.MalformedStun(_logger, result, data.Length);
+            IceLog.MalformedStun(_logger, result, data.Length);
             return;
         }
 
@@ -169,7 +169,7 @@ public sealed partial class IceAgent
             return;
         }
 
-        if (_serverTransactions.TryComplete(message))
+        if (_gatherer.TryCompleteServerRequest(message))
         {
             return;
         }
@@ -223,130 +223,7 @@ public sealed partial class IceAgent
         SendRaw(pair.Local.Socket, pair.Remote.Address, datagram);
     }
 
-    private async Task GatherFromServersAsync()
-    {
-        var work = new List<Task>();
-        List<IceSocket> sockets;
-        lock (_gate)
-        {
-            sockets = [.. _sockets];
-        }
-
-        foreach (var server in _options.Servers)
-        {
-            foreach (var url in server.Urls)
-            {
-                var parsed = IceServerUrl.TryParse(url, server, out var reason);
-                if (parsed is null)
-                {
-                    IceAgentLog.ServerSkipped(_logger, url, reason ?? "unsupported");
-                    continue;
-                }
-
-                foreach (var socket in sockets)
-                {
-                    if (parsed.IsTurn)
-                    {
-                        work.Add(GatherRelayAsync(parsed, socket));
-                    }
-                    else if (_options.Policy == IcePolicy.All)
-                    {
-                        work.Add(GatherServerReflexiveAsync(parsed, socket));
-                    }
-                }
-            }
-        }
-
-        await Task.WhenAll(work).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        lock (_gate)
-        {
-            if (!_disposed)
-            {
-                Raise(() => LocalCandidate?.Invoke(null));
-                RescheduleLocked();
-            }
-        }
-
-        _gatheringComplete.TrySetResult();
-    }
-
-    private async Task<IPEndPoint?> ResolveServerAsync(IceServerUrl url, AddressFamily family)
-    {
-        if (IPAddress.TryParse(url.Host, out var literal))
-        {
-            literal = IceAddress.Normalize(literal);
-            return literal.AddressFamily == family ? new IPEndPoint(literal, url.Port) : null;
-        }
-
-        try
-        {
-            var addresses = await Dns.GetHostAddressesAsync(url.Host, family, _lifetime.Token).ConfigureAwait(false);
-            return addresses.Length > 0 ? new IPEndPoint(addresses[0], url.Port) : null;
-        }
-        catch (SocketException ex)
-        {
-            IceAgentLog.ServerFailed(_logger, url.Host, ex.SocketErrorCode.ToString());
-            return null;
-        }
-    }
-
-    private async Task GatherServerReflexiveAsync(IceServerUrl url, IceSocket socket)
-    {
-        var server = await ResolveServerAsync(url, socket.Family).ConfigureAwait(false);
-        if (server is null)
-        {
-            return;
-        }
-
-        var id = StunTransactionId.NewRandom();
-        var request = new byte[StunMessage.HeaderLength + 8];
-        var writer = new StunMessageWriter(request, StunMethod.Binding, StunClass.Request, id);
-        writer.AddFingerprint();
-        var serverAddress = server.Serialize();
-        byte[]? responseBytes;
-        try
-        {
-            responseBytes = await _serverTransactions.RequestAsync(
-                id, request.AsMemory(0, writer.Length), data => SendRaw(socket, serverAddress, data.Span), _options.ServerTimeout, _lifetime.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        if (responseBytes is null)
-        {
-            IceAgentLog.ServerFailed(_logger, $"{url.Host}:{url.Port}", "no response");
-            return;
-        }
-
-        if (StunMessage.TryParse(responseBytes, out var message) != StunParseResult.Ok
-            || message.Class != StunClass.SuccessResponse
-            || !(message.TryGetXorAddress(StunAttributeType.XorMappedAddress, out var mapped) || message.TryGetAddress(StunAttributeType.MappedAddress, out mapped)))
-        {
-            IceAgentLog.ServerFailed(_logger, $"{url.Host}:{url.Port}", "no mapped address in the response");
-            return;
-        }
-
-        lock (_gate)
-        {
-            if (_disposed || socket.HostBase is not { } hostBase)
-            {
-                return;
-            }
-
-            mapped = IceAddress.Normalize(mapped);
-            var localPreference = (int)((hostBase.Candidate.Priority >> 8) & 0xFFFF);
-            var candidate = new IceCandidate(
-                Foundation("srflx", socket.LocalEndPoint.Address, url.Host), 1, "udp",
-                IceCandidate.ComputePriority(IceCandidateType.ServerReflexive, localPreference),
-                mapped.Address.ToString(), mapped.Port, IceCandidateType.ServerReflexive,
-                hostBase.Candidate.Address, hostBase.Candidate.Port);
-            AddLocalCandidateLocked(new LocalCandidateEntry(candidate, socket, isBase: false));
-        }
-    }
-
-    private void SendRaw(IceSocket socket, SocketAddress to, ReadOnlySpan<byte> data)
+    internal void SendRaw(IceSocket socket, SocketAddress to, ReadOnlySpan<byte> data)
     {
         try
         {
@@ -358,7 +235,7 @@ public sealed partial class IceAgent
         }
         catch (SocketException ex)
         {
-            IceAgentLog.SendFailed(_logger, IceAddress.ToEndPoint(to), ex.SocketErrorCode.ToString());
+            IceLog.SendFailed(_logger, NetworkAddress.ToEndPoint(to), ex.SocketErrorCode.ToString());
         }
         catch (ObjectDisposedException)
         {
@@ -371,8 +248,8 @@ public sealed partial class IceAgent
     {
         public void OnDatagram(SocketAddress from, ReadOnlySpan<byte> datagram) => agent.OnDatagram(socket, from, datagram);
 
-        public void OnDatagramFailed(Exception exception, int length) => IceAgentLog.DatagramFailed(agent._logger, exception, length);
+        public void OnDatagramFailed(Exception exception, int length) => IceLog.DatagramFailed(agent._logger, exception, length);
 
-        public void OnReceiveFailed(SocketException exception) => IceAgentLog.ReceiveLoopFailed(agent._logger, exception, socket.LocalEndPoint);
+        public void OnReceiveFailed(SocketException exception) => IceLog.ReceiveLoopFailed(agent._logger, exception, socket.LocalEndPoint);
     }
 }

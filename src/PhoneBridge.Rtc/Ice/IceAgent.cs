@@ -1,17 +1,18 @@
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PhoneBridge.Rtc.Stun;
+using PhoneBridge.Rtc.Transport;
 
 namespace PhoneBridge.Rtc.Ice;
 
 /// <summary>
 /// A full ICE agent (RFC 8445) for one bundled, rtcp-muxed media stream: one UDP socket per address family,
-/// host / server-reflexive / relayed candidates, trickle in both directions, controlling or controlled role with
-/// role-conflict repair, regular nomination, peer-reflexive learning and consent freshness (RFC 7675).
+/// host / server-reflexive / relayed candidates (found by <see cref="IceCandidateGatherer"/>), trickle in both
+/// directions, controlling or controlled role with role-conflict repair, regular nomination, peer-reflexive learning
+/// and consent freshness (RFC 7675).
 /// All work runs on socket receive loops and one <see cref="TimeProvider"/> timer; no thread is owned.
 /// </summary>
 public sealed partial class IceAgent : IAsyncDisposable
@@ -34,6 +35,7 @@ public sealed partial class IceAgent : IAsyncDisposable
     private readonly LinkedList<CandidatePairEntry> _triggered = new();
     private readonly Dictionary<StunTransactionId, PendingTransaction> _transactions = [];
     private readonly ulong _tieBreaker;
+    private readonly IceCandidateGatherer _gatherer;
 
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _controlling;
@@ -64,7 +66,7 @@ public sealed partial class IceAgent : IAsyncDisposable
         LocalUfrag = RandomNumberGenerator.GetString(IceChars, 8);
         LocalPassword = RandomNumberGenerator.GetString(IceChars, 24);
         _localKey = StunCredentials.ShortTermKey(LocalPassword);
-        _serverTransactions = new StunTransactionClient(time);
+        _gatherer = new IceCandidateGatherer(this, options, logger, time, _lifetime.Token);
         _receiveThread = options.SharedReceiveThread ? Transport.DatagramReceiveThreads.Shared?.Next() : null;
 
         // On the system clock, the agent's timers run on its receive thread; a test's fake clock keeps its own.
@@ -147,9 +149,9 @@ public sealed partial class IceAgent : IAsyncDisposable
     }
 
     /// <summary>
-    /// Binds one UDP socket per address family, raises the host candidates and starts the receive loops. Server
-    /// reflexive and relay candidates follow asynchronously through <see cref="LocalCandidate"/>; see
-    /// <see cref="GatheringCompleted"/>.
+    /// Starts gathering (<see cref="IceCandidateGatherer"/>): binds one UDP socket per address family, raises the host
+    /// candidates and starts the receive loops. Server reflexive and relay candidates follow asynchronously through
+    /// <see cref="LocalCandidate"/>; see <see cref="GatheringCompleted"/>.
     /// </summary>
     public Task GatherAsync(CancellationToken ct)
     {
@@ -165,57 +167,7 @@ public sealed partial class IceAgent : IAsyncDisposable
             _gatherStarted = true;
         }
 
-        var addresses = ResolveHostAddresses();
-        var families = addresses.Select(a => a.AddressFamily).Distinct().ToList();
-        if (families.Count == 0)
-        {
-            throw new IceException("No usable local address for host candidates (check HostAddresses / EnableIpv6).");
-        }
-
-        var hostIndex = 0;
-        foreach (var family in families)
-        {
-            var familyAddresses = addresses.Where(a => a.AddressFamily == family).ToList();
-            var bindAddress = familyAddresses.Count == 1
-                ? familyAddresses[0]
-                : family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
-            var socket = BindSocket(bindAddress);
-            var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-            var iceSocket = new IceSocket(socket, new IPEndPoint(familyAddresses[0], port));
-            var familyPreference = family == AddressFamily.InterNetwork ? 65535 : 40000;
-            lock (_gate)
-            {
-                _sockets.Add(iceSocket);
-                for (var i = 0; i < familyAddresses.Count; i++)
-                {
-                    var address = familyAddresses[i];
-                    var candidate = new IceCandidate(
-                        Foundation("host", address, null), 1, "udp",
-                        IceCandidate.ComputePriority(IceCandidateType.Host, familyPreference - (hostIndex * 10) - i),
-                        address.ToString(), port, IceCandidateType.Host);
-                    var entry = new LocalCandidateEntry(candidate, iceSocket, isBase: i == 0);
-                    iceSocket.HostBase ??= entry;
-                    AddLocalCandidateLocked(entry);
-                }
-
-                if (_options.PublicIp is { } publicIp && IceAddress.Normalize(publicIp).AddressFamily == family)
-                {
-                    var address = IceAddress.Normalize(publicIp);
-                    var candidate = new IceCandidate(
-                        Foundation("host", address, null), 1, "udp",
-                        IceCandidate.ComputePriority(IceCandidateType.Host, familyPreference - (hostIndex * 10) - 5),
-                        address.ToString(), port, IceCandidateType.Host);
-                    AddLocalCandidateLocked(new LocalCandidateEntry(candidate, iceSocket, isBase: false));
-                }
-
-                StartReceiving(iceSocket);
-                RescheduleLocked();
-            }
-
-            hostIndex++;
-        }
-
-        _ = GatherFromServersAsync();
+        _gatherer.Start();
         return Task.CompletedTask;
     }
 
@@ -246,26 +198,26 @@ public sealed partial class IceAgent : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(candidate);
         if (!string.Equals(candidate.Protocol, "udp", StringComparison.OrdinalIgnoreCase))
         {
-            IceAgentLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "not UDP");
+            IceLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "not UDP");
             return;
         }
 
         if (candidate.Component != 1)
         {
-            IceAgentLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "RTCP component (rtcp-mux is used)");
+            IceLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "RTCP component (rtcp-mux is used)");
             return;
         }
 
         if (candidate.IPAddress is not { } address || candidate.Port == 0)
         {
             // mDNS host names: the peer's checks will reveal the address as peer-reflexive.
-            IceAgentLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "address is not an IP literal");
+            IceLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "address is not an IP literal");
             return;
         }
 
         if (_options.RemoteAddressFilter is { } filter && !filter(address))
         {
-            IceAgentLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "address rejected by RemoteAddressFilter");
+            IceLog.RemoteCandidateIgnored(_logger, candidate.ToSdpAttribute(), "address rejected by RemoteAddressFilter");
             return;
         }
 
@@ -365,7 +317,7 @@ public sealed partial class IceAgent : IAsyncDisposable
                 SetStateLocked(IceConnectionState.New);
             }
 
-            IceAgentLog.Restarted(_logger);
+            IceLog.Restarted(_logger);
             RescheduleLocked();
         }
     }
@@ -456,49 +408,47 @@ public sealed partial class IceAgent : IAsyncDisposable
         // _lifetime is not disposed: gathering tasks still finishing may read its token.
     }
 
-    private List<IPAddress> ResolveHostAddresses()
+    /// <summary>Takes a newly bound socket and its host candidates from the gatherer and starts receiving on it.</summary>
+    internal void AddHostSocket(IceSocket socket, List<LocalCandidateEntry> candidates)
     {
-        IEnumerable<IPAddress> candidates = _options.HostAddresses.Count > 0
-            ? _options.HostAddresses.Select(IceAddress.Normalize)
-            : NetworkInterface.GetAllNetworkInterfaces()
-                .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
-                .SelectMany(n => n.GetIPProperties().UnicastAddresses.Select(u => u.Address))
-                .Where(a => !IPAddress.IsLoopback(a) && !a.IsIPv6LinkLocal);
-        return [.. candidates
-            .Where(a => a.AddressFamily == AddressFamily.InterNetwork || (_options.EnableIpv6 && a.AddressFamily == AddressFamily.InterNetworkV6))
-            .Distinct()];
+        lock (_gate)
+        {
+            _sockets.Add(socket);
+            foreach (var entry in candidates)
+            {
+                AddLocalCandidateLocked(entry);
+            }
+
+            StartReceiving(socket);
+            RescheduleLocked();
+        }
     }
 
-    private Socket BindSocket(IPAddress address)
+    /// <summary>Takes a server-reflexive candidate from the gatherer (ignored once disposed).</summary>
+    internal void AddServerReflexiveCandidate(LocalCandidateEntry entry)
     {
-        var start = _options.PortRangeStart;
-        var end = _options.PortRangeEnd;
-        var attempts = start == 0 ? 1 : end - start + 1;
-        var offset = start == 0 ? 0 : RandomNumberGenerator.GetInt32(attempts);
-        SocketException? last = null;
-        for (var i = 0; i < attempts; i++)
+        lock (_gate)
         {
-            var port = start == 0 ? 0 : start + ((offset + i) % attempts);
-            var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            try
+            if (!_disposed)
             {
-                if (address.AddressFamily == AddressFamily.InterNetworkV6)
-                {
-                    socket.DualMode = false;
-                }
-
-                socket.Bind(new IPEndPoint(address, port));
-                socket.Blocking = false;
-                return socket;
+                AddLocalCandidateLocked(entry);
             }
-            catch (SocketException ex)
+        }
+    }
+
+    /// <summary>Every server answered or timed out: raises end-of-candidates and completes <see cref="GatheringCompleted"/>.</summary>
+    internal void OnGatheringComplete()
+    {
+        lock (_gate)
+        {
+            if (!_disposed)
             {
-                socket.Dispose();
-                last = ex;
+                Raise(() => LocalCandidate?.Invoke(null));
+                RescheduleLocked();
             }
         }
 
-        throw new IceException($"Could not bind a UDP socket on {address} (ports {start}-{end}).", last!);
+        _gatheringComplete.TrySetResult();
     }
 
     private bool IsAdvertised(LocalCandidateEntry entry) =>
@@ -507,7 +457,7 @@ public sealed partial class IceAgent : IAsyncDisposable
     private void AddLocalCandidateLocked(LocalCandidateEntry entry)
     {
         _localCandidates.Add(entry);
-        IceAgentLog.CandidateGathered(_logger, entry.Candidate.Type, entry.Candidate.Address, entry.Candidate.Port);
+        IceLog.CandidateGathered(_logger, entry.Candidate.Type, entry.Candidate.Address, entry.Candidate.Port);
         if (IsAdvertised(entry))
         {
             var candidate = entry.Candidate;
@@ -521,12 +471,6 @@ public sealed partial class IceAgent : IAsyncDisposable
                 AddPairLocked(entry, remote);
             }
         }
-    }
-
-    private static string Foundation(string type, IPAddress baseAddress, string? server)
-    {
-        var hash = System.IO.Hashing.Crc32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes($"{type}|{baseAddress}|{server}"));
-        return hash.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private void Raise(Action action) => _events.Writer.TryWrite(action);
@@ -543,7 +487,7 @@ public sealed partial class IceAgent : IAsyncDisposable
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                IceAgentLog.EventHandlerFailed(_logger, ex);
+                IceLog.EventHandlerFailed(_logger, ex);
             }
         }
     }
@@ -556,7 +500,7 @@ public sealed partial class IceAgent : IAsyncDisposable
         }
 
         _state = state;
-        IceAgentLog.StateChanged(_logger, state);
+        IceLog.StateChanged(_logger, state);
         Raise(() => StateChanged?.Invoke(state));
     }
 
@@ -568,7 +512,7 @@ public sealed partial class IceAgent : IAsyncDisposable
         }
 
         _controlling = controlling;
-        IceAgentLog.RoleSwitched(_logger, controlling);
+        IceLog.RoleSwitched(_logger, controlling);
         foreach (var pair in _pairs)
         {
             pair.ComputePriority(controlling);

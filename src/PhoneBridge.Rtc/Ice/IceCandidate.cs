@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using PhoneBridge.Rtc.Transport;
 
 namespace PhoneBridge.Rtc.Ice;
 
@@ -27,7 +28,7 @@ public sealed record IceCandidate(
 
     /// <summary>The address when it is an IP literal (IPv4-mapped IPv6 normalised to IPv4), else null.</summary>
     public IPAddress? IPAddress =>
-        System.Net.IPAddress.TryParse(Address, out var ip) ? IceAddress.Normalize(ip) : null;
+        System.Net.IPAddress.TryParse(Address, out var ip) ? NetworkAddress.Normalize(ip) : null;
 
     /// <summary>RFC 8445 §5.1.2.1: (2^24)·type preference + (2^8)·local preference + (256 − component).</summary>
     public static uint ComputePriority(IceCandidateType type, int localPreference, int component = 1)

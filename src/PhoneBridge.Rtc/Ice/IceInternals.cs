@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using PhoneBridge.Rtc.Stun;
+using PhoneBridge.Rtc.Transport;
 
 namespace PhoneBridge.Rtc.Ice;
 
@@ -122,7 +123,7 @@ internal readonly struct SocketAddressKey(SocketAddress address, IPEndPoint endP
 
     public IPEndPoint EndPoint { get; } = endPoint;
 
-    public static SocketAddressKey From(SocketAddress received) => new(IceAddress.Copy(received), IceAddress.ToEndPoint(received));
+    public static SocketAddressKey From(SocketAddress received) => new(NetworkAddress.Copy(received), NetworkAddress.ToEndPoint(received));
 
     public static SocketAddressKey From(IPEndPoint endPoint) => new(endPoint.Serialize(), endPoint);
 }

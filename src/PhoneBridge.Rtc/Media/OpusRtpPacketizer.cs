@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using PhoneBridge.Audio;
 using PhoneBridge.Rtc.Opus;
-using PhoneBridge.Rtc.Rtp;
 
 namespace PhoneBridge.Rtc.Media;
 

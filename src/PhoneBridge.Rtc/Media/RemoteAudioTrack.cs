@@ -1,11 +1,14 @@
 using PhoneBridge.Audio;
 using PhoneBridge.Rtc.Opus;
+using PhoneBridge.Rtc.Rtcp;
 
 namespace PhoneBridge.Rtc.Media;
 
 /// <summary>
 /// An incoming audio track: Opus RTP from one m-line decoded to mono PCM at <see cref="SampleRate"/> (the phone's
-/// rate, so no resampling), delivered to <see cref="Sink"/> on the connection's receive loop.
+/// rate, so no resampling), delivered to <see cref="Sink"/> on the connection's receive loop: the
+/// connection's <see cref="RtpAudioReceiver"/> pushes each packet into this track's <see cref="JitterBuffer"/>, which
+/// decodes in order (rebuilding or concealing gaps) and hands each frame on at once.
 /// </summary>
 public sealed class RemoteAudioTrack : IDisposable
 {
@@ -50,13 +53,13 @@ public sealed class RemoteAudioTrack : IDisposable
     internal JitterBuffer Jitter => _jitter;
 
     // RTCP receiver-report state (RFC 3550 §6.4.1, A.3).
-    internal uint LastSenderReportNtp { get; set; }
+    internal uint LastSenderReportNtp { get; private set; }
 
-    internal long LastSenderReportArrival { get; set; }
+    internal long LastSenderReportArrival { get; private set; }
 
-    internal long PreviousExpected { get; set; }
+    internal long PreviousExpected { get; private set; }
 
-    internal long PreviousReceived { get; set; }
+    internal long PreviousReceived { get; private set; }
 
     /// <summary>
     /// Where the decoded 20 ms frames go (concealed frames included, so the stream has no holes); frames decoded
@@ -76,6 +79,36 @@ public sealed class RemoteAudioTrack : IDisposable
         }
 
         _jitter.Push(packet.SequenceNumber, packet.Timestamp, packet.Payload, arrivalRtpTicks);
+    }
+
+    /// <summary>Remembers a sender report of this stream (its NTP time and our <see cref="TimeProvider"/> timestamp of arrival) for LSR/DLSR.</summary>
+    internal void OnSenderReport(ulong ntpTimestamp, long arrival)
+    {
+        LastSenderReportNtp = RtcpNtpTime.Middle(ntpTimestamp);
+        LastSenderReportArrival = arrival;
+    }
+
+    /// <summary>RFC 3550 §6.4.1 and A.3: loss since the last report, cumulative loss, jitter, LSR and DLSR.</summary>
+    internal RtcpReportBlock CreateReportBlock(TimeProvider time)
+    {
+        var jitter = _jitter;
+        var stats = jitter.Stats;
+        var expected = jitter.HighestSequence - jitter.BaseSequence + 1;
+        var received = stats.Received - stats.Duplicates;
+        var expectedInterval = expected - PreviousExpected;
+        var lostInterval = expectedInterval - (received - PreviousReceived);
+        PreviousExpected = expected;
+        PreviousReceived = received;
+        var fraction = expectedInterval <= 0 || lostInterval <= 0 ? 0 : (byte)Math.Min(255, (lostInterval << 8) / expectedInterval);
+        var delay = LastSenderReportNtp == 0 ? 0u : RtcpNtpTime.ToDelay(time.GetElapsedTime(LastSenderReportArrival));
+        return new RtcpReportBlock(
+            Ssrc,
+            (byte)fraction,
+            (int)Math.Clamp(expected - received, RtcpReportBlock.MinCumulativeLost, RtcpReportBlock.MaxCumulativeLost),
+            (uint)jitter.HighestSequence,
+            jitter.JitterRtpTicks,
+            LastSenderReportNtp,
+            delay);
     }
 
     public void Dispose() => _decoder.Dispose();

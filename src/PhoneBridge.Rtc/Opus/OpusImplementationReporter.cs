@@ -13,24 +13,15 @@ internal sealed partial class OpusImplementationReporter(IOptions<RtcOptions> op
         var used = OpusImplementations.Resolve(requested);
         if (used == OpusImplementation.Native)
         {
-            Log.Native(logger, requested, OpusLibrary.Version);
+            OpusImplementationReporterLog.Native(logger, requested, OpusLibrary.Version);
         }
         else
         {
-            Log.Managed(logger, requested, requested == OpusImplementation.Auto ? "libopus did not load" : "configured");
+            OpusImplementationReporterLog.Managed(logger, requested, requested == OpusImplementation.Auto ? "libopus did not load" : "configured");
         }
 
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private static partial class Log
-    {
-        [LoggerMessage(4700, LogLevel.Information, "Opus codec: native {Version} (PhoneBridge:Rtc:OpusImplementation = {Requested})")]
-        public static partial void Native(ILogger logger, OpusImplementation requested, string version);
-
-        [LoggerMessage(4701, LogLevel.Information, "Opus codec: Concentus, managed (PhoneBridge:Rtc:OpusImplementation = {Requested}; {Reason})")]
-        public static partial void Managed(ILogger logger, OpusImplementation requested, string reason);
-    }
 }

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using PhoneBridge.Rtc.Ice;
+using PhoneBridge.Rtc.Transport;
 using PhoneBridge.Rtc.Stun;
 
 namespace PhoneBridge.Rtc.Turn;
@@ -57,7 +57,7 @@ public sealed class TurnAllocation : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(send);
         ArgumentException.ThrowIfNullOrEmpty(username);
         ArgumentNullException.ThrowIfNull(password);
-        Server = IceAddress.Normalize(server);
+        Server = NetworkAddress.Normalize(server);
         ServerAddress = Server.Serialize();
         _username = username;
         _password = password;
@@ -103,8 +103,8 @@ public sealed class TurnAllocation : IAsyncDisposable
             return false;
         }
 
-        RelayedEndPoint = IceAddress.Normalize(relayed);
-        MappedEndPoint = message.TryGetXorAddress(StunAttributeType.XorMappedAddress, out var mapped) ? IceAddress.Normalize(mapped) : null;
+        RelayedEndPoint = NetworkAddress.Normalize(relayed);
+        MappedEndPoint = message.TryGetXorAddress(StunAttributeType.XorMappedAddress, out var mapped) ? NetworkAddress.Normalize(mapped) : null;
         message.TryGetUInt32(StunAttributeType.Lifetime, out var lifetime);
         TurnLog.Allocated(_logger, Server, RelayedEndPoint, MappedEndPoint, lifetime);
         if (Volatile.Read(ref _disposed) != 0)
@@ -120,7 +120,7 @@ public sealed class TurnAllocation : IAsyncDisposable
     /// <summary>Installs (once) a permission for <paramref name="peer"/>, so the server relays its packets.</summary>
     public void EnsurePermission(IPAddress peer)
     {
-        peer = IceAddress.Normalize(peer);
+        peer = NetworkAddress.Normalize(peer);
         lock (_gate)
         {
             if (!_permissions.TryAdd(peer, false))
@@ -135,7 +135,7 @@ public sealed class TurnAllocation : IAsyncDisposable
     /// <summary>Binds a channel to <paramref name="peer"/> so data uses 4-byte ChannelData framing instead of Send indications.</summary>
     public void BindChannel(IPEndPoint peer)
     {
-        peer = IceAddress.Normalize(peer);
+        peer = NetworkAddress.Normalize(peer);
         ushort channel;
         lock (_gate)
         {
@@ -203,7 +203,7 @@ public sealed class TurnAllocation : IAsyncDisposable
                 return TurnReceiveResult.Handled;
             }
 
-            peer = IceAddress.Normalize(from).Serialize();
+            peer = NetworkAddress.Normalize(from).Serialize();
             return TurnReceiveResult.Relayed;
         }
 

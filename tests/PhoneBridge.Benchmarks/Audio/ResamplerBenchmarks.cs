@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using PhoneBridge.Core.Audio;
+using PhoneBridge.Simulator.Audio;
 
 namespace PhoneBridge.Benchmarks.Audio;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using PhoneBridge.Rtc.Rtp;
+using PhoneBridge.Rtc.Rtcp;
 using PhoneBridge.Rtc.Sdp;
 using PhoneBridge.Rtc.Tests.Media;
 

@@ -1,6 +1,5 @@
 using PhoneBridge.Rtc.Media;
 using PhoneBridge.Rtc.Opus;
-using PhoneBridge.Rtc.Rtp;
 
 namespace PhoneBridge.Rtc.Tests.Media;
 

@@ -1,4 +1,4 @@
-using PhoneBridge.Rtc.Rtp;
+using PhoneBridge.Rtc.Rtcp;
 
 namespace PhoneBridge.Benchmarks.Fuzz.Targets;
 

@@ -1,8 +1,13 @@
-using PhoneBridge.Rtc.Rtp;
+using System.Buffers.Binary;
+using PhoneBridge.Rtc.Media;
+using PhoneBridge.Rtc.Rtcp;
 
 namespace PhoneBridge.Benchmarks.Fuzz.Targets;
 
-/// <summary>RTP and RTCP packets as the project's own writers produce them (what a peer like us sends).</summary>
+/// <summary>
+/// RTP packets of the shapes WebRTC peers send (CSRCs, padding, one- and two-byte header extensions), and RTCP as the
+/// project's own writers produce it.
+/// </summary>
 internal static class RtpSeeds
 {
     public static List<byte[]> Rtp()
@@ -15,40 +20,61 @@ internal static class RtpSeeds
             opus[i] = (byte)((i * 37) ^ 0x5A);
         }
 
-        for (int variant = 0; variant < 5; variant++)
+        byte level = AudioLevelExtension.Encode(30, voiceActivity: true);
+        seeds.Add(Packet(0, marker: true, [], OneByte([1, level]), opus, 0));
+        seeds.Add(Packet(1, marker: false, [0xCAFEBABE, 0x0BADF00D], [], opus, 0));
+        seeds.Add(Packet(2, marker: false, [], OneByte(
+            [1, level],
+            [2, 0x12, 0x34, 0x56],      // abs-send-time
+            [3, 0x00, 0x07],            // transport-wide-cc
+            [4, (byte)'0']), opus, 0)); // mid
+        seeds.Add(Packet(3, marker: false, [], TwoByte([1, 0x9E], [4, .. "audio"u8]), opus, 0));
+        seeds.Add(Packet(4, marker: false, [], OneByte([1, level]), opus, 4));
+        return seeds;
+    }
+
+    /// <summary>An RTP packet (RFC 3550 §5.1): extension is the whole header extension block (profile, length, data).</summary>
+    private static byte[] Packet(int variant, bool marker, uint[] csrcs, byte[] extension, byte[] payload, int padding)
+    {
+        var packet = new byte[12 + (4 * csrcs.Length) + extension.Length + payload.Length + padding];
+        packet[0] = (byte)(0x80 | (padding > 0 ? 0x20 : 0) | (extension.Length > 0 ? 0x10 : 0) | csrcs.Length);
+        packet[1] = (byte)((marker ? 0x80 : 0) | 111);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)(1000 + variant));
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), 960u * (uint)variant);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), 0x1234_5678);
+        var offset = 12;
+        foreach (var csrc in csrcs)
         {
-            var buffer = new byte[256];
-            var header = new RtpHeader { PayloadType = 111, SequenceNumber = (ushort)(1000 + variant), Timestamp = 960u * (uint)variant, Ssrc = 0x1234_5678, Marker = variant == 0 };
-            var writer = new RtpPacketWriter(buffer, header);
-            if (variant == 1)
-            {
-                writer.AddCsrc(0xCAFEBABE);
-                writer.AddCsrc(0x0BADF00D);
-            }
-
-            if (variant is 0 or 2 or 4)
-            {
-                writer.AddAudioLevel(1, 30, voiceActivity: true);
-            }
-
-            if (variant == 2)
-            {
-                writer.AddExtension(2, [0x12, 0x34, 0x56]);      // abs-send-time
-                writer.AddExtension(3, [0x00, 0x07]);            // transport-wide-cc
-                writer.AddExtension(4, "0"u8);                    // mid
-            }
-
-            if (variant == 3)
-            {
-                writer.AddExtension(1, [0x9E], twoByte: true);
-                writer.AddExtension(4, "audio"u8, twoByte: true);
-            }
-
-            opus.CopyTo(writer.Payload);
-            seeds.Add(buffer.AsSpan(0, writer.Complete(opus.Length, variant == 4 ? 4 : 0)).ToArray());
+            BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(offset), csrc);
+            offset += 4;
         }
 
-        return seeds;
+        extension.CopyTo(packet, offset);
+        payload.CopyTo(packet, offset + extension.Length);
+        if (padding > 0)
+        {
+            packet[^1] = (byte)padding;
+        }
+
+        return packet;
+    }
+
+    /// <summary>RFC 8285 one-byte form; each element is its id followed by its data.</summary>
+    private static byte[] OneByte(params byte[][] elements) =>
+        Extension(0xBEDE, [.. elements.SelectMany(e => (byte[])[(byte)((e[0] << 4) | (e.Length - 2)), .. e[1..]])]);
+
+    /// <summary>RFC 8285 two-byte form; each element is its id followed by its data.</summary>
+    private static byte[] TwoByte(params byte[][] elements) =>
+        Extension(0x1000, [.. elements.SelectMany(e => (byte[])[e[0], (byte)(e.Length - 1), .. e[1..]])]);
+
+    private static byte[] Extension(ushort profile, byte[] data)
+    {
+        var words = (data.Length + 3) / 4;
+        var block = new byte[4 + (words * 4)];
+        BinaryPrimitives.WriteUInt16BigEndian(block, profile);
+        BinaryPrimitives.WriteUInt16BigEndian(block.AsSpan(2), (ushort)words);
+        data.CopyTo(block, 4);
+        return block;
     }
 
     public static List<byte[]> Rtcp()

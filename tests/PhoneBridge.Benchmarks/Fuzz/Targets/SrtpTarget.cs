@@ -1,18 +1,18 @@
 using PhoneBridge.Rtc.Media;
-using PhoneBridge.Rtc.Rtp;
+using PhoneBridge.Rtc.Rtcp;
 using PhoneBridge.Rtc.Srtp;
 
 namespace PhoneBridge.Benchmarks.Fuzz.Targets;
 
 /// <summary>
 /// Protected datagrams through <see cref="SrtpSession.UnprotectRtp"/> / <see cref="SrtpSession.UnprotectRtcp"/>
-/// as <c>PeerConnection</c> receives them (demux on the second byte, a 2048-byte receive buffer), for both
+/// as <c>RtpAudioReceiver</c> receives them (demux on the second byte, a 2048-byte receive buffer), for both
 /// negotiated profiles with fixed keys; what authenticates goes on to the RTP/RTCP readers.
 /// Seeds are the RTP/RTCP seeds protected by a sending session with the same keys.
 /// </summary>
 internal static class SrtpTarget
 {
-    private const int ReceiveBufferSize = 2048; // PeerConnection.ReceiveBufferSize
+    private const int ReceiveBufferSize = RtpAudioReceiver.MaxDatagramSize;
 
     public static FuzzTarget Create()
     {

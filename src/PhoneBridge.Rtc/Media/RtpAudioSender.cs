@@ -1,15 +1,16 @@
 using Microsoft.Extensions.Logging;
 using PhoneBridge.Rtc.Ice;
-using PhoneBridge.Rtc.Media;
 using PhoneBridge.Rtc.Opus;
 using PhoneBridge.Rtc.Srtp;
 
-namespace PhoneBridge.Rtc;
+namespace PhoneBridge.Rtc.Media;
 
 /// <summary>
 /// The send path of one audio transceiver, run on the thread that writes the frame: Opus encode and RTP packetize
 /// into one preallocated buffer, SRTP protect in place, one non-blocking UDP send. No queue, task or allocation per
-/// frame. The track's lock serialises callers, so the buffer and packetizer need no lock of their own.
+/// frame. The track's lock serialises callers, so the buffer and packetizer need no lock of their own; the SRTP session
+/// is shared with the RTCP timer and the other tracks, so protecting takes the connection's protect lock.
+/// <see cref="RtpAudioReceiver"/> is the other direction.
 /// </summary>
 internal sealed class RtpAudioSender : IAudioFrameSender
 {
@@ -68,7 +69,7 @@ internal sealed class RtpAudioSender : IAudioFrameSender
         {
             // Not recoverable for this stream (a broken encoder or session); stop sending rather than fail every frame.
             _failed = true;
-            PeerConnectionLog.SendFailed(_logger, e, _connectionId, _mid);
+            RtpAudioSenderLog.SendFailed(_logger, e, _connectionId, _mid);
             return false;
         }
     }

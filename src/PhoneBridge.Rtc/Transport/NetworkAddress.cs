@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PhoneBridge.Rtc.Ice;
+namespace PhoneBridge.Rtc.Transport;
 
-/// <summary>Address helpers shared by ICE and TURN.</summary>
-internal static class IceAddress
+/// <summary>Address helpers shared by ICE and TURN: one form for IPv4 addresses, and endpoints from reused socket addresses.</summary>
+internal static class NetworkAddress
 {
     private static readonly IPEndPoint Ipv4Template = new(IPAddress.Any, 0);
     private static readonly IPEndPoint Ipv6Template = new(IPAddress.IPv6Any, 0);

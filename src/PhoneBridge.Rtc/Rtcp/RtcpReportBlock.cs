@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace PhoneBridge.Rtc.Rtp;
+namespace PhoneBridge.Rtc.Rtcp;
 
 /// <summary>A reception report block of an SR or RR (RFC 3550 §6.4.1).</summary>
 public readonly record struct RtcpReportBlock(

@@ -1,4 +1,4 @@
-namespace PhoneBridge.Rtc.Rtp;
+namespace PhoneBridge.Rtc.Rtcp;
 
 /// <summary>RTCP packet types (RFC 3550 §12.1, RFC 4585 §6.1, RFC 3611).</summary>
 public static class RtcpPacketType

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace PhoneBridge.Rtc.Rtp;
+namespace PhoneBridge.Rtc.Rtcp;
 
 /// <summary>The sender information section of an SR (RFC 3550 §6.4.1).</summary>
 public readonly record struct RtcpSenderInfo(uint Ssrc, ulong NtpTimestamp, uint RtpTimestamp, uint PacketCount, uint OctetCount)

@@ -1,8 +1,8 @@
 using FsCheck;
 using FsCheck.Xunit;
-using PhoneBridge.Core.Audio;
+using PhoneBridge.Simulator.Audio;
 
-namespace PhoneBridge.Core.Tests.Audio;
+namespace PhoneBridge.Integration.Tests.Simulator;
 
 public class StreamingResamplerProperties
 {

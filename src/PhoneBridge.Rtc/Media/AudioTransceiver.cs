@@ -1,8 +1,7 @@
-using PhoneBridge.Rtc.Media;
 using PhoneBridge.Rtc.Opus;
 using PhoneBridge.Rtc.Sdp;
 
-namespace PhoneBridge.Rtc;
+namespace PhoneBridge.Rtc.Media;
 
 /// <summary>One audio m-line of a peer connection: the local track (if any), the negotiated codec and the remote track.</summary>
 internal sealed class AudioTransceiver : IDisposable

@@ -1,6 +1,6 @@
-using PhoneBridge.Core.Audio;
+using PhoneBridge.Simulator.Audio;
 
-namespace PhoneBridge.Core.Tests.Audio;
+namespace PhoneBridge.Integration.Tests.Simulator;
 
 public class StreamingResamplerTests
 {

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace PhoneBridge.Core.Audio;
+namespace PhoneBridge.Simulator.Audio;
 
 /// <summary>
 /// Rational-ratio PCM16 resampler between the bridge's rates (8, 16 and 48 kHz, either direction):

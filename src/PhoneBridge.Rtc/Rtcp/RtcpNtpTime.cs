@@ -1,4 +1,4 @@
-namespace PhoneBridge.Rtc.Rtp;
+namespace PhoneBridge.Rtc.Rtcp;
 
 /// <summary>64-bit NTP timestamps for sender reports (RFC 3550 §4) and the 32-bit "middle" form used by LSR/DLSR.</summary>
 public static class RtcpNtpTime

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace PhoneBridge.Rtc.Rtp;
+namespace PhoneBridge.Rtc.Rtcp;
 
 /// <summary>Source description packets (RFC 3550 §6.5), limited to what WebRTC uses: one CNAME chunk.</summary>
 public static class RtcpSdes

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace PhoneBridge.Rtc.Rtp;
+namespace PhoneBridge.Rtc.Rtcp;
 
 /// <summary>One RTCP packet inside a compound packet (RFC 3550 §6.4), as a view over the buffer.</summary>
 public readonly ref struct RtcpPacket

@@ -1,6 +1,6 @@
-using PhoneBridge.Rtc.Rtp;
+using PhoneBridge.Rtc.Rtcp;
 
-namespace PhoneBridge.Rtc.Tests.Rtp;
+namespace PhoneBridge.Rtc.Tests.Rtcp;
 
 public class RtcpTests
 {

@@ -1,4 +1,4 @@
-namespace PhoneBridge.Rtc.Rtp;
+namespace PhoneBridge.Rtc.Media;
 
 /// <summary>
 /// The client-to-mixer audio level header extension (RFC 6464, <c>urn:ietf:params:rtp-hdrext:ssrc-audio-level</c>):
