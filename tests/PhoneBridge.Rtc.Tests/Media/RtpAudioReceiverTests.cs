@@ -113,7 +113,7 @@ public sealed class RtpAudioReceiverTests : IDisposable, IAudioFrameSink
         return _packet.AsSpan(0, _peer.ProtectRtp(_packet, n)).ToArray();
     }
 
-    public void OnFrame(ReadOnlySpan<short> pcm)
+    void IAudioFrameSink.OnFrame(ReadOnlySpan<short> pcm)
     {
         _frames++;
         _samples += pcm.Length;
