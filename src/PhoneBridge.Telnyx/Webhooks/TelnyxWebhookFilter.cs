@@ -14,7 +14,7 @@ namespace PhoneBridge.Telnyx.Webhooks;
 /// that breaks off a 400. Every rejection counts toward the per-address <see cref="FailedAuthLimiter"/>, which
 /// also decides which are logged.
 /// </summary>
-internal sealed partial class TelnyxWebhookFilter(
+internal sealed class TelnyxWebhookFilter(
     TelnyxSignatureVerifier verifier,
     IOptions<WebhookLimitsOptions> limits,
     FailedAuthLimiter limiter,
@@ -43,7 +43,7 @@ internal sealed partial class TelnyxWebhookFilter(
             {
                 if (limiter.RecordFailure(remote, "Telnyx body unreadable"))
                 {
-                    Log.Unreadable(logger, remote?.ToString(), status);
+                    TelnyxWebhookFilterLog.Unreadable(logger, remote?.ToString(), status);
                 }
 
                 return TypedResults.StatusCode(status);
@@ -54,7 +54,7 @@ internal sealed partial class TelnyxWebhookFilter(
         {
             if (limiter.RecordFailure(remote, "Telnyx body too large"))
             {
-                Log.TooLarge(logger, maxBytes);
+                TelnyxWebhookFilterLog.TooLarge(logger, maxBytes);
             }
 
             return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
@@ -68,7 +68,7 @@ internal sealed partial class TelnyxWebhookFilter(
         {
             if (limiter.RecordFailure(remote, "Telnyx signature " + result))
             {
-                Log.Rejected(logger, result);
+                TelnyxWebhookFilterLog.Rejected(logger, result);
             }
 
             return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
@@ -123,17 +123,5 @@ internal sealed partial class TelnyxWebhookFilter(
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Telnyx webhook rejected: {Reason}")]
-        public static partial void Rejected(ILogger logger, TelnyxSignatureResult reason);
-
-        [LoggerMessage(EventId = 2202, Level = LogLevel.Warning, Message = "Telnyx webhook rejected: body larger than {MaxBytes} bytes")]
-        public static partial void TooLarge(ILogger logger, int maxBytes);
-
-        [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "Telnyx webhook from {RemoteIp} rejected: body could not be read (answered {Status})")]
-        public static partial void Unreadable(ILogger logger, string? remoteIp, int status);
     }
 }

@@ -112,14 +112,14 @@ public class TwilioMediaStreamTests
         Assert.Equal(Decoded(frame), (await pair.Handler.NextAsync<AudioReceived>()).Pcm);
         Assert.Equal(0, pair.Handler.Pending);
 
-        Assert.Single(pair.Logs.WithEventId(1103)); // malformed
-        Assert.Single(pair.Logs.WithEventId(1104)); // unknown event
-        Assert.Single(pair.Logs.WithEventId(1105)); // binary
-        Assert.Single(pair.Logs.WithEventId(1106)); // bad base64
+        Assert.Single(pair.Logs.WithEventId(2203)); // malformed
+        Assert.Single(pair.Logs.WithEventId(2204)); // unknown event
+        Assert.Single(pair.Logs.WithEventId(1400)); // binary
+        Assert.Single(pair.Logs.WithEventId(2206)); // bad base64
 
         await pair.SendAsync("""{"event":"stop"}""");
         await pair.Run.WaitAsync(TimeSpan.FromSeconds(30));
-        var summary = Assert.Single(pair.Logs.WithEventId(1110)).Message;
+        var summary = Assert.Single(pair.Logs.WithEventId(2210)).Message;
         Assert.Contains("6 malformed", summary, StringComparison.Ordinal);
     }
 
@@ -235,7 +235,7 @@ public class TwilioMediaStreamTests
 
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, await pair.ReceiveCloseAsync());
         await pair.Run.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Single(pair.Logs.WithEventId(1107));
+        Assert.Single(pair.Logs.WithEventId(1401));
         Assert.Equal(0, pair.Handler.Pending);
     }
 
@@ -248,7 +248,7 @@ public class TwilioMediaStreamTests
         Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, await pair.ReceiveCloseAsync());
         await pair.Run.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, pair.Handler.Pending);
-        Assert.Single(pair.Logs.WithEventId(1108));
+        Assert.Single(pair.Logs.WithEventId(2208));
     }
 
     [Fact]
@@ -299,7 +299,7 @@ public class TwilioMediaStreamTests
         await pair.Stream.HangUpAsync("test", CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(pair.Run.IsCompleted);
-        Assert.Single(pair.Logs.WithEventId(1114));
+        Assert.Single(pair.Logs.WithEventId(1403));
     }
 
     [Fact]
@@ -348,7 +348,7 @@ public class TwilioMediaStreamTests
 
         var timeout = await Assert.ThrowsAsync<PhoneStreamTimeoutException>(() => pair.Run.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(PhoneStreamTimeout.Start, timeout.Kind);
-        Assert.Empty(pair.Logs.WithEventId(1114));
+        Assert.Empty(pair.Logs.WithEventId(1403));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using PhoneBridge.Core.Registry;
-using PhoneBridge.Twilio.Security;
+using PhoneBridge.Twilio.Webhooks;
 using PhoneBridge.Twilio.Tests.Infrastructure;
 using PhoneBridge.Twilio.Tests.Media;
 
