@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using PhoneBridge.Core.Phone;
+using PhoneBridge.Core.Tests.Phone;
 using PhoneBridge.Twilio.Media;
 using PhoneBridge.Twilio.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
 
-namespace PhoneBridge.Twilio.Tests.Infrastructure;
+namespace PhoneBridge.Core.Tests.Phone;
 
 /// <summary>An in-memory, full-duplex byte stream pair for running a WebSocket client and server in one process.</summary>
 public sealed class DuplexPipeStream(System.IO.Stream input, System.IO.Stream output) : System.IO.Stream
