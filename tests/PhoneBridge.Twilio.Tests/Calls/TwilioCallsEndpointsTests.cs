@@ -8,7 +8,7 @@ using PhoneBridge.Twilio.Tests.Rest;
 
 namespace PhoneBridge.Twilio.Tests.Calls;
 
-public sealed class CallsEndpointsTests(FakeTwilioApiFixture fixture) : IClassFixture<FakeTwilioApiFixture>
+public sealed class TwilioCallsEndpointsTests(FakeTwilioApiFixture fixture) : IClassFixture<FakeTwilioApiFixture>
 {
     private const string ApiKey = "management-key-123";
 

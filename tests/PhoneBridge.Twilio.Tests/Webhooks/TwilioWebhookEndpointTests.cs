@@ -6,7 +6,7 @@ using PhoneBridge.Twilio.Tests.Infrastructure;
 
 namespace PhoneBridge.Twilio.Tests.Webhooks;
 
-public class VoiceEndpointTests
+public class TwilioWebhookEndpointTests
 {
     private const string CallSid = "CA0123456789abcdef0123456789abcdef";
     private const string From = "+14155550100";
