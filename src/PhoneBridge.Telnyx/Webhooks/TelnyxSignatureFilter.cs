@@ -14,11 +14,11 @@ namespace PhoneBridge.Telnyx.Webhooks;
 /// that breaks off a 400. Every rejection counts toward the per-address <see cref="FailedAuthLimiter"/>, which
 /// also decides which are logged.
 /// </summary>
-internal sealed class TelnyxWebhookFilter(
+internal sealed class TelnyxSignatureFilter(
     TelnyxSignatureVerifier verifier,
     IOptions<WebhookLimitsOptions> limits,
     FailedAuthLimiter limiter,
-    ILogger<TelnyxWebhookFilter> logger)
+    ILogger<TelnyxSignatureFilter> logger)
     : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -43,7 +43,7 @@ internal sealed class TelnyxWebhookFilter(
             {
                 if (limiter.RecordFailure(remote, "Telnyx body unreadable"))
                 {
-                    TelnyxWebhookFilterLog.Unreadable(logger, remote?.ToString(), status);
+                    TelnyxSignatureFilterLog.Unreadable(logger, remote?.ToString(), status);
                 }
 
                 return TypedResults.StatusCode(status);
@@ -54,7 +54,7 @@ internal sealed class TelnyxWebhookFilter(
         {
             if (limiter.RecordFailure(remote, "Telnyx body too large"))
             {
-                TelnyxWebhookFilterLog.TooLarge(logger, maxBytes);
+                TelnyxSignatureFilterLog.TooLarge(logger, maxBytes);
             }
 
             return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
@@ -68,7 +68,7 @@ internal sealed class TelnyxWebhookFilter(
         {
             if (limiter.RecordFailure(remote, "Telnyx signature " + result))
             {
-                TelnyxWebhookFilterLog.Rejected(logger, result);
+                TelnyxSignatureFilterLog.Rejected(logger, result);
             }
 
             return TypedResults.StatusCode(StatusCodes.Status403Forbidden);

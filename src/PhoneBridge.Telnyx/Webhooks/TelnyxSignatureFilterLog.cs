@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace PhoneBridge.Telnyx.Webhooks;
 
-/// <summary>Log messages of <see cref="TelnyxWebhookFilter"/>.</summary>
-internal static partial class TelnyxWebhookFilterLog
+/// <summary>Log messages of <see cref="TelnyxSignatureFilter"/>.</summary>
+internal static partial class TelnyxSignatureFilterLog
 {
     [LoggerMessage(EventId = 3121, EventName = "Rejected", Level = LogLevel.Warning, Message = "Telnyx webhook rejected: {Reason}")]
     public static partial void Rejected(ILogger logger, TelnyxSignatureResult reason);
