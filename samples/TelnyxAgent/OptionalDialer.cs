@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using PhoneBridge.Telnyx.CallControl;
+using PhoneBridge.Telnyx.Rest;
 using PhoneBridge.Telnyx.Calls;
 
 namespace PhoneBridge.Samples.TelnyxAgent;

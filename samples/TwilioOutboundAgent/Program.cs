@@ -3,7 +3,7 @@ using PhoneBridge.Core.Hosting;
 using PhoneBridge.Samples.TwilioOutboundAgent;
 using PhoneBridge.Stream;
 using PhoneBridge.Twilio;
-using PhoneBridge.Twilio.Security;
+using PhoneBridge.Twilio.Webhooks;
 
 // Calls a number and puts whoever answers in front of a voice agent. Starts the bridge, places the call through
 // Twilio's REST API with inline TwiML pointing at a fresh tokenized media URL, and exits when Twilio reports the

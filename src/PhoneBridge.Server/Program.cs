@@ -15,7 +15,7 @@ builder.PreferInlineSocketCompletions();    // socket continuations on the epoll
 
 builder.Services.AddPhoneBridgeCore();      // call registry, bridge, counters, local echo edge
 builder.AddTwilio();                        // /twilio/*: webhook, media socket, outbound calls
-builder.Services.AddTelnyx();               // /telnyx/*: webhooks, media socket, Call Control
+builder.AddTelnyx();                        // /telnyx/*: webhooks, media socket, Call Control
 builder.AddStreamEdgeWhenConfigured();      // Stream Video edge + agent launch when Stream credentials are set
 builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, graceful shutdown, 4xx for malformed requests
 builder.Services.AddPhoneBridgeOpenApi();   // OpenAPI description of every endpoint

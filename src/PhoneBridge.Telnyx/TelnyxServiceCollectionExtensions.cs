@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -6,9 +6,8 @@ using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Http;
 using PhoneBridge.Core.Registry;
-using PhoneBridge.Telnyx.CallControl;
+using PhoneBridge.Telnyx.Rest;
 using PhoneBridge.Telnyx.Calls;
-using PhoneBridge.Telnyx.Endpoints;
 using PhoneBridge.Telnyx.Webhooks;
 
 namespace PhoneBridge.Telnyx;
@@ -39,6 +38,7 @@ public static class TelnyxServiceCollectionExtensions
         }).AddPhoneBridgeResilience(HttpSection);
 
         services.TryAddSingleton<TelnyxCallTracker>();
+        services.TryAddSingleton<ITelnyxCommandObserver, TelnyxCommandObserver>();
         services.TryAddSingleton<TelnyxCommandQueue>();
         services.TryAddSingleton<TelnyxEventProcessor>();
         services.TryAddTransient(sp => new TelnyxOutboundCalls(
@@ -52,17 +52,10 @@ public static class TelnyxServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>
-    /// Maps <c>/telnyx/*</c> when Telnyx is configured; otherwise maps nothing, so those paths are 404.
-    /// </summary>
-    public static IEndpointRouteBuilder MapTelnyx(this IEndpointRouteBuilder endpoints)
+    public static WebApplicationBuilder AddTelnyx(this WebApplicationBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        if (endpoints.ServiceProvider.GetRequiredService<IOptions<TelnyxOptions>>().Value.IsEnabled)
-        {
-            TelnyxEndpoints.Map(endpoints);
-        }
-
-        return endpoints;
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddTelnyx();
+        return builder;
     }
 }

@@ -4,10 +4,10 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Hosting;
+using PhoneBridge.Core.Phone;
 using PhoneBridge.Twilio.Calls;
 using PhoneBridge.Twilio.Media;
-using PhoneBridge.Twilio.Security;
-using PhoneBridge.Twilio.Voice;
+using PhoneBridge.Twilio.Webhooks;
 
 namespace PhoneBridge.Twilio;
 
@@ -28,7 +28,7 @@ public static class TwilioEndpointRouteBuilderExtensions
             return twilio;
         }
 
-        twilio.MapPost("/voice", VoiceEndpoint.HandleAsync)
+        twilio.MapPost("/voice", TwilioWebhookEndpoint.HandleAsync)
             .LimitWebhookBody()
             .ValidateTwilioSignature()
             .DescribeRequestBody<TwilioVoiceWebhookForm>("application/x-www-form-urlencoded")
@@ -37,21 +37,21 @@ public static class TwilioEndpointRouteBuilderExtensions
             .WithDescription("Paste {public URL}/twilio/voice into the number's \"A call comes in\" webhook (HTTP POST).");
 
         // Map, not MapGet: WebSocket upgrades over HTTP/2 arrive as CONNECT.
-        twilio.Map("/media/{callId}/{token}", MediaEndpoint.HandleAsync)
+        twilio.Map("/media/{callId}/{token}", TwilioMediaEndpoint.HandleAsync)
             .ValidateTwilioSignature()
             .WithMetadata(WebSocketEndpointMetadata.Instance)
             .WithName("TwilioMediaSocket")
             .WithSummary("Twilio media stream (WebSocket): the URL the TwiML names, valid for one connection")
-            .WithDescription("Twilio's Media Streams protocol (connected, start, media, mark, dtmf, stop; we send media, mark and clear). The token is claimed before the upgrade is accepted: unknown or expired 404, reused or forged 403.");
+            .WithDescription("Twilio's Media Streams protocol (connected, start, media, mark, dtmf, stop; we send media, mark and clear). " + PhoneMediaEndpoint.ResponsesDescription + " A bad X-Twilio-Signature (when Twilio:ValidateMediaSignature is on) is 403 before the token is looked at.");
 
         var calls = twilio.MapGroup("/calls").LimitWebhookBody().RequirePhoneBridgeApiKey();
-        calls.MapPost("/", CallsEndpoints.CreateAsync)
+        calls.MapPost("/", TwilioCallsEndpoints.CreateAsync)
             .WithName("TwilioCreateCall")
             .WithSummary("Places an outbound Twilio call whose audio is bridged like an incoming one");
-        calls.MapDelete("/{callSid}", CallsEndpoints.HangUpAsync)
+        calls.MapDelete("/{callSid}", TwilioCallsEndpoints.HangUpAsync)
             .WithName("TwilioHangUpCall")
             .WithSummary("Hangs up a Twilio call by its CallSid");
-        calls.MapPost("/{callSid}/transfer", CallsEndpoints.TransferAsync)
+        calls.MapPost("/{callSid}/transfer", TwilioCallsEndpoints.TransferAsync)
             .WithName("TwilioTransferCall")
             .WithSummary("Redirects a live Twilio call to <Dial> TwiML: the caller leaves the bridge for the destination");
 

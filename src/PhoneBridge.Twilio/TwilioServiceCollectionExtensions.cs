@@ -6,7 +6,7 @@ using PhoneBridge.Core;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Twilio.Calls;
 using PhoneBridge.Twilio.Rest;
-using PhoneBridge.Twilio.Security;
+using PhoneBridge.Twilio.Webhooks;
 using PhoneBridge.Core.Http;
 
 namespace PhoneBridge.Twilio;

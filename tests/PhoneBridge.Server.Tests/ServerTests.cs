@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Testing.Net;
-using PhoneBridge.Twilio.Security;
+using PhoneBridge.Twilio.Webhooks;
 
 namespace PhoneBridge.Server.Tests;
 

@@ -12,7 +12,7 @@ namespace PhoneBridge.Core.Hosting;
 /// configured key every request is refused, so the endpoints are closed by default. Refusals count toward the
 /// per-address <see cref="FailedAuthLimiter"/>, which also decides which of them are logged.
 /// </summary>
-internal sealed partial class ApiKeyFilter(
+internal sealed class ApiKeyFilter(
     IOptionsMonitor<PhoneBridgeOptions> options,
     FailedAuthLimiter limiter,
     ILogger<ApiKeyFilter> logger) : IEndpointFilter
@@ -26,7 +26,7 @@ internal sealed partial class ApiKeyFilter(
         {
             if (limiter.RecordFailure(remote, "API key not configured"))
             {
-                LogNoKeyConfigured(logger, http.GetEndpoint()?.DisplayName);
+                ApiKeyFilterLog.NoKeyConfigured(logger, http.GetEndpoint()?.DisplayName);
             }
 
             return ValueTask.FromResult<object?>(TypedResults.Unauthorized());
@@ -36,7 +36,7 @@ internal sealed partial class ApiKeyFilter(
         {
             if (limiter.RecordFailure(remote, "wrong API key"))
             {
-                LogRejected(logger, http.GetEndpoint()?.DisplayName, remote?.ToString());
+                ApiKeyFilterLog.Rejected(logger, http.GetEndpoint()?.DisplayName, remote?.ToString());
             }
 
             return ValueTask.FromResult<object?>(TypedResults.Unauthorized());
@@ -58,10 +58,4 @@ internal sealed partial class ApiKeyFilter(
         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(configured));
         return CryptographicOperations.FixedTimeEquals(presented, expected);
     }
-
-    [LoggerMessage(1, LogLevel.Warning, "Management request to {Endpoint} refused: PhoneBridge:ApiKey is not configured")]
-    private static partial void LogNoKeyConfigured(ILogger logger, string? endpoint);
-
-    [LoggerMessage(2, LogLevel.Warning, "Management request to {Endpoint} from {RemoteIp} refused: missing or wrong API key")]
-    private static partial void LogRejected(ILogger logger, string? endpoint, string? remoteIp);
 }

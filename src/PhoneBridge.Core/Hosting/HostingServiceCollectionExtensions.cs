@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Phone;
 using PhoneBridge.Core.Security;
 
 namespace PhoneBridge.Core.Hosting;
@@ -9,7 +10,8 @@ public static class HostingServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="PhoneBridgeOptions"/>, <see cref="WebhookLimitsOptions"/> and <see cref="SecurityOptions"/>
-    /// (validated on start) and registers <see cref="PublicUrlResolver"/> and the shared <see cref="FailedAuthLimiter"/>.
+    /// (validated on start) and registers <see cref="PublicUrlResolver"/>, the shared <see cref="FailedAuthLimiter"/> and
+    /// the media-socket flow the providers share (<see cref="PhoneMediaEndpoint"/>, which needs the core bridge).
     /// Idempotent.
     /// </summary>
     public static IServiceCollection AddPhoneBridgeHosting(this IServiceCollection services)
@@ -36,6 +38,7 @@ public static class HostingServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<FailedAuthLimiter>();
+        services.TryAddSingleton<PhoneMediaEndpoint>();
         return services;
     }
 }

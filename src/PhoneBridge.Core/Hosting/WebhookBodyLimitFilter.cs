@@ -26,7 +26,7 @@ internal sealed class WebhookBodyLimitFilter(
             var remote = http.Connection.RemoteIpAddress;
             if (limiter.RecordFailure(remote, "body too large"))
             {
-                RequestGuardLog.BodyTooLarge(logger, http.GetEndpoint()?.DisplayName, remote?.ToString(), length, max);
+                WebhookBodyLimitFilterLog.BodyTooLarge(logger, http.GetEndpoint()?.DisplayName, remote?.ToString(), length, max);
             }
 
             return ValueTask.FromResult<object?>(TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge));

@@ -6,7 +6,7 @@ using Polly;
 
 namespace PhoneBridge.Core.Http;
 
-public static partial class HttpResilienceExtensions
+public static class HttpResilienceExtensions
 {
     /// <summary>
     /// Adds the resilience handler to an HTTP client: a total timeout around retries (idempotent requests only,
@@ -62,7 +62,7 @@ public static partial class HttpResilienceExtensions
                     IdempotentRequest.SetAttempts(request, args.AttemptNumber + 2);
                 }
 
-                Log.Retrying(logger, section, args.AttemptNumber + 1, Describe(args.Outcome), args.RetryDelay.TotalMilliseconds);
+                HttpResilienceExtensionsLog.Retrying(logger, section, args.AttemptNumber + 1, Describe(args.Outcome), args.RetryDelay.TotalMilliseconds);
                 return ValueTask.CompletedTask;
             },
         };
@@ -74,10 +74,4 @@ public static partial class HttpResilienceExtensions
         ? $"HTTP {(int)response.StatusCode}"
         : outcome.Exception is HttpRequestException { HttpRequestError: var error } ? $"connection error ({error})"
         : outcome.Exception?.GetType().Name ?? "unknown";
-
-    private static partial class Log
-    {
-        [LoggerMessage(2700, LogLevel.Warning, "{Client} request failed on try {Attempt} ({Outcome}); retrying in {DelayMs:0} ms")]
-        public static partial void Retrying(ILogger logger, string client, int attempt, string outcome, double delayMs);
-    }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
 
 namespace PhoneBridge.Core.Phone;
 
@@ -7,8 +8,9 @@ namespace PhoneBridge.Core.Phone;
 /// The socket half every JSON-over-WebSocket phone provider shares: one receive loop reading whole text messages
 /// into a pooled buffer, a bounded outbound queue (drop oldest) of media, marks and clears with clear generations,
 /// a clean close with an abort backstop, a deadline for the provider's <c>start</c>, and hang-up through the
-/// provider's API. A provider adds its message parsing (<see cref="Dispatch"/>), its message writing
-/// (<see cref="FormatOutbound"/>) and its logs.
+/// provider's API. It logs what happens to the socket itself, each line naming the provider; a provider adds its
+/// message parsing (<see cref="Dispatch"/>), its message writing (<see cref="FormatOutbound"/>) and the logs of its
+/// protocol.
 /// </summary>
 /// <remarks>
 /// Outbound messages have no writer loop: whoever queues a message while no send is in flight becomes the sender
@@ -20,6 +22,7 @@ namespace PhoneBridge.Core.Phone;
 public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
 {
     private readonly WebSocket _socket;
+    private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly int _maxMessageBytes;
     private readonly TimeSpan _closeTimeout;
@@ -62,6 +65,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
     /// (policy violation). <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.
     /// </param>
     /// <param name="hangUpCall">Ends the call through the provider's API by <see cref="ApiCallId"/>; null when not possible.</param>
+    /// <param name="logger">The provider stream's logger; the lines written here carry <see cref="Provider"/>.</param>
     protected WebSocketPhoneStream(
         WebSocket socket,
         int maxMessageBytes,
@@ -69,9 +73,11 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
         TimeSpan closeTimeout,
         TimeSpan startTimeout,
         TimeProvider? time,
-        Func<string, CancellationToken, Task>? hangUpCall)
+        Func<string, CancellationToken, Task>? hangUpCall,
+        ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(logger);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(sendQueueCapacity, 1);
         if (startTimeout != Timeout.InfiniteTimeSpan)
@@ -80,6 +86,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
         }
 
         _socket = socket;
+        _logger = logger;
         _maxMessageBytes = maxMessageBytes;
         _closeTimeout = closeTimeout;
         _startTimeout = startTimeout;
@@ -138,7 +145,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
             // A peer that let the start deadline pass is not expected to answer the close either.
             if (Volatile.Read(ref _startState) != StartMissed)
             {
-                ReportCloseTimedOut();
+                WebSocketPhoneStreamLog.CloseTimedOut(_logger, Provider);
             }
         }
         catch (Exception e) when (IsKeepAliveTimeout(e))
@@ -147,7 +154,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
         }
         catch (WebSocketException e)
         {
-            ReportSocketLost(e.WebSocketErrorCode);
+            WebSocketPhoneStreamLog.SocketLost(_logger, Provider, e.WebSocketErrorCode);
         }
         finally
         {
@@ -197,7 +204,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
             return;
         }
 
-        ReportHangingUp(reason);
+        WebSocketPhoneStreamLog.HangingUp(_logger, Provider, reason);
         if (Volatile.Read(ref _running) == 0)
         {
             _closeDescription = "call ended";
@@ -219,7 +226,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                ReportApiHangUpFailed(e, callId);
+                WebSocketPhoneStreamLog.ApiHangUpFailed(_logger, e, Provider, callId);
             }
         }
     }
@@ -290,18 +297,6 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
     protected virtual void DisposeCore()
     {
     }
-
-    protected abstract void ReportBinaryFrame();
-
-    protected abstract void ReportMessageTooBig(int maxBytes);
-
-    protected abstract void ReportSocketLost(WebSocketError error);
-
-    protected abstract void ReportCloseTimedOut();
-
-    protected abstract void ReportHangingUp(string reason);
-
-    protected abstract void ReportApiHangUpFailed(Exception exception, string callId);
 
     /// <summary>
     /// Stops accepting outbound messages; the sender flushes the queue and sends the close frame. If the socket is
@@ -488,7 +483,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
             {
                 if (count >= max)
                 {
-                    ReportMessageTooBig(max);
+                    WebSocketPhoneStreamLog.MessageTooBig(_logger, Provider, max);
                     SetCloseReason(WebSocketCloseStatus.MessageTooBig, "message too big");
                     return;
                 }
@@ -502,7 +497,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
             {
                 if (_binaryFrames++ == 0)
                 {
-                    ReportBinaryFrame();
+                    WebSocketPhoneStreamLog.BinaryFrame(_logger, Provider);
                 }
 
                 continue;

@@ -10,7 +10,7 @@ namespace PhoneBridge.Core.Registry;
 /// The default <see cref="ICallRegistry"/>: entries live in this process, each with its own
 /// <see cref="TimeProvider"/> timer that expires it when the media socket does not connect in time.
 /// </summary>
-public sealed partial class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDisposable
+public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDisposable
 {
     // Longer tokens are refused before any comparison; real ones are 43 characters.
     private const int MaxTokenBytes = 256;
@@ -74,7 +74,7 @@ public sealed partial class InMemoryCallRegistry : ICallRegistry, IAsyncDisposab
         Interlocked.Increment(ref _live);
         entry.Timer = _time.CreateTimer(static s => ((Entry)s!).Owner.OnTimer((Entry)s!), entry, _connectTimeout, Timeout.InfiniteTimeSpan);
 
-        LogRegistered(_logger, info.CallId, info.Provider, _connectTimeout.TotalSeconds);
+        InMemoryCallRegistryLog.Registered(_logger, info.CallId, info.Provider, _connectTimeout.TotalSeconds);
         return new CallRegistration(info, token, entry.ExpiresAt);
     }
 
@@ -83,13 +83,13 @@ public sealed partial class InMemoryCallRegistry : ICallRegistry, IAsyncDisposab
         call = null;
         if (callId is null || !_entries.TryGetValue(callId, out var entry))
         {
-            LogClaimRefused(_logger, Sanitize(callId), ClaimResult.UnknownCall);
+            InMemoryCallRegistryLog.ClaimRefused(_logger, Sanitize(callId), ClaimResult.UnknownCall);
             return ClaimResult.UnknownCall;
         }
 
         if (!TokenMatches(entry.TokenBytes, token))
         {
-            LogClaimRefused(_logger, entry.Info.CallId, ClaimResult.BadToken);
+            InMemoryCallRegistryLog.ClaimRefused(_logger, entry.Info.CallId, ClaimResult.BadToken);
             return ClaimResult.BadToken;
         }
 
@@ -110,13 +110,13 @@ public sealed partial class InMemoryCallRegistry : ICallRegistry, IAsyncDisposab
 
         if (result != ClaimResult.Claimed)
         {
-            LogClaimRefused(_logger, entry.Info.CallId, result);
+            InMemoryCallRegistryLog.ClaimRefused(_logger, entry.Info.CallId, result);
             return result;
         }
 
         entry.Timer?.Dispose();
         call = new RegisteredCall(entry.Info, entry.Prepared, entry.Ended.Token);
-        LogClaimed(_logger, entry.Info.CallId);
+        InMemoryCallRegistryLog.Claimed(_logger, entry.Info.CallId);
         return ClaimResult.Claimed;
     }
 
@@ -133,7 +133,7 @@ public sealed partial class InMemoryCallRegistry : ICallRegistry, IAsyncDisposab
         {
             Interlocked.Decrement(ref _live);
             CancelQuietly(entry.Ended);
-            LogReleased(_logger, entry.Info.CallId);
+            InMemoryCallRegistryLog.Released(_logger, entry.Info.CallId);
         }
 
         if (previous == EntryState.Waiting)
@@ -208,7 +208,7 @@ public sealed partial class InMemoryCallRegistry : ICallRegistry, IAsyncDisposab
 
         Interlocked.Decrement(ref _live);
         CancelQuietly(entry.Ended);
-        LogExpired(_logger, entry.Info.CallId);
+        InMemoryCallRegistryLog.Expired(_logger, entry.Info.CallId);
 
         // Keep a tombstone for one more timeout so a late socket is told why it was refused.
         try
@@ -240,7 +240,7 @@ public sealed partial class InMemoryCallRegistry : ICallRegistry, IAsyncDisposab
             // Nobody claimed the call, so nobody else will observe this failure.
             if (ex is not OperationCanceledException)
             {
-                LogUnclaimedPrepareFailed(_logger, entry.Info.CallId, ex);
+                InMemoryCallRegistryLog.UnclaimedPrepareFailed(_logger, entry.Info.CallId, ex);
             }
 
             return;
@@ -260,7 +260,7 @@ public sealed partial class InMemoryCallRegistry : ICallRegistry, IAsyncDisposab
         }
         catch (Exception ex)
         {
-            LogPreparedDisposeFailed(_logger, entry.Info.CallId, ex);
+            InMemoryCallRegistryLog.PreparedDisposeFailed(_logger, entry.Info.CallId, ex);
         }
     }
 
@@ -298,29 +298,6 @@ public sealed partial class InMemoryCallRegistry : ICallRegistry, IAsyncDisposab
             // Callbacks belong to the call's owner; their failures must not break the registry.
         }
     }
-
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Call {CallId} registered for {Provider}; media socket expected within {TimeoutSeconds} s")]
-    private static partial void LogRegistered(ILogger logger, string callId, string provider, double timeoutSeconds);
-
-    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Call {CallId} claimed by its media socket")]
-    private static partial void LogClaimed(ILogger logger, string callId);
-
-    // Debug: the media endpoints log a refusal at Warning, once per client address (FailedAuthLimiter); at Warning
-    // here a token scanner would get a line per try.
-    [LoggerMessage(EventId = 102, Level = LogLevel.Debug, Message = "Media socket for call {CallId} refused: {Result}")]
-    private static partial void LogClaimRefused(ILogger logger, string callId, ClaimResult result);
-
-    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Call {CallId} expired before its media socket connected")]
-    private static partial void LogExpired(ILogger logger, string callId);
-
-    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Call {CallId} released")]
-    private static partial void LogReleased(ILogger logger, string callId);
-
-    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Prepare step of unclaimed call {CallId} failed")]
-    private static partial void LogUnclaimedPrepareFailed(ILogger logger, string callId, Exception exception);
-
-    [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "Disposing the prepared work of call {CallId} failed")]
-    private static partial void LogPreparedDisposeFailed(ILogger logger, string callId, Exception exception);
 
     private enum EntryState
     {

@@ -153,7 +153,7 @@ public sealed class FailedAuthLimiter : IDisposable
                     _untrackedLogged = true;
                     if (first)
                     {
-                        RequestGuardLog.TableFull(_logger, MaxTrackedAddresses);
+                        FailedAuthLimiterLog.TableFull(_logger, MaxTrackedAddresses);
                     }
 
                     return (false, false);
@@ -211,12 +211,12 @@ public sealed class FailedAuthLimiter : IDisposable
 
         foreach (var (address, count, reasons) in summaries)
         {
-            RequestGuardLog.Summary(_logger, count, address, reasons);
+            FailedAuthLimiterLog.Summary(_logger, count, address, reasons);
         }
 
         if (untracked > 0)
         {
-            RequestGuardLog.UntrackedSummary(_logger, untracked, MaxTrackedAddresses);
+            FailedAuthLimiterLog.UntrackedSummary(_logger, untracked, MaxTrackedAddresses);
         }
     }
 

@@ -2,13 +2,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Registry;
-using PhoneBridge.Telnyx.CallControl;
+using PhoneBridge.Telnyx.Rest;
 using PhoneBridge.Telnyx.Media;
 
 namespace PhoneBridge.Telnyx.Calls;
 
 /// <summary>Places and ends Telnyx calls whose media is bridged like an incoming call's.</summary>
-public sealed partial class TelnyxOutboundCalls
+public sealed class TelnyxOutboundCalls
 {
     private readonly ICallRegistry _registry;
     private readonly TelnyxCallControlClient _client;
@@ -84,7 +84,7 @@ public sealed partial class TelnyxOutboundCalls
         }
 
         _tracker.TryAdd(dial.CallControlId, registration.CallId, outbound: true, out _);
-        Log.Dialed(_logger, registration.CallId, dial.CallControlId, _options.Codec);
+        TelnyxOutboundCallsLog.Dialed(_logger, registration.CallId, dial.CallControlId, _options.Codec);
         return new TelnyxOutboundCall(registration.CallId, dial.CallControlId);
     }
 
@@ -99,16 +99,7 @@ public sealed partial class TelnyxOutboundCalls
             _registry.Release(call.CallId);
         }
 
-        Log.HungUp(_logger, callControlId, wasLive);
+        TelnyxOutboundCallsLog.HungUp(_logger, callControlId, wasLive);
         return wasLive;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Dialed Telnyx call {CallId} ({CallControlId}), streaming {Codec}")]
-        public static partial void Dialed(ILogger logger, string callId, string callControlId, TelnyxCodec codec);
-
-        [LoggerMessage(EventId = 2302, Level = LogLevel.Information, Message = "Hung up Telnyx call {CallControlId}; was live: {WasLive}")]
-        public static partial void HungUp(ILogger logger, string callControlId, bool wasLive);
     }
 }

@@ -13,7 +13,7 @@ namespace PhoneBridge.Telnyx.Media;
 /// window; outbound 20 ms frames, marks and clears go through the shared bounded queue (drop oldest) of
 /// <see cref="WebSocketPhoneStream"/>. Neither direction allocates per frame.
 /// </summary>
-public sealed partial class TelnyxMediaStream : WebSocketPhoneStream
+public sealed class TelnyxMediaStream : WebSocketPhoneStream
 {
     private const string DtmfDigits = "0123456789*#ABCD";
 
@@ -59,9 +59,9 @@ public sealed partial class TelnyxMediaStream : WebSocketPhoneStream
             options.CloseTimeout,
             options.StartTimeout,
             time,
-            hangUpCall)
+            hangUpCall,
+            logger)
     {
-        ArgumentNullException.ThrowIfNull(logger);
         _options = options;
         _logger = logger;
         _callControlId = callControlId;
@@ -196,7 +196,7 @@ public sealed partial class TelnyxMediaStream : WebSocketPhoneStream
         {
             if (_malformed++ == 0)
             {
-                LogMalformed(_logger, e.Message);
+                TelnyxMediaStreamLog.Malformed(_logger, e.Message);
             }
 
             return true;
@@ -232,23 +232,23 @@ public sealed partial class TelnyxMediaStream : WebSocketPhoneStream
 
                 return true;
             case TelnyxMediaEvent.Connected:
-                LogConnected(_logger);
+                TelnyxMediaStreamLog.Connected(_logger);
                 return true;
             case TelnyxMediaEvent.Error:
                 // Telnyx reports a problem with something we sent (e.g. 100003 malformed_frame) and goes on.
                 if (_providerErrors++ == 0)
                 {
-                    LogProviderError(_logger, message.ErrorCode ?? "?", message.ErrorTitle ?? "?");
+                    TelnyxMediaStreamLog.ProviderError(_logger, message.ErrorCode ?? "?", message.ErrorTitle ?? "?");
                 }
 
                 return true;
             case TelnyxMediaEvent.Stop:
-                LogStopped(_logger);
+                TelnyxMediaStreamLog.Stopped(_logger);
                 return false;
             default:
                 if (_unknownEvents++ == 0)
                 {
-                    LogUnknownEvent(_logger);
+                    TelnyxMediaStreamLog.UnknownEvent(_logger);
                 }
 
                 return true;
@@ -269,7 +269,7 @@ public sealed partial class TelnyxMediaStream : WebSocketPhoneStream
         {
             if (_badPayloads++ == 0)
             {
-                LogBadPayload(_logger);
+                TelnyxMediaStreamLog.BadPayload(_logger);
             }
 
             return;
@@ -295,7 +295,7 @@ public sealed partial class TelnyxMediaStream : WebSocketPhoneStream
 
         if (!TelnyxMediaFormats.TryResolve(message.Encoding, message.SampleRate, message.Channels, out var format, out var problem))
         {
-            LogUnsupportedFormat(_logger, problem!);
+            TelnyxMediaStreamLog.UnsupportedFormat(_logger, problem!);
             SetCloseReason(WebSocketCloseStatus.InvalidPayloadData, "unsupported media format");
             return false;
         }
@@ -310,31 +310,19 @@ public sealed partial class TelnyxMediaStream : WebSocketPhoneStream
             ? new Dictionary<string, string>(StringComparer.Ordinal) { ["client_state"] = clientState }
             : NoParameters;
         _format = new StartedFormat(format);
-        LogStarted(_logger, streamId, CallControlId, format.Encoding, format.SampleRate);
+        TelnyxMediaStreamLog.Started(_logger, streamId, CallControlId, format.Encoding, format.SampleRate);
         handler.OnStarted(new PhoneStreamStart(streamId, CallControlId, format, parameters));
         return true;
     }
-
-    protected override void ReportBinaryFrame() => LogBinaryFrame(_logger);
-
-    protected override void ReportMessageTooBig(int maxBytes) => LogMessageTooBig(_logger, maxBytes);
-
-    protected override void ReportSocketLost(WebSocketError error) => LogSocketLost(_logger, error);
-
-    protected override void ReportCloseTimedOut() => LogCloseTimedOut(_logger);
-
-    protected override void ReportHangingUp(string reason) => LogHangingUp(_logger, reason);
-
-    protected override void ReportApiHangUpFailed(Exception exception, string callId) => LogApiHangUpFailed(_logger, exception, callId);
 
     private void LogSummary(ChunkReorderBuffer reorder)
     {
         if (_malformed + _unknownEvents + BinaryFramesSkipped + _badPayloads + _ignored + _providerErrors > 0 || MessagesDropped > 0)
         {
-            LogNoiseSummary(_logger, _malformed, _unknownEvents, BinaryFramesSkipped, _badPayloads, _ignored, _providerErrors, MessagesDropped);
+            TelnyxMediaStreamLog.NoiseSummary(_logger, _malformed, _unknownEvents, BinaryFramesSkipped, _badPayloads, _ignored, _providerErrors, MessagesDropped);
         }
 
-        LogEnded(_logger, FramesReceived, FramesSent, reorder.Reordered, reorder.Skipped, reorder.Late);
+        TelnyxMediaStreamLog.Ended(_logger, FramesReceived, FramesSent, reorder.Reordered, reorder.Skipped, reorder.Late);
     }
 
     private sealed class StartedFormat(PhoneAudioFormat format)
@@ -345,52 +333,4 @@ public sealed partial class TelnyxMediaStream : WebSocketPhoneStream
     }
 
     private readonly record struct Buffers(byte[] Scratch, byte[] Decoded, short[] Pcm);
-
-    [LoggerMessage(2500, LogLevel.Debug, "Telnyx media stream connected")]
-    private static partial void LogConnected(ILogger logger);
-
-    [LoggerMessage(2501, LogLevel.Information, "Telnyx media stream {StreamId} started ({CallControlId}): {Encoding} at {SampleRate} Hz")]
-    private static partial void LogStarted(ILogger logger, string streamId, string? callControlId, PhoneEncoding encoding, int sampleRate);
-
-    [LoggerMessage(2502, LogLevel.Information, "Telnyx media stream stopped by Telnyx")]
-    private static partial void LogStopped(ILogger logger);
-
-    [LoggerMessage(2503, LogLevel.Warning, "Telnyx media message is not valid JSON and was skipped ({Error}); further ones are counted")]
-    private static partial void LogMalformed(ILogger logger, string error);
-
-    [LoggerMessage(2504, LogLevel.Warning, "Telnyx media message with an unknown event was skipped; further ones are counted")]
-    private static partial void LogUnknownEvent(ILogger logger);
-
-    [LoggerMessage(2505, LogLevel.Warning, "Binary frame on the Telnyx media socket was skipped (Telnyx sends text only); further ones are counted")]
-    private static partial void LogBinaryFrame(ILogger logger);
-
-    [LoggerMessage(2506, LogLevel.Warning, "Telnyx media payload is not valid base64 for the codec and was skipped; further ones are counted")]
-    private static partial void LogBadPayload(ILogger logger);
-
-    [LoggerMessage(2507, LogLevel.Warning, "Telnyx media message exceeds {MaxBytes} bytes; closing the socket with 1009")]
-    private static partial void LogMessageTooBig(ILogger logger, int maxBytes);
-
-    [LoggerMessage(2508, LogLevel.Error, "Telnyx media stream format cannot be bridged ({Problem}); closing the socket")]
-    private static partial void LogUnsupportedFormat(ILogger logger, string problem);
-
-    [LoggerMessage(2509, LogLevel.Information, "Telnyx media socket lost: {Error}")]
-    private static partial void LogSocketLost(ILogger logger, WebSocketError error);
-
-    [LoggerMessage(2510, LogLevel.Warning, "Telnyx media stream skipped {Malformed} malformed, {Unknown} unknown-event, {Binary} binary, {BadPayload} bad-payload and {Ignored} out-of-place messages, got {ProviderErrors} error events; dropped {Dropped} outbound")]
-    private static partial void LogNoiseSummary(ILogger logger, int malformed, int unknown, int binary, int badPayload, int ignored, int providerErrors, long dropped);
-
-    [LoggerMessage(2511, LogLevel.Information, "Telnyx media stream ended: {FramesReceived} frames in, {FramesSent} frames out; {Reordered} reordered, {Skipped} lost, {Late} late")]
-    private static partial void LogEnded(ILogger logger, long framesReceived, long framesSent, long reordered, long skipped, long late);
-
-    [LoggerMessage(2512, LogLevel.Information, "Hanging up Telnyx media stream: {Reason}")]
-    private static partial void LogHangingUp(ILogger logger, string reason);
-
-    [LoggerMessage(2513, LogLevel.Warning, "Hanging up Telnyx call {CallControlId} through Call Control failed")]
-    private static partial void LogApiHangUpFailed(ILogger logger, Exception exception, string callControlId);
-
-    [LoggerMessage(2514, LogLevel.Warning, "Telnyx media socket did not close in time; aborted")]
-    private static partial void LogCloseTimedOut(ILogger logger);
-
-    [LoggerMessage(2515, LogLevel.Warning, "Telnyx reported error {Code} ({Title}) on the media socket; further ones are counted")]
-    private static partial void LogProviderError(ILogger logger, string code, string title);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using PhoneBridge.Core.Hosting;
 
 namespace PhoneBridge.Telnyx.Media;
@@ -15,4 +16,8 @@ public static class TelnyxMediaUrl
             PublicUrlResolver.BuildMediaUrl(publicWebSocketBase.GetLeftPart(UriPartial.Path), TelnyxProvider.Name, callId, token),
             UriKind.Absolute);
     }
+
+    /// <summary>This server's public <c>wss://</c> base as seen by <paramref name="request"/> (the media URLs build on it).</summary>
+    internal static Uri PublicWebSocketBase(PublicUrlResolver publicUrls, HttpRequest request) =>
+        new(PublicUrlResolver.ToWebSocketUrl(publicUrls.GetBaseUrl(request)), UriKind.Absolute);
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Registry;
-using PhoneBridge.Telnyx.CallControl;
+using PhoneBridge.Telnyx.Rest;
 using PhoneBridge.Telnyx.Calls;
 using PhoneBridge.Telnyx.Media;
 
@@ -12,7 +12,7 @@ namespace PhoneBridge.Telnyx.Webhooks;
 /// so every decision is keyed (event id, call_control_id) in a bounded expiring memory and only cheap work
 /// happens here; REST commands go to the background queue.
 /// </summary>
-internal sealed partial class TelnyxEventProcessor(
+internal sealed class TelnyxEventProcessor(
     ICallRegistry registry,
     TelnyxCallTracker tracker,
     TelnyxCommandQueue commands,
@@ -32,7 +32,7 @@ internal sealed partial class TelnyxEventProcessor(
         var eventKey = webhook.Id is { Length: > 0 } id ? "event:" + id : null;
         if (eventKey is not null && !_seen.TryAdd(eventKey))
         {
-            Log.DuplicateEvent(logger, webhook.EventType, webhook.CallControlId);
+            TelnyxEventProcessorLog.DuplicateEvent(logger, webhook.EventType, webhook.CallControlId);
             return TelnyxWebhookOutcome.Duplicate;
         }
 
@@ -66,14 +66,14 @@ internal sealed partial class TelnyxEventProcessor(
         var controlId = webhook.CallControlId;
         if (_seen.Contains("ended:" + controlId))
         {
-            Log.InitiatedAfterHangup(logger, controlId);
+            TelnyxEventProcessorLog.InitiatedAfterHangup(logger, controlId);
             return TelnyxWebhookOutcome.Ignored;
         }
 
         var initiatedKey = "initiated:" + controlId;
         if (!_seen.TryAdd(initiatedKey))
         {
-            Log.DuplicateEvent(logger, webhook.EventType, controlId);
+            TelnyxEventProcessorLog.DuplicateEvent(logger, webhook.EventType, controlId);
             return TelnyxWebhookOutcome.Duplicate;
         }
 
@@ -85,7 +85,7 @@ internal sealed partial class TelnyxEventProcessor(
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             _seen.Remove(initiatedKey);
-            Log.RegistrationRefused(logger, controlId, e.Message);
+            TelnyxEventProcessorLog.RegistrationRefused(logger, controlId, e.Message);
             return TelnyxWebhookOutcome.Busy;
         }
 
@@ -98,7 +98,7 @@ internal sealed partial class TelnyxEventProcessor(
         var codec = TelnyxStreamSettings.AnswerCodec(options.Value.Codec);
         if (codec != options.Value.Codec)
         {
-            Log.AnswerCodecAdapted(logger, registration.CallId, options.Value.Codec, codec);
+            TelnyxEventProcessorLog.AnswerCodecAdapted(logger, registration.CallId, options.Value.Codec, codec);
         }
 
         var stream = new TelnyxStreamSettings(
@@ -109,11 +109,11 @@ internal sealed partial class TelnyxEventProcessor(
             tracker.TryRemove(controlId, registration.CallId);
             registry.Release(registration.CallId);
             _seen.Remove(initiatedKey);
-            Log.QueueFull(logger, controlId);
+            TelnyxEventProcessorLog.QueueFull(logger, controlId);
             return TelnyxWebhookOutcome.Busy;
         }
 
-        Log.IncomingCall(logger, registration.CallId, controlId);
+        TelnyxEventProcessorLog.IncomingCall(logger, registration.CallId, controlId);
         return TelnyxWebhookOutcome.Handled;
     }
 
@@ -144,7 +144,7 @@ internal sealed partial class TelnyxEventProcessor(
 
         // Ends the bridged call if its socket is open, or frees an entry whose socket never came.
         registry.Release(call.CallId);
-        Log.CallEnded(logger, call.CallId, webhook.CallControlId, webhook.HangupCause ?? "unknown");
+        TelnyxEventProcessorLog.CallEnded(logger, call.CallId, webhook.CallControlId, webhook.HangupCause ?? "unknown");
         return TelnyxWebhookOutcome.Handled;
     }
 
@@ -162,7 +162,7 @@ internal sealed partial class TelnyxEventProcessor(
         }
 
         call.Streaming = state;
-        Log.StreamingChanged(logger, call.CallId, state);
+        TelnyxEventProcessorLog.StreamingChanged(logger, call.CallId, state);
         return TelnyxWebhookOutcome.Handled;
     }
 
@@ -174,7 +174,7 @@ internal sealed partial class TelnyxEventProcessor(
         }
 
         call.Streaming = TelnyxStreamingState.Failed;
-        Log.StreamingFailed(logger, call.CallId, controlId, webhook.FailureReason ?? "unknown");
+        TelnyxEventProcessorLog.StreamingFailed(logger, call.CallId, controlId, webhook.FailureReason ?? "unknown");
 
         // Without media the caller would sit in silence: end the call.
         return commands.TryEnqueue(new TelnyxHangupWork(controlId, NewCommandId(), "streaming failed"))
@@ -183,34 +183,4 @@ internal sealed partial class TelnyxEventProcessor(
     }
 
     private static string NewCommandId() => Guid.NewGuid().ToString("N");
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Incoming Telnyx call {CallId} ({CallControlId}) registered; answering")]
-        public static partial void IncomingCall(ILogger logger, string callId, string callControlId);
-
-        [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Duplicate Telnyx {EventType} for {CallControlId} ignored")]
-        public static partial void DuplicateEvent(ILogger logger, string eventType, string? callControlId);
-
-        [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Telnyx call.initiated for {CallControlId} arrived after its hangup; not answering")]
-        public static partial void InitiatedAfterHangup(ILogger logger, string callControlId);
-
-        [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Telnyx call {CallControlId} could not be registered: {Reason}")]
-        public static partial void RegistrationRefused(ILogger logger, string callControlId, string reason);
-
-        [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Telnyx command queue full; call {CallControlId} not answered now (Telnyx will retry the webhook)")]
-        public static partial void QueueFull(ILogger logger, string callControlId);
-
-        [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Telnyx call {CallId} ({CallControlId}) hung up: {Cause}")]
-        public static partial void CallEnded(ILogger logger, string callId, string callControlId, string cause);
-
-        [LoggerMessage(EventId = 2007, Level = LogLevel.Debug, Message = "Telnyx call {CallId} streaming {State}")]
-        public static partial void StreamingChanged(ILogger logger, string callId, TelnyxStreamingState state);
-
-        [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Telnyx media streaming failed for call {CallId} ({CallControlId}): {Reason}; hanging up")]
-        public static partial void StreamingFailed(ILogger logger, string callId, string callControlId, string reason);
-
-        [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Telnyx call {CallId} is answered streaming {Codec}, not the configured {Configured}: answer cannot set the two-way sampling rate (dialed calls keep it)")]
-        public static partial void AnswerCodecAdapted(ILogger logger, string callId, TelnyxCodec configured, TelnyxCodec codec);
-    }
 }

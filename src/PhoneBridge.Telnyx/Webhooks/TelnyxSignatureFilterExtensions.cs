@@ -11,7 +11,7 @@ public static class TelnyxSignatureFilterExtensions
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddEndpointFilter<TBuilder, TelnyxWebhookFilter>()
+        return builder.AddEndpointFilter<TBuilder, TelnyxSignatureFilter>()
             .WithMetadata(new SignatureHeaderMetadata(
                 TelnyxSignatureVerifier.SignatureHeader,
                 "Base64 Ed25519 signature of \"{telnyx-timestamp}|{body}\" by the account's key (Telnyx:PublicKey verifies it)."))

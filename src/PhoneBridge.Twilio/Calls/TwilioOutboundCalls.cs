@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Twilio.Rest;
-using PhoneBridge.Twilio.Voice;
+using PhoneBridge.Twilio.Webhooks;
 
 namespace PhoneBridge.Twilio.Calls;
 
@@ -63,14 +63,14 @@ public sealed class TwilioOutboundCalls
         ArgumentException.ThrowIfNullOrWhiteSpace(from);
         ArgumentNullException.ThrowIfNull(publicBaseUrl);
 
-        var registration = _registry.Register(new CallRegistrationRequest(VoiceEndpoint.Provider, From: from, To: to));
+        var registration = _registry.Register(new CallRegistrationRequest(TwilioProvider.Name, From: from, To: to));
         try
         {
             var mediaUrl = PublicUrlResolver.BuildMediaUrl(
-                publicBaseUrl.AbsoluteUri, VoiceEndpoint.Provider, registration.CallId, registration.Token);
+                publicBaseUrl.AbsoluteUri, TwilioProvider.Name, registration.CallId, registration.Token);
             var twiml = Twiml.ConnectStream(mediaUrl, [new("callId", registration.CallId)]);
             var call = await _twilio.CreateCallAsync(to, from, twiml, statusCallback, cancellationToken).ConfigureAwait(false);
-            TwilioLog.OutboundCallPlaced(_logger, registration.CallId, call.Sid, call.Status);
+            TwilioOutboundCallsLog.OutboundCallPlaced(_logger, registration.CallId, call.Sid, call.Status);
             return new TwilioOutboundCall(registration.CallId, call.Sid, call.Status);
         }
         catch

@@ -14,7 +14,7 @@ namespace PhoneBridge.Twilio.Media;
 /// pooled buffer; outbound μ-law frames, marks and clears go through the shared bounded queue (drop oldest) of
 /// <see cref="WebSocketPhoneStream"/>. Neither direction allocates per frame.
 /// </summary>
-public sealed partial class TwilioMediaStream : WebSocketPhoneStream
+public sealed class TwilioMediaStream : WebSocketPhoneStream
 {
     private const string DtmfDigits = "0123456789*#ABCD";
 
@@ -49,14 +49,14 @@ public sealed partial class TwilioMediaStream : WebSocketPhoneStream
             options.CloseTimeout,
             options.StartTimeout,
             time,
-            hangUpCall)
+            hangUpCall,
+            logger)
     {
-        ArgumentNullException.ThrowIfNull(logger);
         _options = options;
         _logger = logger;
     }
 
-    public override string Provider => "twilio";
+    public override string Provider => TwilioProvider.Name;
 
     /// <summary>Twilio's <c>streamSid</c> once <c>start</c> arrived.</summary>
     public string? StreamSid => _streamSid is { } sid ? Encoding.UTF8.GetString(sid) : null;
@@ -127,7 +127,7 @@ public sealed partial class TwilioMediaStream : WebSocketPhoneStream
         {
             if (_malformed++ == 0)
             {
-                LogMalformed(_logger, e.Message);
+                TwilioMediaStreamLog.Malformed(_logger, e.Message);
             }
 
             return true;
@@ -163,15 +163,15 @@ public sealed partial class TwilioMediaStream : WebSocketPhoneStream
 
                 return true;
             case TwilioMediaEvent.Connected:
-                LogConnected(_logger);
+                TwilioMediaStreamLog.Connected(_logger);
                 return true;
             case TwilioMediaEvent.Stop:
-                LogStopped(_logger);
+                TwilioMediaStreamLog.Stopped(_logger);
                 return false;
             default:
                 if (_unknownEvents++ == 0)
                 {
-                    LogUnknownEvent(_logger);
+                    TwilioMediaStreamLog.UnknownEvent(_logger);
                 }
 
                 return true;
@@ -193,7 +193,7 @@ public sealed partial class TwilioMediaStream : WebSocketPhoneStream
         {
             if (_badPayloads++ == 0)
             {
-                LogBadPayload(_logger);
+                TwilioMediaStreamLog.BadPayload(_logger);
             }
 
             return;
@@ -218,7 +218,7 @@ public sealed partial class TwilioMediaStream : WebSocketPhoneStream
         {
             if (_malformed++ == 0)
             {
-                LogMalformed(_logger, "start without streamSid");
+                TwilioMediaStreamLog.Malformed(_logger, "start without streamSid");
             }
 
             return true;
@@ -226,84 +226,27 @@ public sealed partial class TwilioMediaStream : WebSocketPhoneStream
 
         if (message.UnsupportedFormat is { } problem)
         {
-            LogUnsupportedFormat(_logger, problem);
+            TwilioMediaStreamLog.UnsupportedFormat(_logger, problem);
             SetCloseReason(WebSocketCloseStatus.InvalidPayloadData, "unsupported media format");
             return false;
         }
 
         Volatile.Write(ref _callSid, start.ProviderCallId);
         _streamSid = Encoding.UTF8.GetBytes(start.StreamId);
-        LogStarted(_logger, start.StreamId, start.ProviderCallId);
+        TwilioMediaStreamLog.Started(_logger, start.StreamId, start.ProviderCallId);
         handler.OnStarted(start);
         return true;
     }
 
     private void Ignore() => _ignored++;
 
-    protected override void ReportBinaryFrame() => LogBinaryFrame(_logger);
-
-    protected override void ReportMessageTooBig(int maxBytes) => LogMessageTooBig(_logger, maxBytes);
-
-    protected override void ReportSocketLost(WebSocketError error) => LogSocketLost(_logger, error);
-
-    protected override void ReportCloseTimedOut() => LogCloseTimedOut(_logger);
-
-    protected override void ReportHangingUp(string reason) => LogHangingUp(_logger, reason);
-
-    protected override void ReportApiHangUpFailed(Exception exception, string callId) => LogRestHangUpFailed(_logger, exception, callId);
-
     private void LogSummary()
     {
         if (_malformed + _unknownEvents + BinaryFramesSkipped + _badPayloads + _ignored > 0 || MessagesDropped > 0)
         {
-            LogNoiseSummary(_logger, _malformed, _unknownEvents, BinaryFramesSkipped, _badPayloads, _ignored, MessagesDropped);
+            TwilioMediaStreamLog.NoiseSummary(_logger, _malformed, _unknownEvents, BinaryFramesSkipped, _badPayloads, _ignored, MessagesDropped);
         }
 
-        LogEnded(_logger, FramesReceived, FramesSent);
+        TwilioMediaStreamLog.Ended(_logger, FramesReceived, FramesSent);
     }
-
-    [LoggerMessage(1100, LogLevel.Debug, "Twilio media stream connected")]
-    private static partial void LogConnected(ILogger logger);
-
-    [LoggerMessage(1101, LogLevel.Information, "Twilio media stream {StreamSid} started (CallSid {CallSid})")]
-    private static partial void LogStarted(ILogger logger, string streamSid, string? callSid);
-
-    [LoggerMessage(1102, LogLevel.Information, "Twilio media stream stopped by Twilio")]
-    private static partial void LogStopped(ILogger logger);
-
-    [LoggerMessage(1103, LogLevel.Warning, "Twilio media message is not valid JSON and was skipped ({Error}); further ones are counted")]
-    private static partial void LogMalformed(ILogger logger, string error);
-
-    [LoggerMessage(1104, LogLevel.Warning, "Twilio media message with an unknown event was skipped; further ones are counted")]
-    private static partial void LogUnknownEvent(ILogger logger);
-
-    [LoggerMessage(1105, LogLevel.Warning, "Binary frame on the Twilio media socket was skipped (Twilio sends text only); further ones are counted")]
-    private static partial void LogBinaryFrame(ILogger logger);
-
-    [LoggerMessage(1106, LogLevel.Warning, "Twilio media payload is not valid base64 and was skipped; further ones are counted")]
-    private static partial void LogBadPayload(ILogger logger);
-
-    [LoggerMessage(1107, LogLevel.Warning, "Twilio media message exceeds {MaxBytes} bytes; closing the socket with 1009")]
-    private static partial void LogMessageTooBig(ILogger logger, int maxBytes);
-
-    [LoggerMessage(1108, LogLevel.Error, "Twilio media stream format cannot be bridged ({Problem}); closing the socket")]
-    private static partial void LogUnsupportedFormat(ILogger logger, string problem);
-
-    [LoggerMessage(1109, LogLevel.Information, "Twilio media socket lost: {Error}")]
-    private static partial void LogSocketLost(ILogger logger, WebSocketError error);
-
-    [LoggerMessage(1110, LogLevel.Warning, "Twilio media stream skipped {Malformed} malformed, {Unknown} unknown-event, {Binary} binary, {BadPayload} bad-payload and {Ignored} out-of-place messages; dropped {Dropped} outbound")]
-    private static partial void LogNoiseSummary(ILogger logger, int malformed, int unknown, int binary, int badPayload, int ignored, long dropped);
-
-    [LoggerMessage(1111, LogLevel.Information, "Twilio media stream ended: {FramesReceived} frames in, {FramesSent} frames out")]
-    private static partial void LogEnded(ILogger logger, long framesReceived, long framesSent);
-
-    [LoggerMessage(1112, LogLevel.Information, "Hanging up Twilio media stream: {Reason}")]
-    private static partial void LogHangingUp(ILogger logger, string reason);
-
-    [LoggerMessage(1113, LogLevel.Warning, "Hanging up Twilio call {CallSid} through the API failed")]
-    private static partial void LogRestHangUpFailed(ILogger logger, Exception exception, string callSid);
-
-    [LoggerMessage(1114, LogLevel.Warning, "Twilio media socket did not close in time; aborted")]
-    private static partial void LogCloseTimedOut(ILogger logger);
 }

@@ -73,7 +73,7 @@ public sealed class TwilioRestClient
         {
             var options = new UpdateCallOptions(callSid) { Status = CallResource.UpdateStatusEnum.Completed };
             await SendAsync(client => CallResource.UpdateAsync(options, client), retrySafe: true, cancellationToken).ConfigureAwait(false);
-            TwilioLog.CallHungUp(_logger, callSid);
+            TwilioRestClientLog.CallHungUp(_logger, callSid);
             return true;
         }
         catch (TwilioApiException e) when (IsNotFound(e))
@@ -93,7 +93,7 @@ public sealed class TwilioRestClient
         CheckTwiml(twiml);
         var options = new UpdateCallOptions(callSid) { Twiml = new Twiml(twiml) };
         var call = await SendAsync(client => CallResource.UpdateAsync(options, client), retrySafe: false, cancellationToken).ConfigureAwait(false);
-        TwilioLog.CallRedirected(_logger, callSid);
+        TwilioRestClientLog.CallRedirected(_logger, callSid);
         return ToCall(call);
     }
 
@@ -198,7 +198,7 @@ public sealed class TwilioRestClient
     {
         if (error.Code != NotFoundCode)
         {
-            TwilioLog.ApiError(_logger, error.HttpStatus, error.Code, error.TwilioMessage);
+            TwilioRestClientLog.ApiError(_logger, error.HttpStatus, error.Code, error.TwilioMessage);
         }
 
         return error;

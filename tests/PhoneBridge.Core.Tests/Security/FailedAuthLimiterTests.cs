@@ -77,7 +77,7 @@ public sealed class FailedAuthLimiterTests
         _time.Advance(FailedAuthLimiter.Window);
 
         var summary = Assert.Single(_log.Entries);
-        Assert.Equal(4301, summary.EventId.Id);
+        Assert.Equal(1500, summary.EventId.Id);
         Assert.Contains("29 more rejections from 203.0.113.7", summary.Message, StringComparison.Ordinal);
         Assert.Contains("rate limited (429) ×20", summary.Message, StringComparison.Ordinal);
         Assert.Contains("signature invalid ×4", summary.Message, StringComparison.Ordinal);
@@ -140,9 +140,9 @@ public sealed class FailedAuthLimiterTests
         Assert.True(limiter.IsBlocked(new IPAddress([10, 0, 0, 0]), out _));
         const int untracked = FailedAuthLimiter.MaxTrackedAddresses + 1;
         Assert.False(limiter.IsBlocked(new IPAddress([10, 0, untracked >> 8, untracked & 0xff]), out _));
-        Assert.Single(_log.Entries, e => e.EventId.Id == 4302);
+        Assert.Single(_log.Entries, e => e.EventId.Id == 1501);
 
         _time.Advance(FailedAuthLimiter.Window);
-        Assert.Contains(_log.Entries, e => e.EventId.Id == 4303 && e.Message.StartsWith("500 rejections", StringComparison.Ordinal));
+        Assert.Contains(_log.Entries, e => e.EventId.Id == 1502 && e.Message.StartsWith("500 rejections", StringComparison.Ordinal));
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
-using PhoneBridge.Twilio.Security;
+using PhoneBridge.Twilio.Webhooks;
 
 namespace PhoneBridge.Server.Tests.Hosting;
 
@@ -164,17 +164,17 @@ public sealed class HostileInputTests
 
         Assert.Equal(Enumerable.Repeat(403, 60).Concat(Enumerable.Repeat(429, 40)), statuses);
         Assert.InRange(Warnings(factory).Count, 1, 3);
-        Assert.Single(factory.Logs.WithEventId(1001));
+        Assert.Single(factory.Logs.WithEventId(2100));
 
         // A good webhook from the blocked address is refused before it is read, so no call is registered ...
         var blocked = await factory.Server.SendAsync(SignedVoice("203.0.113.66"));
         Assert.Equal(429, blocked.Response.StatusCode);
-        Assert.Empty(factory.Logs.WithEventId(1002));
+        Assert.Empty(factory.Logs.WithEventId(2110));
 
         // ... while the provider's address goes through.
         var provider = await factory.Server.SendAsync(SignedVoice("198.51.100.5"));
         Assert.Equal(200, provider.Response.StatusCode);
-        Assert.Single(factory.Logs.WithEventId(1002));
+        Assert.Single(factory.Logs.WithEventId(2110));
     }
 
     [Fact]
@@ -196,7 +196,7 @@ public sealed class HostileInputTests
 
         Assert.Equal(429, (await factory.Server.SendAsync(ViaProxy(Post("127.0.0.1", "application/x-www-form-urlencoded", body), "203.0.113.70"))).Response.StatusCode);
         Assert.Equal(200, (await factory.Server.SendAsync(ViaProxy(SignedVoice("127.0.0.1"), "198.51.100.7"))).Response.StatusCode);
-        Assert.Contains("203.0.113.70", Assert.Single(factory.Logs.WithEventId(1001)).Message, StringComparison.Ordinal);
+        Assert.Contains("203.0.113.70", Assert.Single(factory.Logs.WithEventId(2100)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

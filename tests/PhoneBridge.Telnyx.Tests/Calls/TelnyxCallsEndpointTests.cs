@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using PhoneBridge.Telnyx.CallControl;
+using PhoneBridge.Telnyx.Rest;
 using PhoneBridge.Telnyx.Calls;
 using PhoneBridge.Telnyx.Tests.Hosting;
 

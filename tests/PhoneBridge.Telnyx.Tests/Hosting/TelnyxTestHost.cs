@@ -9,9 +9,9 @@ using PhoneBridge.Core;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Core.Security;
 using PhoneBridge.Simulator.Telnyx;
-using PhoneBridge.Telnyx.CallControl;
+using PhoneBridge.Telnyx.Rest;
 using PhoneBridge.Telnyx.Calls;
-using PhoneBridge.Telnyx.Tests.CallControl;
+using PhoneBridge.Telnyx.Tests.Rest;
 
 namespace PhoneBridge.Telnyx.Tests.Hosting;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using PhoneBridge.Core.Hosting;
-using PhoneBridge.Twilio.Security;
+using PhoneBridge.Twilio.Webhooks;
 using PhoneBridge.Twilio.Tests.Infrastructure;
 
 namespace PhoneBridge.Twilio.Tests.Hosting;

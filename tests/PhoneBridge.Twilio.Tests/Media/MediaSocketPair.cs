@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using PhoneBridge.Core.Phone;
+using PhoneBridge.Testing.Net;
 using PhoneBridge.Twilio.Media;
 using PhoneBridge.Twilio.Tests.Infrastructure;
 

@@ -149,7 +149,7 @@ public sealed class TwilioRestClientTests : IClassFixture<FakeTwilioApiFixture>,
     {
         var client = Client();
         var call = await client.CreateCallAsync("+14155550199", "+14155550100", Twiml, null, CancellationToken.None);
-        var transfer = PhoneBridge.Twilio.Voice.Twiml.Dial("+14155550123");
+        var transfer = PhoneBridge.Twilio.Webhooks.Twiml.Dial("+14155550123");
 
         var redirected = await client.RedirectAsync(call.Sid, transfer, CancellationToken.None);
 

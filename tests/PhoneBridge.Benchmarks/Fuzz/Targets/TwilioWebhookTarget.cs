@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Security;
 using PhoneBridge.Twilio;
-using PhoneBridge.Twilio.Security;
+using PhoneBridge.Twilio.Webhooks;
 
 namespace PhoneBridge.Benchmarks.Fuzz.Targets;
 

@@ -1,0 +1,49 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging;
+using PhoneBridge.Core.Hosting;
+using PhoneBridge.Core.Registry;
+
+namespace PhoneBridge.Twilio.Webhooks;
+
+/// <summary><c>POST /twilio/voice</c>: registers the incoming call and answers with a two-way stream to its media URL.</summary>
+internal static class TwilioWebhookEndpoint
+{
+    public static async Task<Results<ContentHttpResult, BadRequest<string>>> HandleAsync(
+        HttpRequest request,
+        ICallRegistry registry,
+        PublicUrlResolver urls,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(TwilioWebhookEndpoint).FullName!);
+        if (!request.HasFormContentType)
+        {
+            TwilioWebhookEndpointLog.VoiceWebhookWithoutCallSid(logger);
+            return TypedResults.BadRequest("Expected a form-encoded Twilio voice webhook.");
+        }
+
+        // The signature filter has read the form already; this returns the cached collection.
+        var form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        var callSid = form["CallSid"].ToString();
+        if (string.IsNullOrEmpty(callSid))
+        {
+            TwilioWebhookEndpointLog.VoiceWebhookWithoutCallSid(logger);
+            return TypedResults.BadRequest("CallSid is missing.");
+        }
+
+        var registration = registry.Register(new CallRegistrationRequest(
+            TwilioProvider.Name,
+            ProviderCallId: callSid,
+            From: NullIfEmpty(form["From"].ToString()),
+            To: NullIfEmpty(form["To"].ToString())));
+        TwilioWebhookEndpointLog.CallRegistered(logger, registration.CallId, callSid);
+
+        var mediaUrl = urls.GetMediaUrl(request, TwilioProvider.Name, registration.CallId, registration.Token);
+        var twiml = Twiml.ConnectStream(mediaUrl, [new("callId", registration.CallId)]);
+        return TypedResults.Text(twiml, Twiml.ContentType, Encoding.UTF8);
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+}
