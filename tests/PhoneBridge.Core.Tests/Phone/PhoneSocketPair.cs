@@ -53,7 +53,7 @@ internal sealed class PhoneSocketPair : IAsyncDisposable
     }
 
     public IEnumerable<(LogLevel Level, EventId Id, string Message, Exception? Exception)> WithEventId(int id) =>
-        Logs.Entries.Where(e => e.Id.Id == id);
+        Logs.Entries.Where(e => e.EventId.Id == id).Select(e => (e.Level, e.EventId, e.Message, e.Exception));
 
     public Task SendAsync(string text) =>
         Client.SendAsync(new ReadOnlyMemory<byte>(Encoding.UTF8.GetBytes(text)), WebSocketMessageType.Text, true, Timeout()).AsTask();

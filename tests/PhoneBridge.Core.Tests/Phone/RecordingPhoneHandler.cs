@@ -1,10 +1,11 @@
 using System.Threading.Channels;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Phone;
 
 namespace PhoneBridge.Core.Tests.Phone;
 
 /// <summary>Turns phone stream callbacks into an ordered event queue tests can await.</summary>
-internal sealed class RecordingPhoneHandler : IPhoneStreamHandler
+internal sealed class RecordingPhoneHandler : IPhoneStreamHandler, IAudioFrameSink
 {
     private readonly Channel<object> _events = Channel.CreateUnbounded<object>();
 
@@ -14,7 +15,9 @@ internal sealed class RecordingPhoneHandler : IPhoneStreamHandler
 
     public void OnStarted(PhoneStreamStart start) => _events.Writer.TryWrite(new Started(start));
 
-    public void OnAudio(ReadOnlySpan<short> pcm) => _events.Writer.TryWrite(new AudioReceived(pcm.ToArray()));
+    public IAudioFrameSink CallerAudio => this;
+
+    public void OnFrame(ReadOnlySpan<short> pcm) => _events.Writer.TryWrite(new AudioReceived(pcm.ToArray()));
 
     public void OnDtmf(char digit) => _events.Writer.TryWrite(digit);
 

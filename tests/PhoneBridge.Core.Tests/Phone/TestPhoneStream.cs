@@ -41,7 +41,7 @@ internal sealed class TestPhoneStream(
 
     protected override string? ApiCallId => _callId;
 
-    public override void SendAudio(ReadOnlySpan<short> pcm)
+    public override void OnFrame(ReadOnlySpan<short> pcm)
     {
         if (pcm.IsEmpty || _callId is null)
         {
@@ -64,7 +64,7 @@ internal sealed class TestPhoneStream(
         else if (text.StartsWith("audio:", StringComparison.Ordinal) && _callId is not null)
         {
             CountFrameReceived();
-            handler.OnAudio(new short[int.Parse(text.AsSpan("audio:".Length), CultureInfo.InvariantCulture)]);
+            handler.CallerAudio.OnFrame(new short[int.Parse(text.AsSpan("audio:".Length), CultureInfo.InvariantCulture)]);
         }
         else if (text == "stop")
         {

@@ -20,12 +20,12 @@ public class WebSocketPhoneStreamTests
     public async Task Outbound_media_mark_and_clear_go_out_in_order_once_started()
     {
         await using var pair = PhoneSocketPair.Create();
-        pair.Stream.SendAudio(Tone(160, 7));
+        pair.Stream.OnFrame(Tone(160, 7));
         pair.Stream.SendMark("before-start");
         await pair.StartAsync();
         await pair.Handler.NextAsync<Started>();
 
-        pair.Stream.SendAudio(Tone(160, 42));
+        pair.Stream.OnFrame(Tone(160, 42));
         pair.Stream.SendMark("m1");
         pair.Stream.Clear();
 
@@ -45,11 +45,11 @@ public class WebSocketPhoneStreamTests
 
         for (var i = 0; i < 50; i++)
         {
-            pair.Stream.SendAudio(Tone(160, 1000));
+            pair.Stream.OnFrame(Tone(160, 1000));
         }
 
         pair.Stream.Clear();
-        pair.Stream.SendAudio(Tone(160, -1000));
+        pair.Stream.OnFrame(Tone(160, -1000));
 
         var beforeCount = 0;
         while (true)
@@ -77,7 +77,7 @@ public class WebSocketPhoneStreamTests
 
         for (short i = 0; i < 100; i++)
         {
-            pair.Stream.SendAudio(Tone(160, (short)(i * 100)));
+            pair.Stream.OnFrame(Tone(160, (short)(i * 100)));
         }
 
         Assert.True(pair.Stream.MessagesDropped >= 90, $"dropped {pair.Stream.MessagesDropped}");
@@ -169,7 +169,7 @@ public class WebSocketPhoneStreamTests
         await pair.StartAsync();
         await pair.Handler.NextAsync<Started>();
 
-        pair.Stream.SendAudio(Tone(160, 500));
+        pair.Stream.OnFrame(Tone(160, 500));
         var hangUp = pair.Stream.HangUpAsync("agent said goodbye", CancellationToken.None).AsTask();
 
         Assert.Equal("media:500", await pair.ReceiveTextAsync());

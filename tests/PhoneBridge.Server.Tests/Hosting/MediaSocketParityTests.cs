@@ -50,11 +50,11 @@ public class MediaSocketParityTests
         try
         {
             // Registered first, so one clock step expires both before anything else is registered.
-            var expiredTwilio = registry.Register(new CallRegistrationRequest(TwilioProvider.Name));
+            var expiredTwilio = registry.Register(new CallRegistrationRequest("twilio"));
             var expiredTelnyx = registry.Register(new CallRegistrationRequest("telnyx"));
             clock.Advance(TimeSpan.FromMinutes(10));
 
-            var twilio = await AnswersAsync(factory, registry, TwilioProvider.Name, expiredTwilio, open);
+            var twilio = await AnswersAsync(factory, registry, "twilio", expiredTwilio, open);
             var telnyx = await AnswersAsync(factory, registry, "telnyx", expiredTelnyx, open);
 
             Assert.Equal(twilio, telnyx);
