@@ -3,7 +3,10 @@ using PhoneBridge.Server.Hosting;
 
 namespace PhoneBridge.Server.Tests.Hosting;
 
-/// <summary>These change a process-wide environment variable, so they run one at a time and restore it.</summary>
+/// <summary>
+/// These change a process-wide environment variable that every server started in this process also sets, so they run
+/// alone (no other test class in parallel), one at a time, and restore it.
+/// </summary>
 [Collection(nameof(InlineSocketCompletionsTests))]
 public class InlineSocketCompletionsTests
 {
@@ -31,3 +34,6 @@ public class InlineSocketCompletionsTests
         }
     }
 }
+
+[CollectionDefinition(nameof(InlineSocketCompletionsTests), DisableParallelization = true)]
+public sealed class InlineSocketCompletionsCollection;
