@@ -22,7 +22,7 @@ public static class TwilioEndpointRouteBuilderExtensions
     public static RouteGroupBuilder MapTwilio(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var twilio = endpoints.MapGroup("/twilio").WithTags("Twilio");
+        var twilio = endpoints.MapGroup("/" + TwilioProvider.Name).WithTags("Twilio");
         if (!endpoints.ServiceProvider.GetRequiredService<IOptions<TwilioOptions>>().Value.Enabled)
         {
             return twilio;

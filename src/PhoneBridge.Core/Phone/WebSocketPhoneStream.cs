@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
+using PhoneBridge.Audio.Tones;
 
 namespace PhoneBridge.Core.Phone;
 
@@ -8,9 +9,10 @@ namespace PhoneBridge.Core.Phone;
 /// The socket half every JSON-over-WebSocket phone provider shares: one receive loop reading whole text messages
 /// into a pooled buffer, a bounded outbound queue (drop oldest) of media, marks and clears with clear generations,
 /// a clean close with an abort backstop, a deadline for the provider's <c>start</c>, and hang-up through the
-/// provider's API. It logs what happens to the socket itself, each line naming the provider; a provider adds its
-/// message parsing (<see cref="Dispatch"/>), its message writing (<see cref="FormatOutbound"/>) and the logs of its
-/// protocol.
+/// provider's API. It logs what happens to the socket and the messages the protocols share (connected, stop, marks,
+/// DTMF, skipped messages through <see cref="Noise"/>), each line naming the provider; a provider adds its message
+/// parsing (<see cref="Dispatch"/>), its message writing (<see cref="FormatOutbound"/>) and the lines only its
+/// protocol has (its <c>start</c>, its end-of-stream figures).
 /// </summary>
 /// <remarks>
 /// Outbound messages have no writer loop: whoever queues a message while no send is in flight becomes the sender
@@ -23,6 +25,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
 {
     private readonly WebSocket _socket;
     private readonly ILogger _logger;
+    private PhoneProtocolNoise? _noise;
     private readonly TimeProvider _time;
     private readonly int _maxMessageBytes;
     private readonly TimeSpan _closeTimeout;
@@ -116,6 +119,9 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
     /// <summary>Binary frames skipped so far (providers send text only).</summary>
     protected int BinaryFramesSkipped => _binaryFrames;
 
+    /// <summary>Counts (and logs the first of each kind of) the messages the provider part skips; receive loop only.</summary>
+    protected PhoneProtocolNoise Noise => _noise ??= new PhoneProtocolNoise(_logger, Provider);
+
     /// <exception cref="PhoneStreamTimeoutException">
     /// The peer sent no <c>start</c> in time, or stopped answering the server's keep-alive pings; the socket is
     /// closed (or aborted) and the provider part has logged nothing about it, so the caller reports it once.
@@ -163,6 +169,7 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
             await _closed.Task.ConfigureAwait(false);
             await StopCloseTimerAsync().ConfigureAwait(false);
             ArrayPool<byte>.Shared.Return(receive);
+            LogNoiseSummary();
             OnRunEnded();
             _runEnded.TrySetResult();
         }
@@ -262,11 +269,60 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
 
     protected void CountFrameReceived() => Interlocked.Increment(ref _framesReceived);
 
+    /// <summary>A mark the provider played or cleared: handed on once started, else counted as out of place.</summary>
+    protected void DeliverMark(IPhoneStreamHandler handler, string? name)
+    {
+        if (name is not null && IsStarted)
+        {
+            handler.OnMark(name);
+        }
+        else
+        {
+            Noise.Ignored();
+        }
+    }
+
+    /// <summary>A key the caller pressed: handed on when it is a DTMF key and the stream has started, else counted as out of place.</summary>
+    protected void DeliverDtmf(IPhoneStreamHandler handler, char digit)
+    {
+        if (DtmfKeys.IndexOf(digit) >= 0 && IsStarted)
+        {
+            handler.OnDtmf(digit);
+        }
+        else
+        {
+            Noise.Ignored();
+        }
+    }
+
+    /// <summary>The provider's <c>connected</c> message (sent before <c>start</c>).</summary>
+    protected void LogProviderConnected() => WebSocketPhoneStreamLog.ProviderConnected(_logger, Provider);
+
+    /// <summary>The provider's <c>stop</c> message: the stream is over.</summary>
+    protected void LogStoppedByProvider() => WebSocketPhoneStreamLog.StoppedByProvider(_logger, Provider);
+
+    /// <summary><c>start</c> named a format the bridge cannot carry: logs it and closes with 1007 when the stream ends.</summary>
+    protected void RefuseFormat(string problem)
+    {
+        WebSocketPhoneStreamLog.UnsupportedFormat(_logger, Provider, problem);
+        SetCloseReason(WebSocketCloseStatus.InvalidPayloadData, "unsupported media format");
+    }
+
     /// <summary>Sets the status and reason of the close frame sent when the stream ends.</summary>
     protected void SetCloseReason(WebSocketCloseStatus status, string description)
     {
         _closeStatus = status;
         _closeDescription = description;
+    }
+
+    private void LogNoiseSummary()
+    {
+        var noise = Noise;
+        if (noise.Total + _binaryFrames > 0 || MessagesDropped > 0)
+        {
+            WebSocketPhoneStreamLog.NoiseSummary(
+                _logger, Provider, noise.Malformed, noise.UnknownEvents, _binaryFrames, noise.BadPayloads, noise.OutOfPlace, MessagesDropped);
+        }
     }
 
     /// <summary>Handles one whole text message on the receive loop; false when the stream is over.</summary>

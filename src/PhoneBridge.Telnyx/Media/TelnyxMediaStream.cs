@@ -15,8 +15,6 @@ namespace PhoneBridge.Telnyx.Media;
 /// </summary>
 public sealed class TelnyxMediaStream : WebSocketPhoneStream
 {
-    private const string DtmfDigits = "0123456789*#ABCD";
-
     private static readonly Dictionary<string, string> NoParameters = new(StringComparer.Ordinal);
 
     private readonly TelnyxMediaStreamOptions _options;
@@ -37,10 +35,6 @@ public sealed class TelnyxMediaStream : WebSocketPhoneStream
     private ChunkReorderBuffer? _reorder;
 
     // Protocol noise is logged the first time per stream and counted after that.
-    private int _malformed;
-    private int _unknownEvents;
-    private int _badPayloads;
-    private int _ignored;
     private int _providerErrors;
 
     /// <param name="callControlId">The Telnyx call, when known before <c>start</c> (used to hang up).</param>
@@ -194,11 +188,7 @@ public sealed class TelnyxMediaStream : WebSocketPhoneStream
         }
         catch (JsonException e)
         {
-            if (_malformed++ == 0)
-            {
-                TelnyxMediaStreamLog.Malformed(_logger, e.Message);
-            }
-
+            Noise.MalformedMessage(e.Message);
             return true;
         }
 
@@ -210,29 +200,13 @@ public sealed class TelnyxMediaStream : WebSocketPhoneStream
             case TelnyxMediaEvent.Start:
                 return OnStart(handler, ref message);
             case TelnyxMediaEvent.Mark:
-                if (message.MarkName is { } name && _format is not null)
-                {
-                    handler.OnMark(name);
-                }
-                else
-                {
-                    _ignored++;
-                }
-
+                DeliverMark(handler, message.MarkName);
                 return true;
             case TelnyxMediaEvent.Dtmf:
-                if (message.Digit != '\0' && DtmfDigits.Contains(message.Digit, StringComparison.Ordinal) && _format is not null)
-                {
-                    handler.OnDtmf(message.Digit);
-                }
-                else
-                {
-                    _ignored++;
-                }
-
+                DeliverDtmf(handler, message.Digit);
                 return true;
             case TelnyxMediaEvent.Connected:
-                TelnyxMediaStreamLog.Connected(_logger);
+                LogProviderConnected();
                 return true;
             case TelnyxMediaEvent.Error:
                 // Telnyx reports a problem with something we sent (e.g. 100003 malformed_frame) and goes on.
@@ -243,14 +217,10 @@ public sealed class TelnyxMediaStream : WebSocketPhoneStream
 
                 return true;
             case TelnyxMediaEvent.Stop:
-                TelnyxMediaStreamLog.Stopped(_logger);
+                LogStoppedByProvider();
                 return false;
             default:
-                if (_unknownEvents++ == 0)
-                {
-                    TelnyxMediaStreamLog.UnknownEvent(_logger);
-                }
-
+                Noise.UnknownEvent();
                 return true;
         }
     }
@@ -260,18 +230,14 @@ public sealed class TelnyxMediaStream : WebSocketPhoneStream
         var started = _format;
         if (started is null || !message.HasPayload || !message.InboundTrack)
         {
-            _ignored++;
+            Noise.Ignored();
             return;
         }
 
         if (!message.TryDecodePayload(buffers.Decoded, out var bytes)
             || (started.Format.Encoding == PhoneEncoding.L16 && (bytes & 1) != 0))
         {
-            if (_badPayloads++ == 0)
-            {
-                TelnyxMediaStreamLog.BadPayload(_logger);
-            }
-
+            Noise.BadPayload();
             return;
         }
 
@@ -289,14 +255,13 @@ public sealed class TelnyxMediaStream : WebSocketPhoneStream
     {
         if (_format is not null)
         {
-            _ignored++;
+            Noise.Ignored();
             return true;
         }
 
         if (!TelnyxMediaFormats.TryResolve(message.Encoding, message.SampleRate, message.Channels, out var format, out var problem))
         {
-            TelnyxMediaStreamLog.UnsupportedFormat(_logger, problem!);
-            SetCloseReason(WebSocketCloseStatus.InvalidPayloadData, "unsupported media format");
+            RefuseFormat(problem!);
             return false;
         }
 
@@ -315,15 +280,8 @@ public sealed class TelnyxMediaStream : WebSocketPhoneStream
         return true;
     }
 
-    private void LogSummary(ChunkReorderBuffer reorder)
-    {
-        if (_malformed + _unknownEvents + BinaryFramesSkipped + _badPayloads + _ignored + _providerErrors > 0 || MessagesDropped > 0)
-        {
-            TelnyxMediaStreamLog.NoiseSummary(_logger, _malformed, _unknownEvents, BinaryFramesSkipped, _badPayloads, _ignored, _providerErrors, MessagesDropped);
-        }
-
-        TelnyxMediaStreamLog.Ended(_logger, FramesReceived, FramesSent, reorder.Reordered, reorder.Skipped, reorder.Late);
-    }
+    private void LogSummary(ChunkReorderBuffer reorder) =>
+        TelnyxMediaStreamLog.Ended(_logger, FramesReceived, FramesSent, reorder.Reordered, reorder.Skipped, reorder.Late, _providerErrors);
 
     private sealed class StartedFormat(PhoneAudioFormat format)
     {

@@ -16,8 +16,6 @@ namespace PhoneBridge.Twilio.Media;
 /// </summary>
 public sealed class TwilioMediaStream : WebSocketPhoneStream
 {
-    private const string DtmfDigits = "0123456789*#ABCD";
-
     private readonly TwilioMediaStreamOptions _options;
     private readonly ILogger _logger;
     private readonly TwilioOutboundWriter _writer = new();
@@ -28,12 +26,6 @@ public sealed class TwilioMediaStream : WebSocketPhoneStream
     // Rented for one run; the receive loop owns them.
     private byte[] _mulaw = [];
     private short[] _pcm = [];
-
-    // Protocol noise is logged the first time per stream and counted after that.
-    private int _malformed;
-    private int _unknownEvents;
-    private int _badPayloads;
-    private int _ignored;
 
     /// <param name="hangUpCall">Ends the call through Twilio's API by CallSid; null when no REST credentials exist.</param>
     public TwilioMediaStream(
@@ -125,11 +117,7 @@ public sealed class TwilioMediaStream : WebSocketPhoneStream
         }
         catch (JsonException e)
         {
-            if (_malformed++ == 0)
-            {
-                TwilioMediaStreamLog.Malformed(_logger, e.Message);
-            }
-
+            Noise.MalformedMessage(e.Message);
             return true;
         }
 
@@ -141,39 +129,19 @@ public sealed class TwilioMediaStream : WebSocketPhoneStream
             case TwilioMediaEvent.Start:
                 return OnStart(handler, ref message);
             case TwilioMediaEvent.Mark:
-                if (message.MarkName is { } name && _streamSid is not null)
-                {
-                    handler.OnMark(name);
-                }
-                else
-                {
-                    Ignore();
-                }
-
+                DeliverMark(handler, message.MarkName);
                 return true;
             case TwilioMediaEvent.Dtmf:
-                if (message.Digit != '\0' && DtmfDigits.Contains(message.Digit, StringComparison.Ordinal) && _streamSid is not null)
-                {
-                    handler.OnDtmf(message.Digit);
-                }
-                else
-                {
-                    Ignore();
-                }
-
+                DeliverDtmf(handler, message.Digit);
                 return true;
             case TwilioMediaEvent.Connected:
-                TwilioMediaStreamLog.Connected(_logger);
+                LogProviderConnected();
                 return true;
             case TwilioMediaEvent.Stop:
-                TwilioMediaStreamLog.Stopped(_logger);
+                LogStoppedByProvider();
                 return false;
             default:
-                if (_unknownEvents++ == 0)
-                {
-                    TwilioMediaStreamLog.UnknownEvent(_logger);
-                }
-
+                Noise.UnknownEvent();
                 return true;
         }
     }
@@ -182,7 +150,7 @@ public sealed class TwilioMediaStream : WebSocketPhoneStream
     {
         if (_streamSid is null || !message.HasPayload || !message.InboundTrack)
         {
-            Ignore();
+            Noise.Ignored();
             return;
         }
 
@@ -191,11 +159,7 @@ public sealed class TwilioMediaStream : WebSocketPhoneStream
             : TwilioInboundMessage.TryDecodePayload(message.Payload, scratch, pcm, out samples);
         if (!decoded)
         {
-            if (_badPayloads++ == 0)
-            {
-                TwilioMediaStreamLog.BadPayload(_logger);
-            }
-
+            Noise.BadPayload();
             return;
         }
 
@@ -210,24 +174,19 @@ public sealed class TwilioMediaStream : WebSocketPhoneStream
     {
         if (_streamSid is not null)
         {
-            Ignore();
+            Noise.Ignored();
             return true;
         }
 
         if (message.Start is not { } start)
         {
-            if (_malformed++ == 0)
-            {
-                TwilioMediaStreamLog.Malformed(_logger, "start without streamSid");
-            }
-
+            Noise.MalformedMessage("start without streamSid");
             return true;
         }
 
         if (message.UnsupportedFormat is { } problem)
         {
-            TwilioMediaStreamLog.UnsupportedFormat(_logger, problem);
-            SetCloseReason(WebSocketCloseStatus.InvalidPayloadData, "unsupported media format");
+            RefuseFormat(problem);
             return false;
         }
 
@@ -238,15 +197,5 @@ public sealed class TwilioMediaStream : WebSocketPhoneStream
         return true;
     }
 
-    private void Ignore() => _ignored++;
-
-    private void LogSummary()
-    {
-        if (_malformed + _unknownEvents + BinaryFramesSkipped + _badPayloads + _ignored > 0 || MessagesDropped > 0)
-        {
-            TwilioMediaStreamLog.NoiseSummary(_logger, _malformed, _unknownEvents, BinaryFramesSkipped, _badPayloads, _ignored, MessagesDropped);
-        }
-
-        TwilioMediaStreamLog.Ended(_logger, FramesReceived, FramesSent);
-    }
+    private void LogSummary() => TwilioMediaStreamLog.Ended(_logger, FramesReceived, FramesSent);
 }

@@ -108,14 +108,14 @@ public class TwilioMediaStreamTests
         Assert.Equal(Decoded(frame), (await pair.Handler.NextAsync<AudioReceived>()).Pcm);
         Assert.Equal(0, pair.Handler.Pending);
 
-        Assert.Single(pair.Logs.WithEventId(2203)); // malformed
-        Assert.Single(pair.Logs.WithEventId(2204)); // unknown event
+        Assert.Single(pair.Logs.WithEventId(1408)); // malformed
+        Assert.Single(pair.Logs.WithEventId(1409)); // unknown event
         Assert.Single(pair.Logs.WithEventId(1400)); // binary
-        Assert.Single(pair.Logs.WithEventId(2206)); // bad base64
+        Assert.Single(pair.Logs.WithEventId(1410)); // bad base64
 
         await pair.SendAsync("""{"event":"stop"}""");
         await pair.Run.WaitAsync(TimeSpan.FromSeconds(30));
-        var summary = Assert.Single(pair.Logs.WithEventId(2210)).Message;
+        var summary = Assert.Single(pair.Logs.WithEventId(1412)).Message;
         Assert.Contains("6 malformed", summary, StringComparison.Ordinal);
     }
 
@@ -182,7 +182,7 @@ public class TwilioMediaStreamTests
         Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, await pair.ReceiveCloseAsync());
         await pair.Run.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, pair.Handler.Pending);
-        Assert.Single(pair.Logs.WithEventId(2208));
+        Assert.Single(pair.Logs.WithEventId(1411));
     }
 
     [Fact]
