@@ -317,11 +317,12 @@ public abstract class WebSocketPhoneStream : IPhoneMediaStream, IAsyncDisposable
 
     private void LogNoiseSummary()
     {
-        var noise = Noise;
-        if (noise.Total + _binaryFrames > 0 || MessagesDropped > 0)
+        // Nothing skipped means nothing was counted, so a clean stream never creates its noise counter.
+        var noise = _noise;
+        if ((noise?.Total ?? 0) + _binaryFrames > 0 || MessagesDropped > 0)
         {
             WebSocketPhoneStreamLog.NoiseSummary(
-                _logger, Provider, noise.Malformed, noise.UnknownEvents, _binaryFrames, noise.BadPayloads, noise.OutOfPlace, MessagesDropped);
+                _logger, Provider, noise?.Malformed ?? 0, noise?.UnknownEvents ?? 0, _binaryFrames, noise?.BadPayloads ?? 0, noise?.OutOfPlace ?? 0, MessagesDropped);
         }
     }
 

@@ -33,7 +33,7 @@ internal sealed class PhoneSocketPair : InMemoryMediaSocket<TestPhoneStream>
         var sockets = CreateSockets(pauseWriterThreshold);
         var logs = new ListLogger<TestPhoneStream>();
         var stream = new TestPhoneStream(sockets.Server, logs, maxMessageBytes, sendQueueCapacity, closeTimeout, startTimeout, time, hangUpCall);
-        return new PhoneSocketPair(stream, sockets, logs, new RecordingPhoneHandler());
+        return new PhoneSocketPair(stream, sockets, logs, new RecordingPhoneHandler(TestTimeouts.Wait));
     }
 
     public IEnumerable<(LogLevel Level, EventId Id, string Message, Exception? Exception)> WithEventId(int id) =>

@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using PhoneBridge.Core.Phone;
-using static PhoneBridge.Core.Tests.Phone.RecordingPhoneHandler;
+using static PhoneBridge.Testing.Phone.RecordingPhoneHandler;
 
 namespace PhoneBridge.Core.Tests.Phone;
 

@@ -5,7 +5,7 @@ using PhoneBridge.Core.Audio;
 using PhoneBridge.Core.Phone;
 using PhoneBridge.Twilio.Media;
 using PhoneBridge.Twilio.Tests.Infrastructure;
-using static PhoneBridge.Twilio.Tests.Infrastructure.RecordingPhoneHandler;
+using static PhoneBridge.Testing.Phone.RecordingPhoneHandler;
 
 namespace PhoneBridge.Twilio.Tests.Media;
 

@@ -2,11 +2,17 @@ using System.Threading.Channels;
 using PhoneBridge.Audio;
 using PhoneBridge.Core.Phone;
 
-namespace PhoneBridge.Twilio.Tests.Infrastructure;
+namespace PhoneBridge.Testing.Phone;
 
 /// <summary>Turns phone stream callbacks into an ordered event queue tests can await.</summary>
-public sealed class RecordingPhoneHandler : IPhoneStreamHandler, IAudioFrameSink
+/// <param name="wait">How long <see cref="NextAsync{T}"/> waits for the next event before the test fails.</param>
+public sealed class RecordingPhoneHandler(TimeSpan wait) : IPhoneStreamHandler, IAudioFrameSink
 {
+    public RecordingPhoneHandler()
+        : this(TimeSpan.FromSeconds(30))
+    {
+    }
+
     private readonly Channel<object> _events = Channel.CreateUnbounded<object>();
 
     public sealed record Started(PhoneStreamStart Start);
@@ -29,9 +35,11 @@ public sealed class RecordingPhoneHandler : IPhoneStreamHandler, IAudioFrameSink
 
     public async Task<T> NextAsync<T>()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(wait);
         var next = await _events.Reader.ReadAsync(timeout.Token);
-        return Assert.IsType<T>(next);
+        return next is T expected
+            ? expected
+            : throw new InvalidOperationException($"Expected {typeof(T).Name} next, but the stream reported {next}.");
     }
 
     public bool TryPeek(out object? next) => _events.Reader.TryPeek(out next);
