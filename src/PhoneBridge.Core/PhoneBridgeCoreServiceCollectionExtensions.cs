@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PhoneBridge.Core.Bridge;
+using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Core.Registry;
 
@@ -39,6 +40,8 @@ public static class PhoneBridgeCoreServiceCollectionExtensions
             .Validate(EchoEdgeOptions.IsValid, "PhoneBridge:Echo:Delay must be between 0 and 10 s.")
             .ValidateOnStart();
 
+        services.TryAddSingleton<ICallEventPublisher, NullCallEventPublisher>();
+        services.TryAddSingleton<CallDirectory>();
         services.TryAddSingleton<InMemoryCallRegistry>();
         services.TryAddSingleton<ICallRegistry>(sp => sp.GetRequiredService<InMemoryCallRegistry>());
         services.TryAddSingleton<BridgeCounters>();

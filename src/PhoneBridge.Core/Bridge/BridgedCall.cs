@@ -142,6 +142,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         }
 
         BridgeLog.PhoneStarted(_bridge.Logger, CallId, start.Format.Encoding, start.Format.SampleRate);
+        _bridge.Directory?.MarkAnswered(CallId);
         _media.EarlyAudio.Start(start.Format.SamplesPerFrame, _bridge.Options.PreLiveBuffer);
 
         // The join (and the prepare it waits for) runs off the receive loop, which must keep reading.
@@ -202,7 +203,8 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
             _phoneUserId,
             DisplayName(_call.Info),
             start.Format.SampleRate,
-            prepared);
+            prepared,
+            _call.Info.EdgeCall);
 
         IEdgeSession session;
         try

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Core.Phone;
 using PhoneBridge.Core.Registry;
@@ -18,7 +19,8 @@ public sealed class CallBridge
         BridgeCounters counters,
         IOptions<BridgeOptions> options,
         TimeProvider time,
-        ILogger<CallBridge> logger)
+        ILogger<CallBridge> logger,
+        CallDirectory? directory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Edge = edge;
@@ -27,6 +29,7 @@ public sealed class CallBridge
         Options = options.Value;
         Time = time;
         Logger = logger;
+        Directory = directory;
     }
 
     internal IEdge Edge { get; }
@@ -40,6 +43,9 @@ public sealed class CallBridge
     internal TimeProvider Time { get; }
 
     internal ILogger Logger { get; }
+
+    /// <summary>Where the call's state is shown (answered, ended with its reason); null outside a server.</summary>
+    internal CallDirectory? Directory { get; }
 
     /// <summary>
     /// Runs the call: the phone stream's receive loop, the edge join once the stream has started, and
@@ -60,13 +66,14 @@ public sealed class CallBridge
         var bridged = new BridgedCall(this, call, phone, phoneUserId, lifetime);
         Counters.CallStarted();
         BridgeLog.Attached(Logger, call.CallId, phone.Provider, Edge.Name);
-        string reason;
+        var reason = "bridge failed";
         try
         {
             reason = await bridged.RunAsync().ConfigureAwait(false);
         }
         finally
         {
+            Directory?.End(call.CallId, reason);
             Registry.Release(call.CallId);
             Counters.CallEnded();
         }

@@ -1,3 +1,5 @@
+using PhoneBridge.Core.Calls;
+
 namespace PhoneBridge.Core.Edge;
 
 /// <summary>
@@ -11,6 +13,12 @@ public interface IEdge
 
     /// <summary>Joins the call as the phone participant. Completes once audio can flow both ways.</summary>
     Task<IEdgeSession> JoinAsync(EdgeJoinRequest request, IEdgeSessionHandler handler, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The edge call a new phone call with bridge id <paramref name="callId"/> joins when nobody names one. Called
+    /// once per call, at registration (a random scheme may answer differently each time).
+    /// </summary>
+    EdgeCallAddress AddressFor(string callId) => new(Name, callId);
 }
 
 /// <param name="CallId">Our call id (also the edge call id unless the scheme says otherwise).</param>
@@ -18,9 +26,11 @@ public interface IEdge
 /// <param name="DisplayName">Display name of the phone participant (masked unless configured).</param>
 /// <param name="SampleRate">The phone's PCM rate; audio crosses the seam at this rate both ways.</param>
 /// <param name="Prepared">The result of the registry's prepare step, if any (e.g. an agent session).</param>
+/// <param name="EdgeCall">The edge call to join, as resolved at registration; null for the edge's default.</param>
 public sealed record EdgeJoinRequest(
     string CallId,
     string ParticipantId,
     string DisplayName,
     int SampleRate,
-    object? Prepared = null);
+    object? Prepared = null,
+    EdgeCallAddress? EdgeCall = null);

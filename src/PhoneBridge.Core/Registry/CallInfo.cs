@@ -1,10 +1,17 @@
+using PhoneBridge.Core.Calls;
+
 namespace PhoneBridge.Core.Registry;
 
 /// <summary>What is known of a registered call. <see cref="From"/> and <see cref="To"/> are never logged.</summary>
+/// <param name="EdgeCall">The edge call it joins, resolved at registration (null only where no registry made it).</param>
+/// <param name="LinkedCallId">For a warm-transfer leg: the bridge call it was dialled for.</param>
 public sealed record CallInfo(
     string CallId,
     string Provider,
     string? ProviderCallId,
     string? From,
     string? To,
-    DateTimeOffset RegisteredAt);
+    DateTimeOffset RegisteredAt,
+    CallDirection Direction = CallDirection.Inbound,
+    EdgeCallAddress? EdgeCall = null,
+    string? LinkedCallId = null);

@@ -1,3 +1,5 @@
+using PhoneBridge.Core.Calls;
+
 namespace PhoneBridge.Core.Registry;
 
 /// <param name="Provider">"twilio" or "telnyx".</param>
@@ -9,10 +11,16 @@ namespace PhoneBridge.Core.Registry;
 /// if the entry expires unclaimed, an <see cref="IAsyncDisposable"/>/<see cref="IDisposable"/> result is disposed.
 /// </param>
 /// <param name="CallId">Our call id; a new random one when null.</param>
+/// <param name="Direction">Inbound (the provider's webhook) or outbound (we dialled).</param>
+/// <param name="EdgeCall">The edge call to join; null for the edge's own naming of <paramref name="CallId"/>.</param>
+/// <param name="LinkedCallId">For a warm-transfer leg: the bridge call it is dialled for.</param>
 public sealed record CallRegistrationRequest(
     string Provider,
     string? ProviderCallId = null,
     string? From = null,
     string? To = null,
     Func<CallInfo, CancellationToken, Task<object?>>? Prepare = null,
-    string? CallId = null);
+    string? CallId = null,
+    CallDirection Direction = CallDirection.Inbound,
+    EdgeCallAddress? EdgeCall = null,
+    string? LinkedCallId = null);

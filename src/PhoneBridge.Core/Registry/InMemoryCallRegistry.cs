@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Calls;
+using PhoneBridge.Core.Edge;
 
 namespace PhoneBridge.Core.Registry;
 
@@ -23,12 +25,18 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
     private int _disposed;
 
     private readonly ICallPreparer? _preparer;
+    private readonly CallDirectory? _directory;
+    private readonly IEdge? _edge;
 
+    /// <param name="directory">Where registered calls are listed for the management API, if anywhere.</param>
+    /// <param name="edge">Names each call's edge call at registration; without it the call id is used.</param>
     public InMemoryCallRegistry(
         IOptions<CallRegistryOptions> options,
         TimeProvider time,
         ILogger<InMemoryCallRegistry> logger,
-        ICallPreparer? preparer = null)
+        ICallPreparer? preparer = null,
+        CallDirectory? directory = null,
+        IEdge? edge = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _connectTimeout = options.Value.ConnectTimeout;
@@ -40,6 +48,8 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
         _time = time;
         _logger = logger;
         _preparer = preparer;
+        _directory = directory;
+        _edge = edge;
     }
 
     public int Count => Volatile.Read(ref _live);
@@ -56,7 +66,10 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
         }
 
         var now = _time.GetUtcNow();
-        var info = new CallInfo(request.CallId ?? CallIds.NewCallId(), request.Provider, request.ProviderCallId, request.From, request.To, now);
+        var callId = request.CallId ?? CallIds.NewCallId();
+        var edgeCall = request.EdgeCall ?? _edge?.AddressFor(callId) ?? new EdgeCallAddress("local", callId);
+        var info = new CallInfo(
+            callId, request.Provider, request.ProviderCallId, request.From, request.To, now, request.Direction, edgeCall, request.LinkedCallId);
         var token = CallIds.NewToken();
         var entry = new Entry(this, info, Encoding.UTF8.GetBytes(token), now + _connectTimeout);
         var prepare = request.Prepare ?? (_preparer is { IsEnabled: true } preparer ? preparer.PrepareAsync : null);
@@ -72,6 +85,7 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
         }
 
         Interlocked.Increment(ref _live);
+        _directory?.Add(info);
         entry.Timer = _time.CreateTimer(static s => ((Entry)s!).Owner.OnTimer((Entry)s!), entry, _connectTimeout, Timeout.InfiniteTimeSpan);
 
         InMemoryCallRegistryLog.Registered(_logger, info.CallId, info.Provider, _connectTimeout.TotalSeconds);
@@ -134,6 +148,7 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
             Interlocked.Decrement(ref _live);
             CancelQuietly(entry.Ended);
             InMemoryCallRegistryLog.Released(_logger, entry.Info.CallId);
+            _directory?.End(entry.Info.CallId, previous == EntryState.Waiting ? "released before media" : "released");
         }
 
         if (previous == EntryState.Waiting)
@@ -209,6 +224,7 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
         Interlocked.Decrement(ref _live);
         CancelQuietly(entry.Ended);
         InMemoryCallRegistryLog.Expired(_logger, entry.Info.CallId);
+        _directory?.End(entry.Info.CallId, "media stream never connected");
 
         // Keep a tombstone for one more timeout so a late socket is told why it was refused.
         try

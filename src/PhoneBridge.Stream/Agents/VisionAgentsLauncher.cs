@@ -38,16 +38,23 @@ public sealed class VisionAgentsLauncher
     public async Task<object?> PrepareAsync(CallInfo call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return await StartSessionAsync(StreamCallIds.For(call.CallId, _stream.CurrentValue), cancellationToken).ConfigureAwait(false);
+        // The registry named the Stream call once; the join uses the same name.
+        return call.EdgeCall is { } named
+            ? await StartSessionAsync(named.Type, named.Id, cancellationToken).ConfigureAwait(false)
+            : await StartSessionAsync(StreamCallIds.For(call.CallId, _stream.CurrentValue), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Asks the agent server to join <paramref name="streamCallId"/>.</summary>
-    public async Task<AgentSession> StartSessionAsync(string streamCallId, CancellationToken cancellationToken)
+    /// <summary>Asks the agent server to join <paramref name="streamCallId"/> of type <c>Stream:CallType</c>.</summary>
+    public Task<AgentSession> StartSessionAsync(string streamCallId, CancellationToken cancellationToken) =>
+        StartSessionAsync(_stream.CurrentValue.CallType, streamCallId, cancellationToken);
+
+    /// <summary>Asks the agent server to join Stream call <paramref name="callType"/>:<paramref name="streamCallId"/>.</summary>
+    public async Task<AgentSession> StartSessionAsync(string callType, string streamCallId, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(callType);
         ArgumentException.ThrowIfNullOrWhiteSpace(streamCallId);
         var options = _options.CurrentValue;
         var server = options.ServerUrl ?? throw new InvalidOperationException("Agent:ServerUrl is not configured.");
-        var callType = _stream.CurrentValue.CallType;
         var uri = new Uri(WithSlash(server), $"calls/{Uri.EscapeDataString(streamCallId)}/sessions");
         try
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Stream.Agents;
 using PhoneBridge.Stream.Coordinator;
@@ -55,7 +56,9 @@ public sealed partial class StreamEdge : IEdge
         var options = _options.CurrentValue;
         var (callType, callId) = request.Prepared is AgentSession agent
             ? (agent.CallType, agent.CallId)
-            : (options.CallType, StreamCallIds.For(request.CallId, options));
+            : request.EdgeCall is { } named
+                ? (named.Type, named.Id)
+                : (options.CallType, StreamCallIds.For(request.CallId, options));
         var userId = PhoneUserId(request.ParticipantId, options);
 
         // The call's members must exist as users; the display name is the bridge's masked one.
@@ -80,6 +83,13 @@ public sealed partial class StreamEdge : IEdge
         _live[callType + ":" + callId] = session;
         EdgeLog.Joined(_logger, request.CallId, callType, callId);
         return session;
+    }
+
+    /// <summary>The Stream call a phone call joins: <c>Stream:CallType</c> and the id <c>Stream:CallIdScheme</c> gives it.</summary>
+    public EdgeCallAddress AddressFor(string callId)
+    {
+        var options = _options.CurrentValue;
+        return new EdgeCallAddress(options.CallType, StreamCallIds.For(callId, options));
     }
 
     /// <summary>
