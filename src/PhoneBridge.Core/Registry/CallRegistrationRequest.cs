@@ -14,6 +14,10 @@ namespace PhoneBridge.Core.Registry;
 /// <param name="Direction">Inbound (the provider's webhook) or outbound (we dialled).</param>
 /// <param name="EdgeCall">The edge call to join; null for the edge's own naming of <paramref name="CallId"/>.</param>
 /// <param name="LinkedCallId">For a warm-transfer leg: the bridge call it is dialled for.</param>
+/// <param name="JoinsExistingCall">
+/// The call joins an edge call that is already going (a human dialled into an agent's call, a warm-transfer leg):
+/// the registry's default prepare step (the agent launch) is skipped, since whoever runs that call is already there.
+/// </param>
 public sealed record CallRegistrationRequest(
     string Provider,
     string? ProviderCallId = null,
@@ -23,4 +27,5 @@ public sealed record CallRegistrationRequest(
     string? CallId = null,
     CallDirection Direction = CallDirection.Inbound,
     EdgeCallAddress? EdgeCall = null,
-    string? LinkedCallId = null);
+    string? LinkedCallId = null,
+    bool JoinsExistingCall = false);

@@ -72,7 +72,8 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
             callId, request.Provider, request.ProviderCallId, request.From, request.To, now, request.Direction, edgeCall, request.LinkedCallId);
         var token = CallIds.NewToken();
         var entry = new Entry(this, info, Encoding.UTF8.GetBytes(token), now + _connectTimeout);
-        var prepare = request.Prepare ?? (_preparer is { IsEnabled: true } preparer ? preparer.PrepareAsync : null);
+        var prepare = request.Prepare
+            ?? (_preparer is { IsEnabled: true } preparer && !request.JoinsExistingCall ? preparer.PrepareAsync : null);
         entry.Prepared = prepare is null
             ? Task.FromResult<object?>(null)
             : RunPrepareAsync(prepare, info, entry.Ended.Token);
