@@ -155,10 +155,10 @@ internal static class CallsEndpoints
             errors["to"] = ["Expected an E.164 number (+ and 2-15 digits) or sip:user@host."];
         }
 
-        CallTransferMode? mode = body.Mode switch
+        CallTransferMode? mode = body.Mode?.ToUpperInvariant() switch
         {
-            "cold" => CallTransferMode.Cold,
-            "warm" => CallTransferMode.Warm,
+            "COLD" => CallTransferMode.Cold,
+            "WARM" => CallTransferMode.Warm,
             _ => null,
         };
         if (mode is null)

@@ -92,6 +92,21 @@ public sealed class CallsHoldAndHangUpTests
     }
 
     [Fact]
+    public async Task An_unreachable_provider_is_502_and_the_call_stays_up()
+    {
+        await using var host = new CallsHost();
+        var call = host.Incoming(provider: "telnyx");
+        host.Provider("telnyx").Failure = new HttpRequestException("Connection refused (127.0.0.1:9)");
+
+        var problem = await ProblemAssert.IsProblem(await host.PostAsync($"/calls/{call.CallId}/hangup"), HttpStatusCode.BadGateway);
+
+        Assert.Equal(JsonValueKind.Null, problem.GetProperty("providerStatus").ValueKind);
+        Assert.Equal("telnyx", problem.GetProperty("provider").GetString());
+        Assert.True(host.Directory.TryGet(call.CallId, out _));
+        Assert.Equal(CallState.Answered, call.State);
+    }
+
+    [Fact]
     public async Task Without_call_control_hang_up_still_releases_the_call()
     {
         await using var host = new CallsHost();

@@ -23,6 +23,7 @@ public sealed class CallsTransferTests
     [InlineData(null, "warm", null, "to")]
     [InlineData("sip:@example.com", "cold", null, "to")]
     [InlineData("+15550001111", "warm", "caller id", "from")]
+    [InlineData("+15550001111", "", null, "mode")]
     public async Task Bad_transfers_are_400(string? to, string? mode, string? from, string field)
     {
         await using var host = new CallsHost();

@@ -20,8 +20,8 @@ internal sealed class RecordingPhoneCallControl(string provider, ICallRegistry r
 
     public bool SendsDtmf { get; } = sendsDtmf;
 
-    /// <summary>When set, thrown by every request (the provider refused or could not be reached).</summary>
-    public PhoneProviderException? Failure { get; set; }
+    /// <summary>When set, thrown by every request: a <see cref="PhoneProviderException"/>, or what an unreachable API throws.</summary>
+    public Exception? Failure { get; set; }
 
     public ConcurrentQueue<PhoneDialRequest> Dials { get; } = new();
 
