@@ -35,9 +35,9 @@ internal sealed class CallsHost : IAsyncDisposable
         _server = _factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<IPhoneCallControl>();
-            services.AddSingleton<IPhoneCallControl>(sp => new RecordingPhoneCallControl("twilio", sp.GetRequiredService<ICallRegistry>()));
-            services.AddSingleton<IPhoneCallControl>(sp => new RecordingPhoneCallControl("telnyx", sp.GetRequiredService<ICallRegistry>(), sendsDtmf: true));
-            services.AddSingleton<IPhoneCallControl>(sp => new RecordingPhoneCallControl("vonage", sp.GetRequiredService<ICallRegistry>(), isConfigured: false));
+            services.AddSingleton<IPhoneCallControl>(sp => new RecordingPhoneCallControl("twilio", sp.GetRequiredService<ICallRegistry>(), sp.GetRequiredService<CallDirectory>()));
+            services.AddSingleton<IPhoneCallControl>(sp => new RecordingPhoneCallControl("telnyx", sp.GetRequiredService<ICallRegistry>(), sp.GetRequiredService<CallDirectory>(), sendsDtmf: true));
+            services.AddSingleton<IPhoneCallControl>(sp => new RecordingPhoneCallControl("vonage", sp.GetRequiredService<ICallRegistry>(), sp.GetRequiredService<CallDirectory>(), isConfigured: false));
             services.RemoveAll<ICallEventPublisher>();
             services.AddSingleton<ICallEventPublisher>(Events);
         }));

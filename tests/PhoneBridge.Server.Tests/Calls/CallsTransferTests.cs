@@ -190,6 +190,61 @@ public sealed class CallsTransferTests
     }
 
     [Fact]
+    public async Task A_leg_refused_after_its_registration_fails_with_the_providers_reason_once()
+    {
+        await using var host = new CallsHost();
+        var call = host.Incoming();
+        host.Provider("twilio").FailAfterRegistering = new FakeProviderException("twilio", 400, "21215", "Geo permissions do not allow this call.");
+
+        using var response = await host.PostAsync($"/calls/{call.CallId}/transfer", new { to = "+15550001111", mode = "warm" });
+
+        await ProblemAssert.IsProblem(response, HttpStatusCode.BadGateway);
+        Assert.Equal(
+            [new PhoneTransferEvent(call.CallId, "warm", "started"), new PhoneTransferEvent(call.CallId, "warm", "failed", "Geo permissions do not allow this call.")],
+            host.Events.Of<PhoneTransferEvent>(call.CallId));
+        Assert.Equal(1, host.Directory.Count);
+    }
+
+    [Fact]
+    public async Task A_leg_answered_before_the_dial_returns_is_not_told_as_ringing_afterwards()
+    {
+        await using var host = new CallsHost();
+        var call = host.Incoming();
+        host.Provider("twilio").AnswerDuringDial = true;
+
+        using var response = await host.PostAsync($"/calls/{call.CallId}/transfer", new { to = "+15550001111", mode = "warm" });
+
+        var accepted = await response.Content.ReadFromJsonAsync<CallTransferResponse>();
+        Assert.Equal("answered", accepted!.State);
+        var leg = accepted.LegCallId!;
+        host.Directory.End(leg, "hung up");
+        Assert.Equal(
+            [
+                new PhoneTransferEvent(call.CallId, "warm", "started"),
+                new PhoneTransferEvent(call.CallId, "warm", "answered", LegCallId: leg),
+                new PhoneTransferEvent(call.CallId, "warm", "completed", LegCallId: leg),
+            ],
+            host.Events.Of<PhoneTransferEvent>(call.CallId));
+    }
+
+    [Fact]
+    public async Task A_leg_whose_call_has_gone_still_tells_the_edge_call()
+    {
+        await using var host = new CallsHost();
+        var call = host.Incoming();
+        using var response = await host.PostAsync($"/calls/{call.CallId}/transfer", new { to = "+15550001111", mode = "warm" });
+        var leg = (await response.Content.ReadFromJsonAsync<CallTransferResponse>())!.LegCallId!;
+        host.Directory.MarkAnswered(leg);
+
+        host.Directory.End(call.CallId, "caller hung up");
+        host.Directory.End(leg, "hung up");
+
+        var last = host.Events.Published.Last();
+        Assert.Equal(new PhoneTransferEvent(call.CallId, "warm", "completed", LegCallId: leg), last.Event);
+        Assert.Equal(call.EdgeCall, last.EdgeCall);
+    }
+
+    [Fact]
     public async Task Unconfigured_call_control_is_503()
     {
         await using var host = new CallsHost();

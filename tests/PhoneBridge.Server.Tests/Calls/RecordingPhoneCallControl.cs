@@ -9,7 +9,8 @@ namespace PhoneBridge.Server.Tests.Calls;
 /// claims it at once so the registry's connect timeout never ends it under a test. <see cref="Failure"/> makes every
 /// request fail at the provider.
 /// </summary>
-internal sealed class RecordingPhoneCallControl(string provider, ICallRegistry registry, bool sendsDtmf = false, bool isConfigured = true)
+internal sealed class RecordingPhoneCallControl(
+    string provider, ICallRegistry registry, CallDirectory directory, bool sendsDtmf = false, bool isConfigured = true)
     : IPhoneCallControl
 {
     private int _placed;
@@ -22,6 +23,15 @@ internal sealed class RecordingPhoneCallControl(string provider, ICallRegistry r
 
     /// <summary>When set, thrown by every request: a <see cref="PhoneProviderException"/>, or what an unreachable API throws.</summary>
     public Exception? Failure { get; set; }
+
+    /// <summary>
+    /// When set, a dial registers its call and then fails with this, releasing the registration as a real provider
+    /// does when its REST API refuses after the media URL was made.
+    /// </summary>
+    public PhoneProviderException? FailAfterRegistering { get; set; }
+
+    /// <summary>The dialled phone answers (its media starts) before the provider's REST answer arrives.</summary>
+    public bool AnswerDuringDial { get; set; }
 
     public ConcurrentQueue<PhoneDialRequest> Dials { get; } = new();
 
@@ -45,7 +55,18 @@ internal sealed class RecordingPhoneCallControl(string provider, ICallRegistry r
             EdgeCall: request.EdgeCall,
             LinkedCallId: request.LinkedCallId,
             JoinsExistingCall: request.EdgeCall is not null));
+        if (FailAfterRegistering is { } late)
+        {
+            registry.Release(registration.CallId);
+            throw late;
+        }
+
         Assert.Equal(ClaimResult.Claimed, registry.TryClaim(registration.CallId, registration.Token, out _));
+        if (AnswerDuringDial)
+        {
+            directory.MarkAnswered(registration.CallId);
+        }
+
         return Task.FromResult(new PlacedCall(registration.CallId, providerCallId));
     }
 
