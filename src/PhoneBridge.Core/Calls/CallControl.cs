@@ -15,6 +15,9 @@ public sealed class CallControl(
     ICallRegistry registry,
     ILogger<CallControl> logger)
 {
+    /// <summary>The <c>reason</c> of the <c>phone.call</c> ended event of a call hung up through the API.</summary>
+    public const string HangUpReason = "hung up through the API";
+
     private readonly IPhoneCallControl[] _providers = providers.ToArray();
 
     /// <summary>Names of the registered providers, for error messages.</summary>
@@ -50,6 +53,8 @@ public sealed class CallControl(
             await provider.HangUpAsync(call, cancellationToken).ConfigureAwait(false);
         }
 
+        // Ended here first so the phone.call event gives this reason rather than the registry's bare "released".
+        directory.End(call.CallId, HangUpReason);
         registry.Release(call.CallId);
         CallsLog.HungUp(logger, call.CallId, call.Provider);
     }

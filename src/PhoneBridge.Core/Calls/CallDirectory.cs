@@ -42,7 +42,7 @@ public sealed class CallDirectory(ICallEventPublisher events)
         }
     }
 
-    /// <summary>Ends and removes the call; <paramref name="reason"/> is the first one given (the bridge's, before the registry's).</summary>
+    /// <summary>Ends and removes the call; <paramref name="reason"/> is the first one given (the management API's or the bridge's, before the registry's).</summary>
     public void End(string callId, string reason)
     {
         if (_calls.TryGetValue(callId, out var call) && call.State is var before && call.Advance(CallState.Ended))

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using PhoneBridge.Core.Calls;
+using PhoneBridge.Core.Registry;
 
 namespace PhoneBridge.Server.Tests.Calls;
 
@@ -69,7 +71,9 @@ public sealed class CallsHoldAndHangUpTests
         Assert.Equal([call.CallId], host.Provider("telnyx").HangUps);
         Assert.False(host.Directory.TryGet(call.CallId, out _));
         Assert.Equal(CallState.Ended, call.State);
-        Assert.Contains(host.Events.Of<PhoneCallEvent>(call.CallId), e => e.State == "ended");
+        Assert.Equal(new PhoneCallEvent(call.CallId, "ended", "hung up through the API"), host.Events.Of<PhoneCallEvent>(call.CallId)[^1]);
+        Assert.Single(host.Events.Of<PhoneCallEvent>(call.CallId), e => e.State == "ended");
+        Assert.Equal(0, host.Services.GetRequiredService<ICallRegistry>().Count);
         Assert.Single(host.Logs.WithEventId(1701));
         await ProblemAssert.IsProblem(await host.PostAsync($"/calls/{call.CallId}/hangup"), HttpStatusCode.NotFound);
     }
