@@ -73,6 +73,11 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
                 nameof(request));
         }
 
+        if (request.ExpectedSampleRate is <= 0)
+        {
+            throw new ArgumentException("The expected sample rate must be positive.", nameof(request));
+        }
+
         var now = _time.GetUtcNow();
         var callId = request.CallId ?? CallIds.NewCallId();
         var edgeCall = request.EdgeCall ?? _edge?.AddressFor(callId) ?? new EdgeCallAddress("local", callId);
