@@ -42,6 +42,7 @@ public static class PhoneBridgeCoreServiceCollectionExtensions
 
         services.TryAddSingleton<ICallEventPublisher, NullCallEventPublisher>();
         services.TryAddSingleton<CallDirectory>();
+        services.TryAddSingleton<EdgePreJoiner>();
         services.TryAddSingleton<InMemoryCallRegistry>();
         services.TryAddSingleton<ICallRegistry>(sp => sp.GetRequiredService<InMemoryCallRegistry>());
         services.TryAddSingleton<BridgeCounters>();

@@ -14,6 +14,12 @@ public sealed class BridgeOptions
     /// <summary>Longest wait for leaving the edge call or hanging up the phone when a call ends.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Join the edge call at registration (from the webhook) when the phone's rate is known then, so the edge is
+    /// live before the media socket opens; off, the bridge joins when the media stream starts.
+    /// </summary>
+    public bool JoinEdgeAtRegistration { get; set; } = true;
+
     internal static bool IsValid(BridgeOptions o) =>
         o.PreLiveBuffer >= TimeSpan.Zero && o.PreLiveBuffer <= TimeSpan.FromSeconds(5)
         && o.ShutdownTimeout > TimeSpan.Zero && o.ShutdownTimeout <= TimeSpan.FromMinutes(1);

@@ -2,7 +2,6 @@ using PhoneBridge.Audio;
 using PhoneBridge.Core.Bridge.Pipeline;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Core.Phone;
-using PhoneBridge.Core.Privacy;
 using PhoneBridge.Core.Registry;
 
 namespace PhoneBridge.Core.Bridge;
@@ -209,7 +208,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         IEdgeSession session;
         try
         {
-            session = await _bridge.Edge.JoinAsync(request, this, token).ConfigureAwait(false);
+            session = await _bridge.JoinEdgeAsync(_call, request, this, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -328,6 +327,5 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         }
     }
 
-    private static string DisplayName(CallInfo info) =>
-        string.IsNullOrEmpty(info.From) ? "Phone caller" : $"Phone {Redaction.MaskPhoneNumber(info.From)}";
+    private static string DisplayName(CallInfo info) => PhoneParticipant.DisplayName(info);
 }

@@ -80,4 +80,20 @@ public sealed class CallBridge
 
         BridgeLog.Ended(Logger, call.CallId, reason);
     }
+
+    /// <summary>
+    /// The edge session for a started phone stream: the one joined at registration when it fits the stream (same
+    /// rate and participant; a join still running is waited for), else a join now. The early session is attached to
+    /// <paramref name="handler"/> before it is returned, like a fresh one.
+    /// </summary>
+    internal async Task<IEdgeSession> JoinEdgeAsync(RegisteredCall call, EdgeJoinRequest request, IEdgeSessionHandler handler, CancellationToken cancellationToken)
+    {
+        if (call.EdgeJoin is { } early
+            && await early.TakeAsync(request.SampleRate, request.ParticipantId, handler, cancellationToken).ConfigureAwait(false) is { } session)
+        {
+            return session;
+        }
+
+        return await Edge.JoinAsync(request, handler, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -25,7 +25,10 @@ public interface IEdge
 /// <param name="ParticipantId">User id of the phone participant (masked, never the raw number).</param>
 /// <param name="DisplayName">Display name of the phone participant (masked unless configured).</param>
 /// <param name="SampleRate">The phone's PCM rate; audio crosses the seam at this rate both ways.</param>
-/// <param name="Prepared">The result of the registry's prepare step, if any (e.g. an agent session).</param>
+/// <param name="Prepared">
+/// The result of the registry's prepare step, if any (e.g. an agent session); null for a join started at registration,
+/// beside the prepare step rather than after it (<see cref="EdgeCall"/> names the call then).
+/// </param>
 /// <param name="EdgeCall">The edge call to join, as resolved at registration; null for the edge's default.</param>
 public sealed record EdgeJoinRequest(
     string CallId,

@@ -82,7 +82,7 @@ public sealed class PhoneMediaEndpoint(
                 {
                     // Shutdown ends the call properly (socket closed, call hung up) instead of dropping it.
                     using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
-                    await bridge.AttachPhoneToCallAsync(call, stream, "phone-" + call.CallId, ended.Token).ConfigureAwait(false);
+                    await bridge.AttachPhoneToCallAsync(call, stream, PhoneParticipant.UserId(call.CallId), ended.Token).ConfigureAwait(false);
                     counters.AddFramesDropped(stream.MessagesDropped);
                 }
             }

@@ -5,6 +5,7 @@ namespace PhoneBridge.Core.Registry;
 /// <summary>What is known of a registered call. <see cref="From"/> and <see cref="To"/> are never logged.</summary>
 /// <param name="EdgeCall">The edge call it joins, resolved at registration (null only where no registry made it).</param>
 /// <param name="LinkedCallId">For a warm-transfer leg: the bridge call it was dialled for.</param>
+/// <param name="ExpectedSampleRate">The phone stream's PCM rate when the provider fixes it at registration; null when unknown.</param>
 public sealed record CallInfo(
     string CallId,
     string Provider,
@@ -14,4 +15,5 @@ public sealed record CallInfo(
     DateTimeOffset RegisteredAt,
     CallDirection Direction = CallDirection.Inbound,
     EdgeCallAddress? EdgeCall = null,
-    string? LinkedCallId = null);
+    string? LinkedCallId = null,
+    int? ExpectedSampleRate = null);

@@ -18,6 +18,10 @@ namespace PhoneBridge.Core.Registry;
 /// The call joins an edge call that is already going (a human dialled into an agent's call, a warm-transfer leg):
 /// the registry's default prepare step (the agent launch) is skipped, since whoever runs that call is already there.
 /// </param>
+/// <param name="ExpectedSampleRate">
+/// The rate the phone stream will have, when the provider fixes it at registration (Twilio: always 8000). With it the
+/// edge call is joined at registration, beside the prepare step, instead of when the media stream starts.
+/// </param>
 public sealed record CallRegistrationRequest(
     string Provider,
     string? ProviderCallId = null,
@@ -28,4 +32,5 @@ public sealed record CallRegistrationRequest(
     CallDirection Direction = CallDirection.Inbound,
     EdgeCallAddress? EdgeCall = null,
     string? LinkedCallId = null,
-    bool JoinsExistingCall = false);
+    bool JoinsExistingCall = false,
+    int? ExpectedSampleRate = null);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Bridge;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Edge;
 
@@ -27,16 +28,22 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
     private readonly ICallPreparer? _preparer;
     private readonly CallDirectory? _directory;
     private readonly IEdge? _edge;
+    private readonly EdgePreJoiner? _preJoiner;
 
     /// <param name="directory">Where registered calls are listed for the management API, if anywhere.</param>
     /// <param name="edge">Names each call's edge call at registration; without it the call id is used.</param>
+    /// <param name="preJoiner">
+    /// Joins the edge call at registration, beside the prepare step, for registrations that know the phone's rate;
+    /// without it the bridge joins when the media stream starts.
+    /// </param>
     public InMemoryCallRegistry(
         IOptions<CallRegistryOptions> options,
         TimeProvider time,
         ILogger<InMemoryCallRegistry> logger,
         ICallPreparer? preparer = null,
         CallDirectory? directory = null,
-        IEdge? edge = null)
+        IEdge? edge = null,
+        EdgePreJoiner? preJoiner = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _connectTimeout = options.Value.ConnectTimeout;
@@ -50,6 +57,7 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
         _preparer = preparer;
         _directory = directory;
         _edge = edge;
+        _preJoiner = preJoiner;
     }
 
     public int Count => Volatile.Read(ref _live);
@@ -65,11 +73,17 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
                 nameof(request));
         }
 
+        if (request.ExpectedSampleRate is <= 0)
+        {
+            throw new ArgumentException("The expected sample rate must be positive.", nameof(request));
+        }
+
         var now = _time.GetUtcNow();
         var callId = request.CallId ?? CallIds.NewCallId();
         var edgeCall = request.EdgeCall ?? _edge?.AddressFor(callId) ?? new EdgeCallAddress("local", callId);
         var info = new CallInfo(
-            callId, request.Provider, request.ProviderCallId, request.From, request.To, now, request.Direction, edgeCall, request.LinkedCallId);
+            callId, request.Provider, request.ProviderCallId, request.From, request.To, now, request.Direction, edgeCall, request.LinkedCallId,
+            request.ExpectedSampleRate);
         var token = CallIds.NewToken();
         var entry = new Entry(this, info, Encoding.UTF8.GetBytes(token), now + _connectTimeout);
         var prepare = request.Prepare
@@ -78,10 +92,14 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
             ? Task.FromResult<object?>(null)
             : RunPrepareAsync(prepare, info, entry.Ended.Token);
 
+        // Beside the prepare step, not after it: the edge call is named above, so the join needs nothing it makes.
+        entry.EdgeJoin = _preJoiner?.Start(info);
+
         if (!TryAdd(entry))
         {
             CancelQuietly(entry.Ended);
             _ = DisposePreparedAsync(entry);
+            _ = entry.EdgeJoin?.AbandonAsync("registration refused");
             throw new InvalidOperationException($"Call '{info.CallId}' is already registered.");
         }
 
@@ -130,7 +148,7 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
         }
 
         entry.Timer?.Dispose();
-        call = new RegisteredCall(entry.Info, entry.Prepared, entry.Ended.Token);
+        call = new RegisteredCall(entry.Info, entry.Prepared, entry.Ended.Token, entry.EdgeJoin);
         InMemoryCallRegistryLog.Claimed(_logger, entry.Info.CallId);
         return ClaimResult.Claimed;
     }
@@ -156,6 +174,9 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
         {
             _ = DisposePreparedAsync(entry);
         }
+
+        // A claimed call's bridge has taken the early edge session if its stream started; if not, it is left here.
+        _ = entry.EdgeJoin?.AbandonAsync(previous == EntryState.Waiting ? "released before the media stream" : "released");
     }
 
     public void Dispose()
@@ -237,6 +258,7 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
         }
 
         _ = DisposePreparedAsync(entry);
+        _ = entry.EdgeJoin?.AbandonAsync("media stream never connected");
     }
 
     private static Task<object?> RunPrepareAsync(Func<CallInfo, CancellationToken, Task<object?>> prepare, CallInfo info, CancellationToken ct)
@@ -339,6 +361,8 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
         public CancellationTokenSource Ended { get; } = new();
 
         public Task<object?> Prepared { get; set; } = Task.FromResult<object?>(null);
+
+        public EdgePreJoin? EdgeJoin { get; set; }
 
         public ITimer? Timer { get; set; }
 

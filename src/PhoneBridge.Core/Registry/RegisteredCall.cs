@@ -1,13 +1,16 @@
+using PhoneBridge.Core.Edge;
+
 namespace PhoneBridge.Core.Registry;
 
-/// <summary>A claimed call: its info, its prepared work and the token that ends it.</summary>
+/// <summary>A claimed call: its info, its prepared work, its edge join started at registration and the token that ends it.</summary>
 public sealed class RegisteredCall
 {
-    public RegisteredCall(CallInfo info, Task<object?> prepared, CancellationToken ended)
+    public RegisteredCall(CallInfo info, Task<object?> prepared, CancellationToken ended, EdgePreJoin? edgeJoin = null)
     {
         Info = info;
         Prepared = prepared;
         Ended = ended;
+        EdgeJoin = edgeJoin;
     }
 
     public CallInfo Info { get; }
@@ -19,4 +22,10 @@ public sealed class RegisteredCall
 
     /// <summary>Fires when the registry releases the call (hangup elsewhere, shutdown).</summary>
     public CancellationToken Ended { get; }
+
+    /// <summary>
+    /// The edge join started at registration, if any: the bridge takes its session when the media stream starts, and
+    /// the registry leaves it when the call is released without that.
+    /// </summary>
+    public EdgePreJoin? EdgeJoin { get; }
 }

@@ -11,7 +11,10 @@ public sealed record TelnyxStreamSettings(Uri StreamUrl, TelnyxCodec Codec)
     public const string InboundTrack = "inbound_track";
     public const string RtpMode = "rtp";
 
-    public int SampleRate => Codec == TelnyxCodec.L16 ? 16000 : 8000;
+    public int SampleRate => SampleRateOf(Codec);
+
+    /// <summary>The PCM rate a stream in <paramref name="codec"/> carries.</summary>
+    public static int SampleRateOf(TelnyxCodec codec) => codec == TelnyxCodec.L16 ? 16000 : 8000;
 
     /// <summary>
     /// The codec to answer an incoming call with. Call Control's <c>answer</c> has no

@@ -77,10 +77,13 @@ internal sealed class TelnyxEventProcessor(
             return TelnyxWebhookOutcome.Duplicate;
         }
 
+        // Known before the answer, so the edge call is joined while Telnyx answers and opens the media socket.
+        var codec = TelnyxStreamSettings.AnswerCodec(options.Value.Codec);
         CallRegistration registration;
         try
         {
-            registration = registry.Register(new CallRegistrationRequest(TelnyxProvider.Name, controlId, webhook.From, webhook.To));
+            registration = registry.Register(new CallRegistrationRequest(
+                TelnyxProvider.Name, controlId, webhook.From, webhook.To, ExpectedSampleRate: TelnyxStreamSettings.SampleRateOf(codec)));
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
@@ -95,7 +98,6 @@ internal sealed class TelnyxEventProcessor(
             return TelnyxWebhookOutcome.Duplicate;
         }
 
-        var codec = TelnyxStreamSettings.AnswerCodec(options.Value.Codec);
         if (codec != options.Value.Codec)
         {
             TelnyxEventProcessorLog.AnswerCodecAdapted(logger, registration.CallId, options.Value.Codec, codec);

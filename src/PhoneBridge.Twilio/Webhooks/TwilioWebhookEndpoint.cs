@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 using PhoneBridge.Core.Hosting;
+using PhoneBridge.Core.Phone;
 using PhoneBridge.Core.Registry;
 
 namespace PhoneBridge.Twilio.Webhooks;
@@ -37,7 +38,8 @@ internal static class TwilioWebhookEndpoint
             TwilioProvider.Name,
             ProviderCallId: callSid,
             From: NullIfEmpty(form["From"].ToString()),
-            To: NullIfEmpty(form["To"].ToString())));
+            To: NullIfEmpty(form["To"].ToString()),
+            ExpectedSampleRate: PhoneAudioFormat.MuLaw8k.SampleRate));
         TwilioWebhookEndpointLog.CallRegistered(logger, registration.CallId, callSid);
 
         var mediaUrl = urls.GetMediaUrl(request, TwilioProvider.Name, registration.CallId, registration.Token);

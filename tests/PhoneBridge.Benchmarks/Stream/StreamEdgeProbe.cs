@@ -19,9 +19,12 @@ namespace PhoneBridge.Benchmarks.Stream;
 /// stream-load run [--calls 4] [--seconds 30] [--markers 10] [--ramp-seconds R] [--warm-up-seconds W] [--server-dll ...]
 /// stream-load soak [--calls 100] [--minutes 60] [--sample-seconds 60] [--replace true] [--results-dir DIR]   (see StreamSoak)
 /// (both: [--echo-rate 8000] the rate the fake SFU decodes and re-encodes the echo at)
+/// (all: [--join-edge-at-registration true|false] sets the server's PhoneBridge:Bridge:JoinEdgeAtRegistration, for an
+/// A/B of joining the Stream call at the webhook against joining when the media stream starts; default: the server's)
 /// </code>
 /// <c>join</c>: N sequential calls, each timed from the webhook POST to the first frame at the SFU and to the first
-/// audio back at the phone. <c>run</c>: the simulator's load mode with marker matching (round trip, late, lost,
+/// audio back at the phone (the first echo: the fake agent sends nothing before it hears the phone, and the server
+/// drops whatever an edge session joined at the webhook receives before the media stream starts). <c>run</c>: the simulator's load mode with marker matching (round trip, late, lost,
 /// server CPU per call-second), plus each direction's latency from the marker times seen at the phone and at the SFU.
 /// </summary>
 public static class StreamEdgeProbe
@@ -45,6 +48,11 @@ public static class StreamEdgeProbe
             ["Logging__LogLevel__Default"] = "Warning",
             ["PhoneBridge__ApiKey"] = apiKey,
         };
+        if (options.TryGetValue("join-edge-at-registration", out var joinEarly))
+        {
+            settings["PhoneBridge__Bridge__JoinEdgeAtRegistration"] = bool.Parse(joinEarly).ToString();
+        }
+
         await using var server = await ServerProcess.StartAsync(
             new ServerProcessOptions
             {
@@ -59,6 +67,7 @@ public static class StreamEdgeProbe
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var caller = new TwilioCallerOptions { Server = server.Url };
         Console.WriteLine($"server pid {server.Id} at {server.Url}, fake Stream at {fakes.Stream.BaseUrl}, agents at {fakes.Agents.BaseUrl}, echo at {echoRate} Hz");
+        Console.WriteLine($"edge joined at the webhook: {(settings.TryGetValue("PhoneBridge__Bridge__JoinEdgeAtRegistration", out var early) ? early : "server default")}");
 
         // What the server costs with no call (timers, GC), fresh and after one call (which also warms the JIT up,
         // so the figures are not the freshly started processes compiling the path).

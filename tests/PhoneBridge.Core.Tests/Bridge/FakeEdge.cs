@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using PhoneBridge.Core.Edge;
 
@@ -24,23 +25,43 @@ internal sealed class FakeEdge : IEdge
 
     public int Joins;
 
+    /// <summary>Joins cancelled while waiting for <see cref="AllowJoin"/>.</summary>
+    public int Cancellations;
+
     public Task<EdgeJoinRequest> Requested => _requested.Task;
 
     public Task<FakeEdgeSession> Joined => _joined.Task;
+
+    /// <summary>Every join request, in order (the first is also <see cref="Requested"/>).</summary>
+    public ConcurrentQueue<EdgeJoinRequest> Requests { get; } = new();
+
+    /// <summary>Every session handed out, in order (the first is also <see cref="Joined"/>).</summary>
+    public ConcurrentQueue<FakeEdgeSession> Sessions { get; } = new();
 
     public void AllowJoin() => _allowJoin.TrySetResult();
 
     public async Task<IEdgeSession> JoinAsync(EdgeJoinRequest request, IEdgeSessionHandler handler, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Joins);
+        Requests.Enqueue(request);
         _requested.TrySetResult(request);
-        await _allowJoin.Task.WaitAsync(cancellationToken);
+        try
+        {
+            await _allowJoin.Task.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Increment(ref Cancellations);
+            throw;
+        }
+
         if (FailJoinWith is not null)
         {
             throw FailJoinWith;
         }
 
         var session = new FakeEdgeSession(handler);
+        Sessions.Enqueue(session);
         _joined.TrySetResult(session);
         return session;
     }

@@ -51,6 +51,15 @@ public class InMemoryCallRegistryTests : IDisposable
     }
 
     [Fact]
+    public void RegisterCarriesTheExpectedRateAndRefusesANonPositiveOne()
+    {
+        Assert.Equal(8000, _registry.Register(new CallRegistrationRequest("twilio", ExpectedSampleRate: 8000)).Info.ExpectedSampleRate);
+        Assert.Null(_registry.Register(new CallRegistrationRequest("twilio")).Info.ExpectedSampleRate);
+        Assert.Throws<ArgumentException>(() => _registry.Register(new CallRegistrationRequest("twilio", ExpectedSampleRate: 0)));
+        Assert.Equal(2, _registry.Count);
+    }
+
+    [Fact]
     public void ClaimSucceedsOnceWithTheRightToken()
     {
         var r = _registry.Register(new CallRegistrationRequest("twilio"));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using PhoneBridge.Simulator.Audio;
 using PhoneBridge.Simulator.Pacing;
 using PhoneBridge.Simulator.Twilio;
@@ -61,6 +62,49 @@ public sealed class StreamBridgeTests(ITestOutputHelper output)
         });
     }
 
+    [Fact]
+    public async Task The_stream_call_is_joined_from_the_webhook_before_the_media_socket_opens()
+    {
+        long socketOpenedAt = 0;
+        await RunAsync(
+            async (fake, media, server, call, agent) =>
+            {
+                await FakeStream.WaitUntilAsync(() => Audible(call.Recording().Samples), "the caller to hear the agent", 30000);
+                var (phone, atAgent) = (default(AudioQuality.Measurement), default(AudioQuality.Measurement));
+                for (var window = 0; window < 3 && !(AudioQuality.IsGood(phone) && AudioQuality.IsGood(atAgent)); window++)
+                {
+                    (phone, atAgent) = await MeasureAsync(media, call, agent);
+                    output.WriteLine($"caller → agent: {atAgent}; agent → caller: {phone}");
+                }
+
+                Assert.True(AudioQuality.IsGood(atAgent), "caller → agent: " + atAgent);
+                Assert.True(AudioQuality.IsGood(phone), "agent → caller: " + phone);
+
+                // One join, made before the socket, is the one that carries the call.
+                var join = Assert.Single(fake.Joins, j => j.UserId != "agent");
+                Assert.True(join.ReceivedAt < socketOpenedAt, "the coordinator's /join came before the media socket opened");
+                Assert.Single(fake.Sessions, s => s.UserId == join.UserId);
+
+                await call.HangUpAsync(Generous, CancellationToken.None);
+                Assert.True(await Eventually.TrueAsync(() => server.Registry.Count == 0), $"{server.Registry.Count} calls still registered");
+                Assert.Null(call.Report().Failure);
+            },
+            async (http, server, fake, options) =>
+            {
+                // The provider answers the webhook first and opens the media socket later; here, only once the phone's
+                // participant is in the Stream call, which therefore cannot have waited for the socket.
+                var callSid = TwilioSids.NewCallSid();
+                var stream = await new TwilioWebhookClient(http, server.Caller).RingAsync(callSid, CancellationToken.None);
+                await FakeStream.WaitUntilAsync(() => fake.Joins.Any(j => j.UserId != "agent"), "the bridge to join at the webhook", 30000);
+                await FakeStream.WaitUntilAsync(() => fake.Sessions.Any(s => s.UserId != "agent"), "the phone's SFU session", 30000);
+                socketOpenedAt = Stopwatch.GetTimestamp();
+                var call = await TwilioMediaCall.ConnectAsync(
+                    stream, callSid, server.Caller.AccountSid, server.Caller.AuthToken, TimeProvider.System, options, CancellationToken.None);
+                await call.StartAsync(CancellationToken.None);
+                return call;
+            });
+    }
+
     private static async Task<(AudioQuality.Measurement Phone, AudioQuality.Measurement Agent)> MeasureAsync(
         AiortcSfuMedia media, TwilioMediaCall call, FakeStream.FakeSession agent)
     {
@@ -76,7 +120,9 @@ public sealed class StreamBridgeTests(ITestOutputHelper output)
 
     private static bool Audible(short[] samples) => samples.Length > 0 && FakeStream.Peak(samples.AsSpan(Math.Max(0, samples.Length - 1600))) > 1000;
 
-    private async Task RunAsync(Func<FakeStream, AiortcSfuMedia, BridgeServer, TwilioMediaCall, FakeStream.FakeSession, Task> test)
+    private async Task RunAsync(
+        Func<FakeStream, AiortcSfuMedia, BridgeServer, TwilioMediaCall, FakeStream.FakeSession, Task> test,
+        Func<HttpClient, BridgeServer, FakeStream, TwilioMediaCallOptions, Task<TwilioMediaCall>>? dial = null)
     {
         await using var fake = await FakeStream.StartAsync();
         var media = await fake.UseAiortcMediaAsync();
@@ -96,7 +142,10 @@ public sealed class StreamBridgeTests(ITestOutputHelper output)
             // Long enough for any test; the caller hangs up (or is hung up) well before it ends.
             var pcm = Enumerable.Repeat(Signal, 30).SelectMany(s => s).ToArray();
             var audio = CallerAudio.FromPcm(pcm, CallerAudio.SampleRate);
-            await using var call = await TwilioPhone.DialAsync(http, server.Caller, TimeProvider.System, new TwilioMediaCallOptions { Record = true }, CancellationToken.None);
+            var callOptions = new TwilioMediaCallOptions { Record = true };
+            await using var call = dial is null
+                ? await TwilioPhone.DialAsync(http, server.Caller, TimeProvider.System, callOptions, CancellationToken.None)
+                : await dial(http, server, fake, callOptions);
             await FakeStream.WaitUntilAsync(() => !fake.Joins.IsEmpty, "the bridge to join the Stream call", 30000);
             var agent = await fake.AddAgentAsync(fake.Joins.First().CallCid, "agent", "echo");
             call.Play(audio, audio.FrameCount, pacer);

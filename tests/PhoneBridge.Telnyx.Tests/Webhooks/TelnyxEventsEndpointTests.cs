@@ -36,7 +36,11 @@ public sealed class TelnyxEventsEndpointTests
         Assert.Equal(1, host.Registry.Count);
         Assert.True(host.Tracker.TryGet("v3:call-1", out var call));
         Assert.Equal(segments[2], call.CallId);
-        Assert.Equal(Core.Registry.ClaimResult.Claimed, host.Registry.TryClaim(segments[2], Uri.UnescapeDataString(segments[3]), out _));
+        Assert.Equal(Core.Registry.ClaimResult.Claimed, host.Registry.TryClaim(segments[2], Uri.UnescapeDataString(segments[3]), out var claimed));
+
+        // The answer codec's rate is known at the webhook, so the edge call is joined before the media socket opens.
+        Assert.Equal(8000, claimed!.Info.ExpectedSampleRate);
+        Assert.NotNull(claimed.EdgeJoin);
     }
 
     [Theory]

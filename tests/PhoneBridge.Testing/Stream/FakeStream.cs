@@ -236,7 +236,11 @@ internal sealed partial class FakeStream : IAsyncDisposable
 
     public sealed record CoordinatorRequest(string Path, string Authorization, string AuthType, string ApiKey);
 
-    public sealed record JoinRecord(string UserId, string CallCid, JsonNode Body, string Edge);
+    public sealed record JoinRecord(string UserId, string CallCid, JsonNode Body, string Edge)
+    {
+        /// <summary>When the coordinator accepted the join (<see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+        public long ReceivedAt { get; init; } = System.Diagnostics.Stopwatch.GetTimestamp();
+    }
 
     private sealed record SfuToken(string UserId, string CallCid, string Edge);
 

@@ -46,6 +46,7 @@ public class TwilioWebhookEndpointTests
         Assert.Equal(CallSid, request.ProviderCallId);
         Assert.Equal(From, request.From);
         Assert.Equal(To, request.To);
+        Assert.Equal(8000, request.ExpectedSampleRate);
 
         var twiml = XDocument.Parse(await response.Content.ReadAsStringAsync());
         var stream = twiml.Root!.Element("Connect")!.Element("Stream")!;
