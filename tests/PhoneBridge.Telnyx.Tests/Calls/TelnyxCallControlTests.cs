@@ -236,6 +236,22 @@ public sealed class TelnyxCallControlTests
     }
 
     [Fact]
+    public async Task AnOutageThatOutlastsTheRetriesIsAProviderErrorWithTelnyxsStatusAndCode()
+    {
+        await using var host = await StartAsync(s => s["Telnyx:Http:MaxRetryAttempts"] = "1");
+        for (var i = 0; i < 2; i++)
+        {
+            host.Api.Respond(HttpStatusCode.InternalServerError, """{"errors":[{"code":"10007","title":"Unexpected error"}]}""");
+        }
+
+        var error = await Assert.ThrowsAnyAsync<PhoneProviderException>(
+            () => Control(host).SendDtmfAsync(Live("v3:abc"), "1", 100, CancellationToken.None));
+
+        Assert.Equal((500, "10007", "Unexpected error"), (error.ProviderStatus, error.ProviderCode, error.ProviderMessage));
+        Assert.Equal(2, host.Api.Requests.Count);
+    }
+
+    [Fact]
     public async Task DigitsTelnyxDoesNotDocumentAreRefusedBeforeAnyRequest()
     {
         await using var host = await StartAsync();
