@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace PhoneBridge.Twilio.Tests.Infrastructure;
+namespace PhoneBridge.Testing.TwilioRest;
 
 /// <summary>
 /// A local stand-in for api.twilio.com's Calls resource on a loopback port. It checks requests the way Twilio
