@@ -132,6 +132,7 @@ public sealed class FakeCallControlApi : IAsyncDisposable
                 return streamError;
             }
 
+            // https://developers.telnyx.com/api/call-control/dial-call: timeout_secs 5-600, answering_machine_detection's values.
             if (CheckTimeout(root) is { } timeoutError)
             {
                 return timeoutError;
