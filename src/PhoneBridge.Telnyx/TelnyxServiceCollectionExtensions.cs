@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Http;
 using PhoneBridge.Core.Registry;
@@ -19,7 +20,8 @@ public static class TelnyxServiceCollectionExtensions
 
     /// <summary>
     /// Registers the Telnyx provider: options (section <c>Telnyx</c>, validated at start when configured),
-    /// webhook verification, the Call Control client and the background command worker.
+    /// webhook verification, the Call Control client, <see cref="TelnyxCallControl"/> (also as an
+    /// <see cref="IPhoneCallControl"/>) and the background command worker.
     /// </summary>
     public static IServiceCollection AddTelnyx(this IServiceCollection services)
     {
@@ -47,7 +49,12 @@ public static class TelnyxServiceCollectionExtensions
             sp.GetRequiredService<TelnyxCallTracker>(),
             sp.GetRequiredService<IOptions<TelnyxOptions>>(),
             sp.GetRequiredService<IOptionsMonitor<PhoneBridgeOptions>>(),
-            sp.GetRequiredService<ILogger<TelnyxOutboundCalls>>()));
+            sp.GetRequiredService<ILogger<TelnyxOutboundCalls>>(),
+            sp.GetService<CallDirectory>()));
+        // One of the IPhoneCallControl set the provider-neutral call API picks from by provider name.
+        services.TryAddSingleton<TelnyxCallControl>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPhoneCallControl, TelnyxCallControl>(
+            sp => sp.GetRequiredService<TelnyxCallControl>()));
         services.AddHostedService<TelnyxCommandWorker>();
         return services;
     }

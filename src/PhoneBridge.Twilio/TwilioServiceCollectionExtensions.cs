@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core;
+using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Twilio.Calls;
 using PhoneBridge.Twilio.Rest;
@@ -14,8 +15,8 @@ namespace PhoneBridge.Twilio;
 public static class TwilioServiceCollectionExtensions
 {
     /// <summary>
-    /// Twilio options (validated on start: outside Development an auth token is required), the REST client
-    /// and the host pieces the endpoints use, plus the core registry and bridge (<c>AddPhoneBridgeCore</c>,
+    /// Twilio options (validated on start: outside Development an auth token is required), the REST client,
+    /// <see cref="TwilioCallControl"/> (also as an <see cref="IPhoneCallControl"/>) and the host pieces the endpoints use, plus the core registry and bridge (<c>AddPhoneBridgeCore</c>,
     /// whose earlier registrations win). Idempotent.
     /// </summary>
     public static IServiceCollection AddTwilio(this IServiceCollection services)
@@ -41,6 +42,10 @@ public static class TwilioServiceCollectionExtensions
         services.AddHttpClient<TwilioRestClient>().AddPhoneBridgeResilience(TwilioOptions.HttpSectionName);
         // Transient like the typed TwilioRestClient it wraps, so the HttpClient handler rotation keeps working.
         services.TryAddTransient<TwilioOutboundCalls>();
+        // One of the IPhoneCallControl set the provider-neutral call API picks from by provider name.
+        services.TryAddSingleton<TwilioCallControl>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPhoneCallControl, TwilioCallControl>(
+            sp => sp.GetRequiredService<TwilioCallControl>()));
         return services;
     }
 

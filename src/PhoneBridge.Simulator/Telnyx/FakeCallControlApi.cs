@@ -17,13 +17,14 @@ namespace PhoneBridge.Simulator.Telnyx;
 
 /// <summary>
 /// A local stand-in for the Telnyx Call Control API on 127.0.0.1: it checks requests as Telnyx would (Bearer key,
-/// JSON fields and values, <c>command_id</c> replays ignored for 60 s) and reports the commands it accepted, so a
-/// simulated phone can open the media socket an <c>answer</c> asked for.
+/// JSON fields and values, <c>command_id</c> replays ignored for 60 s) and reports the commands it accepted (dial,
+/// answer, hangup, transfer, send_dtmf), so a simulated phone can open the media socket an <c>answer</c> asked for.
 /// </summary>
 public sealed class FakeCallControlApi : IAsyncDisposable
 {
     private static readonly string[] Codecs = ["PCMU", "PCMA", "G722", "OPUS", "AMR-WB", "L16"];
     private static readonly string[] Tracks = ["inbound_track", "outbound_track", "both_tracks"];
+    private static readonly string[] MachineDetection = ["premium", "detect", "detect_beep", "detect_words", "greeting_end", "disabled"];
     private static readonly TimeSpan CommandIdMemory = TimeSpan.FromSeconds(60);
 
     private readonly WebApplication _app;
@@ -131,6 +132,17 @@ public sealed class FakeCallControlApi : IAsyncDisposable
                 return streamError;
             }
 
+            // https://developers.telnyx.com/api/call-control/dial-call: timeout_secs 5-600, answering_machine_detection's values.
+            if (CheckTimeout(root) is { } timeoutError)
+            {
+                return timeoutError;
+            }
+
+            if (root.TryGetProperty("answering_machine_detection", out var detection) && !MachineDetection.Contains(detection.GetString()))
+            {
+                return Refuse(StatusCodes.Status422UnprocessableEntity, "10015", "Invalid value for answering_machine_detection");
+            }
+
             if (IsReplay(root))
             {
                 return TypedResults.Ok(new { data = new { result = "ok" } });
@@ -164,9 +176,14 @@ public sealed class FakeCallControlApi : IAsyncDisposable
         using (body)
         {
             var root = body!.RootElement;
-            if (action is not ("answer" or "hangup"))
+            if (action is not ("answer" or "hangup" or "transfer" or "send_dtmf"))
             {
                 return Refuse(StatusCodes.Status404NotFound, "10005", "Resource not found");
+            }
+
+            if (CheckAction(action, root) is { } actionError)
+            {
+                return actionError;
             }
 
             if (!_liveCalls.ContainsKey(callControlId))
@@ -192,6 +209,48 @@ public sealed class FakeCallControlApi : IAsyncDisposable
             return TypedResults.Ok(new { data = new { result = "ok" } });
         }
     }
+
+    /// <summary>
+    /// transfer (https://developers.telnyx.com/api/call-control/transfer-call): <c>to</c> required, <c>timeout_secs</c>
+    /// 5–600; send_dtmf (https://developers.telnyx.com/api/call-control/send-dtmf): <c>digits</c> of 0-9, A-D, *, #, w,
+    /// W and <c>duration_millis</c> 100–500.
+    /// </summary>
+    private IResult? CheckAction(string action, JsonElement root)
+    {
+        switch (action)
+        {
+            case "transfer":
+                if (!root.TryGetProperty("to", out var to) || to.ValueKind != JsonValueKind.String || to.GetString()!.Length == 0)
+                {
+                    return Refuse(StatusCodes.Status422UnprocessableEntity, "10015", "Invalid value for to");
+                }
+
+                return CheckTimeout(root);
+            case "send_dtmf":
+                if (!root.TryGetProperty("digits", out var digits) || digits.ValueKind != JsonValueKind.String
+                    || digits.GetString() is not { Length: > 0 } text || text.AsSpan().ContainsAnyExcept("0123456789ABCD*#wW"))
+                {
+                    return Refuse(StatusCodes.Status422UnprocessableEntity, "10015", "Invalid value for digits");
+                }
+
+                if (root.TryGetProperty("duration_millis", out var duration)
+                    && !(duration.ValueKind == JsonValueKind.Number && duration.TryGetInt32(out var ms) && ms is >= 100 and <= 500))
+                {
+                    return Refuse(StatusCodes.Status422UnprocessableEntity, "10015", "Invalid value for duration_millis");
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary><c>timeout_secs</c> of dial and transfer: "Minimum value is 5 seconds. Maximum value is 600 seconds."</summary>
+    private IResult? CheckTimeout(JsonElement root) =>
+        root.TryGetProperty("timeout_secs", out var timeout)
+        && !(timeout.ValueKind == JsonValueKind.Number && timeout.TryGetInt32(out var seconds) && seconds is >= 5 and <= 600)
+            ? Refuse(StatusCodes.Status422UnprocessableEntity, "10015", "Invalid value for timeout_secs")
+            : null;
 
     private IResult? CheckStream(JsonElement root, bool requireSamplingRate)
     {
@@ -299,7 +358,7 @@ public sealed class FakeCallControlApi : IAsyncDisposable
 }
 
 /// <summary>A Call Control command the fake API accepted.</summary>
-/// <param name="Action"><c>dial</c>, <c>answer</c> or <c>hangup</c>.</param>
+/// <param name="Action"><c>dial</c>, <c>answer</c>, <c>hangup</c>, <c>transfer</c> or <c>send_dtmf</c>.</param>
 public sealed record FakeCommand(string Action, string CallControlId, JsonElement Body)
 {
     public string? String(string field) =>

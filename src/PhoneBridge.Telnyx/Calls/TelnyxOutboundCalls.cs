@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Telnyx.Rest;
@@ -7,7 +8,10 @@ using PhoneBridge.Telnyx.Media;
 
 namespace PhoneBridge.Telnyx.Calls;
 
-/// <summary>Places and ends Telnyx calls whose media is bridged like an incoming call's.</summary>
+/// <summary>
+/// Places and ends Telnyx calls whose media is bridged like an incoming call's. Once Telnyx has accepted a dial, the
+/// call's <see cref="LiveCall.ProviderCallId"/> in the <see cref="CallDirectory"/> is its <c>call_control_id</c>.
+/// </summary>
 public sealed class TelnyxOutboundCalls
 {
     private readonly ICallRegistry _registry;
@@ -16,6 +20,7 @@ public sealed class TelnyxOutboundCalls
     private readonly TelnyxOptions _options;
     private readonly IOptionsMonitor<PhoneBridgeOptions> _hosting;
     private readonly ILogger<TelnyxOutboundCalls> _logger;
+    private readonly CallDirectory? _directory;
 
     internal TelnyxOutboundCalls(
         ICallRegistry registry,
@@ -23,8 +28,10 @@ public sealed class TelnyxOutboundCalls
         TelnyxCallTracker tracker,
         IOptions<TelnyxOptions> options,
         IOptionsMonitor<PhoneBridgeOptions> hosting,
-        ILogger<TelnyxOutboundCalls> logger)
+        ILogger<TelnyxOutboundCalls> logger,
+        CallDirectory? directory = null)
     {
+        _directory = directory;
         _hosting = hosting;
         _registry = registry;
         _client = client;
@@ -56,25 +63,57 @@ public sealed class TelnyxOutboundCalls
     /// <param name="publicWebSocketBase">Public <c>wss://host</c> of this server.</param>
     /// <exception cref="TelnyxApiException">Telnyx refused the dial.</exception>
     /// <exception cref="InvalidOperationException"><c>Telnyx:ConnectionId</c> is not configured.</exception>
-    public async Task<TelnyxOutboundCall> PlaceCallAsync(
+    public Task<TelnyxOutboundCall> PlaceCallAsync(
         string to, string from, Uri publicWebSocketBase, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(to);
         ArgumentException.ThrowIfNullOrWhiteSpace(from);
         ArgumentNullException.ThrowIfNull(publicWebSocketBase);
+        return PlaceCallAsync(new PhoneDialRequest(to, from, publicWebSocketBase), cancellationToken);
+    }
+
+    /// <summary>
+    /// Registers the call (outbound, joining <see cref="PhoneDialRequest.EdgeCall"/> when given, which then skips the
+    /// agent launch), then dials it with the tokenized media URL under <see cref="PhoneDialRequest.PublicBaseUrl"/>
+    /// (http(s) or ws(s)), the request's <c>timeout_secs</c> and <c>answering_machine_detection</c>. The registration
+    /// is released if the dial is refused.
+    /// </summary>
+    /// <exception cref="TelnyxApiException">Telnyx refused the dial.</exception>
+    /// <exception cref="InvalidOperationException"><c>Telnyx:ConnectionId</c> is not configured.</exception>
+    public async Task<TelnyxOutboundCall> PlaceCallAsync(PhoneDialRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.To);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.From);
+        ArgumentNullException.ThrowIfNull(request.PublicBaseUrl);
         if (string.IsNullOrWhiteSpace(_options.ConnectionId))
         {
             throw new InvalidOperationException("Telnyx:ConnectionId (the Call Control App id) is required to place calls.");
         }
 
-        var registration = _registry.Register(new CallRegistrationRequest(TelnyxProvider.Name, null, from, to));
+        var webSocketBase = new Uri(PublicUrlResolver.ToWebSocketUrl(request.PublicBaseUrl.AbsoluteUri.TrimEnd('/')), UriKind.Absolute);
+        var registration = _registry.Register(new CallRegistrationRequest(
+            TelnyxProvider.Name,
+            From: request.From,
+            To: request.To,
+            Direction: CallDirection.Outbound,
+            EdgeCall: request.EdgeCall,
+            LinkedCallId: request.LinkedCallId,
+            JoinsExistingCall: request.EdgeCall is not null));
         var stream = new TelnyxStreamSettings(
-            TelnyxMediaUrl.Build(publicWebSocketBase, registration.CallId, registration.Token), _options.Codec);
+            TelnyxMediaUrl.Build(webSocketBase, registration.CallId, registration.Token), _options.Codec);
         TelnyxDialResult dial;
         try
         {
             dial = await _client.DialAsync(
-                new TelnyxDialCommand(_options.ConnectionId, to, from, stream, Guid.NewGuid().ToString("N")),
+                new TelnyxDialCommand(
+                    _options.ConnectionId,
+                    request.To,
+                    request.From,
+                    stream,
+                    Guid.NewGuid().ToString("N"),
+                    TimeoutSeconds: request.TimeoutSeconds,
+                    MachineDetection: request.MachineDetection),
                 cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -84,6 +123,11 @@ public sealed class TelnyxOutboundCalls
         }
 
         _tracker.TryAdd(dial.CallControlId, registration.CallId, outbound: true, out _);
+        if (_directory is not null && _directory.TryGet(registration.CallId, out var live))
+        {
+            live.ProviderCallId = dial.CallControlId;
+        }
+
         TelnyxOutboundCallsLog.Dialed(_logger, registration.CallId, dial.CallControlId, _options.Codec);
         return new TelnyxOutboundCall(registration.CallId, dial.CallControlId);
     }

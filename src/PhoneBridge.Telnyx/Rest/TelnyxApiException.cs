@@ -1,9 +1,13 @@
 using System.Net;
+using PhoneBridge.Core.Calls;
 
 namespace PhoneBridge.Telnyx.Rest;
 
-/// <summary>A Call Control request the API refused or could not serve.</summary>
-public sealed class TelnyxApiException : Exception
+/// <summary>
+/// A Call Control request the API refused or could not serve. As a <see cref="PhoneProviderException"/> it carries
+/// the first error's code and the errors' titles (details can quote the request's numbers, so they stay out).
+/// </summary>
+public sealed class TelnyxApiException : PhoneProviderException
 {
     /// <summary>Telnyx code for a command on a call that already ended.</summary>
     public const string CallAlreadyEndedCode = "90018";
@@ -47,6 +51,22 @@ public sealed class TelnyxApiException : Exception
     /// <summary>Worth retrying with the same <c>command_id</c>: timeouts, rate limits and server errors.</summary>
     public bool IsTransient => StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
         || (int?)StatusCode >= 500;
+
+    public override string Provider => TelnyxProvider.Name;
+
+    public override int? ProviderStatus => (int?)StatusCode;
+
+    public override string? ProviderCode => Errors.Count > 0 ? Errors[0].Code : null;
+
+    /// <summary>The errors' titles; without an answer (or without titles) what went wrong. Numbers are masked.</summary>
+    public override string? ProviderMessage
+    {
+        get
+        {
+            var titles = string.Join("; ", Errors.Select(e => e.Title).Where(t => !string.IsNullOrWhiteSpace(t)));
+            return ProviderText.WithoutPhoneNumbers(titles.Length > 0 ? titles : StatusCode is null ? Message : null);
+        }
+    }
 
     public bool HasErrorCode(string code) => Errors.Any(e => string.Equals(e.Code, code, StringComparison.Ordinal));
 

@@ -9,12 +9,33 @@ using Polly.Timeout;
 namespace PhoneBridge.Telnyx.Rest;
 
 /// <summary>
-/// The few Call Control commands the bridge needs (answer, dial, hangup). Every command carries a
+/// The few Call Control commands the bridge needs (answer, dial, hangup, transfer, send_dtmf). Every command carries a
 /// <c>command_id</c>, so a retry within 60 s is ignored by Telnyx instead of acting twice: the resilience handler
 /// (<c>Telnyx:Http</c>) retries transient failures and bounds every try and the whole command.
 /// </summary>
 public sealed class TelnyxCallControlClient
 {
+    /// <summary>
+    /// <c>timeout_secs</c> of dial and transfer: "Minimum value is 5 seconds. Maximum value is 600 seconds."
+    /// (https://developers.telnyx.com/api/call-control/dial-call).
+    /// </summary>
+    public const int MinTimeoutSeconds = 5;
+
+    /// <inheritdoc cref="MinTimeoutSeconds"/>
+    public const int MaxTimeoutSeconds = 600;
+
+    /// <summary><c>answering_machine_detection</c> value for plain human/machine detection.</summary>
+    public const string MachineDetectionDetect = "detect";
+
+    /// <summary>
+    /// <c>duration_millis</c> of send_dtmf: "Specifies for how many milliseconds each digit will be played in the
+    /// audio stream. Ranges from 100 to 500ms" (default 250), https://developers.telnyx.com/api/call-control/send-dtmf.
+    /// </summary>
+    public const int MinDtmfDurationMillis = 100;
+
+    /// <inheritdoc cref="MinDtmfDurationMillis"/>
+    public const int MaxDtmfDurationMillis = 500;
+
     private readonly HttpClient _http;
 
     /// <param name="http">Configured by <c>AddTelnyx</c> with the API base URL and the Bearer key.</param>
@@ -72,7 +93,8 @@ public sealed class TelnyxCallControlClient
             command.Stream.SampleRate,
             command.CommandId,
             command.ClientState,
-            command.TimeoutSeconds);
+            command.TimeoutSeconds is { } timeout ? Math.Clamp(timeout, MinTimeoutSeconds, MaxTimeoutSeconds) : null,
+            command.MachineDetection ? MachineDetectionDetect : null);
         using var response = await SendAsync("dial", "calls", body, CallControlJsonContext.Default.DialRequestBody, cancellationToken)
             .ConfigureAwait(false);
         var envelope = await ReadJsonAsync(response, CallControlJsonContext.Default.DataEnvelopeDialResponseData, cancellationToken)
@@ -103,6 +125,50 @@ public sealed class TelnyxCallControlClient
             return false;
         }
     }
+
+    /// <summary>
+    /// Cold transfer (<c>POST /calls/{id}/actions/transfer</c> with <c>to</c>, <c>from</c>, <c>command_id</c>,
+    /// https://developers.telnyx.com/api/call-control/transfer-call): Telnyx dials <paramref name="to"/> and bridges
+    /// the call to it. Retried only with the same <paramref name="commandId"/>, which Telnyx ignores when repeated.
+    /// </summary>
+    /// <param name="to">E.164 number or <c>sip:</c> URI; never logged.</param>
+    /// <param name="from">Caller id shown to <paramref name="to"/> (Telnyx's default: the call's own <c>from</c>); never logged.</param>
+    public async Task TransferAsync(string callControlId, string to, string? from, string commandId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(callControlId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(to);
+        ArgumentException.ThrowIfNullOrEmpty(commandId);
+        using var response = await SendAsync(
+            "transfer", ActionPath(callControlId, "transfer"), new TransferRequestBody(to, from, commandId),
+            CallControlJsonContext.Default.TransferRequestBody, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Plays DTMF to the call's far end (<c>POST /calls/{id}/actions/send_dtmf</c> with <c>digits</c>,
+    /// <c>duration_millis</c>, <c>command_id</c>, https://developers.telnyx.com/api/call-control/send-dtmf).
+    /// <paramref name="durationMillis"/> is clamped into the documented 100–500 ms.
+    /// </summary>
+    /// <param name="digits">0-9, A-D, * and # (and Telnyx's pauses w and W).</param>
+    /// <exception cref="ArgumentException">A character Telnyx does not document for <c>digits</c>.</exception>
+    public async Task SendDtmfAsync(string callControlId, string digits, int durationMillis, string commandId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(callControlId);
+        ArgumentException.ThrowIfNullOrEmpty(digits);
+        ArgumentException.ThrowIfNullOrEmpty(commandId);
+        if (digits.AsSpan().ContainsAnyExcept(DtmfCharacters))
+        {
+            throw new ArgumentException("DTMF digits are 0-9, A-D, *, # (and the pauses w, W).", nameof(digits));
+        }
+
+        var body = new SendDtmfRequestBody(
+            digits, Math.Clamp(durationMillis, MinDtmfDurationMillis, MaxDtmfDurationMillis), commandId);
+        using var response = await SendAsync(
+            "send_dtmf", ActionPath(callControlId, "send_dtmf"), body, CallControlJsonContext.Default.SendDtmfRequestBody, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private static readonly System.Buffers.SearchValues<char> DtmfCharacters =
+        System.Buffers.SearchValues.Create("0123456789ABCD*#wW");
 
     private static string ActionPath(string callControlId, string action) =>
         $"calls/{Uri.EscapeDataString(callControlId)}/actions/{action}";

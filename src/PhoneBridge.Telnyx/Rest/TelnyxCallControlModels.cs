@@ -29,6 +29,8 @@ public sealed record TelnyxStreamSettings(Uri StreamUrl, TelnyxCodec Codec)
 /// <summary>An outbound call to place.</summary>
 /// <param name="To">Number or SIP URI to call; never logged.</param>
 /// <param name="From">Caller id, a Telnyx number in E.164; never logged.</param>
+/// <param name="TimeoutSeconds">Ring time (<c>timeout_secs</c>, 5–600 s, Telnyx's default 30); clamped into that range.</param>
+/// <param name="MachineDetection">Ask for answering-machine detection (<c>answering_machine_detection=detect</c>).</param>
 public sealed record TelnyxDialCommand(
     string ConnectionId,
     string To,
@@ -36,7 +38,8 @@ public sealed record TelnyxDialCommand(
     TelnyxStreamSettings Stream,
     string CommandId,
     string? ClientState = null,
-    int? TimeoutSeconds = null);
+    int? TimeoutSeconds = null,
+    bool MachineDetection = false);
 
 /// <summary>Ids Telnyx gives a new call.</summary>
 public sealed record TelnyxDialResult(string CallControlId, string? CallLegId, string? CallSessionId);
@@ -62,9 +65,14 @@ internal sealed record DialRequestBody(
     int StreamBidirectionalSamplingRate,
     string CommandId,
     string? ClientState,
-    int? TimeoutSecs);
+    int? TimeoutSecs,
+    string? AnsweringMachineDetection);
 
 internal sealed record HangupRequestBody(string CommandId);
+
+internal sealed record TransferRequestBody(string To, string? From, string CommandId);
+
+internal sealed record SendDtmfRequestBody(string Digits, int DurationMillis, string CommandId);
 
 internal sealed record DialResponseData(string? CallControlId, string? CallLegId, string? CallSessionId);
 
@@ -80,6 +88,8 @@ internal sealed record ErrorEntry(JsonElement Code, string? Title, string? Detai
 [JsonSerializable(typeof(AnswerRequestBody))]
 [JsonSerializable(typeof(DialRequestBody))]
 [JsonSerializable(typeof(HangupRequestBody))]
+[JsonSerializable(typeof(TransferRequestBody))]
+[JsonSerializable(typeof(SendDtmfRequestBody))]
 [JsonSerializable(typeof(DataEnvelope<DialResponseData>))]
 [JsonSerializable(typeof(ErrorsEnvelope))]
 internal sealed partial class CallControlJsonContext : JsonSerializerContext;

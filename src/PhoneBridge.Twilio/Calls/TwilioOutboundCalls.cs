@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Twilio.Rest;
@@ -9,7 +10,8 @@ namespace PhoneBridge.Twilio.Calls;
 
 /// <summary>
 /// Places and ends Twilio calls whose media is bridged like an incoming call's: the call is registered first,
-/// and Twilio gets inline TwiML that connects the answered call to the fresh tokenized media URL.
+/// and Twilio gets inline TwiML that connects the answered call to the fresh tokenized media URL. Once Twilio has
+/// accepted it, the call's <see cref="LiveCall.ProviderCallId"/> in the <see cref="CallDirectory"/> is its CallSid.
 /// </summary>
 public sealed class TwilioOutboundCalls
 {
@@ -17,13 +19,17 @@ public sealed class TwilioOutboundCalls
     private readonly TwilioRestClient _twilio;
     private readonly IOptionsMonitor<PhoneBridgeOptions> _hosting;
     private readonly ILogger<TwilioOutboundCalls> _logger;
+    private readonly CallDirectory? _directory;
 
+    /// <param name="directory">Where the placed call's CallSid is recorded, if the host lists its calls.</param>
     public TwilioOutboundCalls(
         ICallRegistry registry,
         TwilioRestClient twilio,
         IOptionsMonitor<PhoneBridgeOptions> hosting,
-        ILogger<TwilioOutboundCalls> logger)
+        ILogger<TwilioOutboundCalls> logger,
+        CallDirectory? directory = null)
     {
+        _directory = directory;
         _registry = registry;
         _twilio = twilio;
         _hosting = hosting;
@@ -56,20 +62,50 @@ public sealed class TwilioOutboundCalls
     /// <param name="statusCallback">Optional absolute URL Twilio posts call progress to.</param>
     /// <param name="publicBaseUrl">Public http(s) base URL of this server, e.g. <c>https://abc.ngrok.app</c>.</param>
     /// <exception cref="TwilioApiException">Twilio refused the call.</exception>
-    public async Task<TwilioOutboundCall> PlaceCallAsync(
+    public Task<TwilioOutboundCall> PlaceCallAsync(
         string to, string from, string? statusCallback, Uri publicBaseUrl, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(to);
         ArgumentException.ThrowIfNullOrWhiteSpace(from);
         ArgumentNullException.ThrowIfNull(publicBaseUrl);
+        return PlaceCallAsync(new PhoneDialRequest(to, from, publicBaseUrl), statusCallback, cancellationToken);
+    }
 
-        var registration = _registry.Register(new CallRegistrationRequest(TwilioProvider.Name, From: from, To: to));
+    /// <summary>
+    /// Registers the call (outbound, joining <see cref="PhoneDialRequest.EdgeCall"/> when given, which then skips the
+    /// agent launch), then asks Twilio to dial it with TwiML that streams to the tokenized media URL under
+    /// <see cref="PhoneDialRequest.PublicBaseUrl"/>, with the request's ring timeout and answering-machine detection.
+    /// The registration is released if Twilio refuses or cannot be reached.
+    /// </summary>
+    /// <exception cref="TwilioApiException">Twilio refused the call.</exception>
+    public async Task<TwilioOutboundCall> PlaceCallAsync(PhoneDialRequest request, string? statusCallback, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.To);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.From);
+        ArgumentNullException.ThrowIfNull(request.PublicBaseUrl);
+
+        var registration = _registry.Register(new CallRegistrationRequest(
+            TwilioProvider.Name,
+            From: request.From,
+            To: request.To,
+            Direction: CallDirection.Outbound,
+            EdgeCall: request.EdgeCall,
+            LinkedCallId: request.LinkedCallId,
+            JoinsExistingCall: request.EdgeCall is not null));
         try
         {
             var mediaUrl = PublicUrlResolver.BuildMediaUrl(
-                publicBaseUrl.AbsoluteUri, TwilioProvider.Name, registration.CallId, registration.Token);
+                request.PublicBaseUrl.AbsoluteUri, TwilioProvider.Name, registration.CallId, registration.Token);
             var twiml = Twiml.ConnectStream(mediaUrl, [new("callId", registration.CallId)]);
-            var call = await _twilio.CreateCallAsync(to, from, twiml, statusCallback, cancellationToken).ConfigureAwait(false);
+            var call = await _twilio.CreateCallAsync(
+                request.To, request.From, twiml, statusCallback, request.TimeoutSeconds, request.MachineDetection, cancellationToken)
+                .ConfigureAwait(false);
+            if (_directory is not null && _directory.TryGet(registration.CallId, out var live))
+            {
+                live.ProviderCallId = call.Sid;
+            }
+
             TwilioOutboundCallsLog.OutboundCallPlaced(_logger, registration.CallId, call.Sid, call.Status);
             return new TwilioOutboundCall(registration.CallId, call.Sid, call.Status);
         }

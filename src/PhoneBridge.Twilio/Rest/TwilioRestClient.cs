@@ -40,17 +40,41 @@ public sealed class TwilioRestClient
     /// <summary>Whether an account SID and an auth token or API key are configured.</summary>
     public bool IsConfigured => _options.CurrentValue.HasRestCredentials;
 
+    /// <summary>Twilio lets a call ring at most this long (<c>Timeout</c>, default 60).</summary>
+    public const int MaxRingTimeoutSeconds = 600;
+
+    /// <summary><c>MachineDetection</c> value that reports <c>AnsweredBy</c> as soon as the callee is identified.</summary>
+    public const string MachineDetectionEnable = "Enable";
+
     /// <summary>
     /// <c>POST /2010-04-01/Accounts/{AccountSid}/Calls.json</c> with <c>To</c>, <c>From</c>, <c>Twiml</c> and an
-    /// optional <c>StatusCallback</c>. Never retried: a lost answer does not mean Twilio did not dial.
+    /// optional <c>StatusCallback</c>, <c>Timeout</c> (ring time, clamped to 1–600 s as Twilio documents it) and
+    /// <c>MachineDetection=Enable</c>. Never retried: a lost answer does not mean Twilio did not dial.
     /// </summary>
-    public async Task<TwilioCall> CreateCallAsync(string to, string from, string twiml, string? statusCallback, CancellationToken cancellationToken)
+    public Task<TwilioCall> CreateCallAsync(string to, string from, string twiml, string? statusCallback, CancellationToken cancellationToken) =>
+        CreateCallAsync(to, from, twiml, statusCallback, timeoutSeconds: null, machineDetection: false, cancellationToken);
+
+    /// <inheritdoc cref="CreateCallAsync(string, string, string, string?, CancellationToken)"/>
+    public async Task<TwilioCall> CreateCallAsync(
+        string to,
+        string from,
+        string twiml,
+        string? statusCallback,
+        int? timeoutSeconds,
+        bool machineDetection,
+        CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(to);
         ArgumentException.ThrowIfNullOrWhiteSpace(from);
         CheckTwiml(twiml);
 
-        var options = new CreateCallOptions(new PhoneNumber(to), new PhoneNumber(from)) { Twiml = new Twiml(twiml) };
+        // https://www.twilio.com/docs/voice/api/call-resource#create-a-call-resource: Timeout and MachineDetection.
+        var options = new CreateCallOptions(new PhoneNumber(to), new PhoneNumber(from))
+        {
+            Twiml = new Twiml(twiml),
+            Timeout = timeoutSeconds is { } timeout ? Math.Clamp(timeout, 1, MaxRingTimeoutSeconds) : null,
+            MachineDetection = machineDetection ? MachineDetectionEnable : null,
+        };
         if (!string.IsNullOrWhiteSpace(statusCallback))
         {
             options.StatusCallback = new Uri(statusCallback, UriKind.Absolute);

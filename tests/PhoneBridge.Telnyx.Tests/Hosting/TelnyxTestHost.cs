@@ -45,8 +45,12 @@ internal sealed class TelnyxTestHost : IAsyncDisposable
 
     internal TelnyxCallTracker Tracker => App.Services.GetRequiredService<TelnyxCallTracker>();
 
+    /// <param name="services">Registrations after the host's own, which they override (e.g. the real clock for retries).</param>
     public static async Task<TelnyxTestHost> StartAsync(
-        Action<Dictionary<string, string?>>? configure = null, DateTimeOffset? now = null, TelnyxWebhookSigner? signer = null)
+        Action<Dictionary<string, string?>>? configure = null,
+        DateTimeOffset? now = null,
+        TelnyxWebhookSigner? signer = null,
+        Action<IServiceCollection>? services = null)
     {
         signer ??= TelnyxWebhookSigner.CreateRandom();
         var time = new FakeTimeProvider(now ?? DateTimeOffset.UtcNow);
@@ -70,6 +74,7 @@ internal sealed class TelnyxTestHost : IAsyncDisposable
         builder.Services.AddPhoneBridgeCore();
         builder.Services.AddTelnyx();
         builder.Services.AddHttpClient<TelnyxCallControlClient>().ConfigurePrimaryHttpMessageHandler(() => api);
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseFailedAuthLimit();

@@ -5,9 +5,16 @@ using System.Threading.Channels;
 
 namespace PhoneBridge.Telnyx.Tests.Rest;
 
-/// <summary>Answers HTTP requests with queued responses and keeps what was sent.</summary>
+/// <summary>
+/// A fake of Telnyx Call Control: answers HTTP requests with queued responses and keeps what was sent. A request that
+/// is not as Telnyx documents it (<see cref="CallControlDocs"/>) gets Telnyx's 422 with code 10015 instead, leaving
+/// the queued response for the next one.
+/// </summary>
 internal sealed class RecordingHandler : HttpMessageHandler
 {
+    /// <summary>Code of the 422 the fake answers an undocumented request with (Telnyx: "Invalid value").</summary>
+    public const string InvalidRequestCode = "10015";
+
     private readonly ConcurrentQueue<(HttpStatusCode Status, string Body, TimeSpan? RetryAfter, bool Stall)> _responses = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly Channel<RecordedRequest> _arrivals = Channel.CreateUnbounded<RecordedRequest>();
@@ -40,6 +47,12 @@ internal sealed class RecordingHandler : HttpMessageHandler
         var recorded = new RecordedRequest(request.Method, request.RequestUri!, request.Headers.Authorization?.ToString(), body);
         _requests.Enqueue(recorded);
         _arrivals.Writer.TryWrite(recorded);
+        if (CallControlDocs.Check(request.Method, request.RequestUri!, body) is { } invalid)
+        {
+            var error = System.Text.Json.JsonSerializer.Serialize(new { errors = new[] { new { code = InvalidRequestCode, title = "Invalid value", detail = invalid } } });
+            return new HttpResponseMessage(HttpStatusCode.UnprocessableEntity) { Content = new StringContent(error, Encoding.UTF8, "application/json") };
+        }
+
         var (status, responseBody, retryAfter, stall) = _responses.TryDequeue(out var queued)
             ? queued
             : (HttpStatusCode.OK, """{"data":{"result":"ok"}}""", null, false);

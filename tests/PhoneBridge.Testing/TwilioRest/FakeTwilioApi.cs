@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml;
+using System.Xml.Linq;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -11,12 +13,21 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace PhoneBridge.Twilio.Tests.Infrastructure;
+namespace PhoneBridge.Testing.TwilioRest;
 
 /// <summary>
 /// A local stand-in for api.twilio.com's Calls resource on a loopback port. It checks requests the way Twilio
-/// does (path, Basic auth, form fields, the 4000-character inline TwiML limit, parseable TwiML) and answers
-/// with Twilio-shaped JSON, errors included.
+/// documents and does them (path, Basic auth, form fields, the 4000-character inline TwiML limit, parseable TwiML)
+/// and answers with Twilio-shaped JSON, errors included:
+/// <list type="bullet">
+/// <item>create, https://www.twilio.com/docs/voice/api/call-resource#create-a-call-resource: <c>To</c>, <c>From</c>,
+/// <c>Twiml</c> or <c>Url</c>, optional <c>Timeout</c> (integer seconds, at most 600) and <c>MachineDetection</c>
+/// (<c>Enable</c> or <c>DetectMessageEnd</c>);</item>
+/// <item>update, https://www.twilio.com/docs/voice/api/call-resource#update-a-call-resource: <c>Status</c>
+/// (<c>completed</c> or <c>canceled</c>) or new <c>Twiml</c>; a <c>&lt;Dial&gt;</c> in it must name one
+/// <c>&lt;Number&gt;</c>, <c>&lt;Sip&gt;</c> or <c>&lt;Client&gt;</c> and an E.164 <c>callerId</c> if any (else
+/// 13214), and only a call still in progress can be redirected (else 21220).</item>
+/// </list>
 /// </summary>
 public sealed class FakeTwilioApi : IAsyncDisposable
 {
@@ -53,6 +64,14 @@ public sealed class FakeTwilioApi : IAsyncDisposable
 
     /// <summary>The next <paramref name="count"/> requests are answered 503 (Twilio-shaped JSON), like a brief outage.</summary>
     public void FailNext(int count) => Volatile.Write(ref _failures, count);
+
+    /// <summary>A call Twilio has under way (default in progress, as an answered caller's is); returns its SID.</summary>
+    public string AddCall(string status = "in-progress")
+    {
+        var sid = "CA" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        Calls[sid] = status;
+        return sid;
+    }
 
     public sealed record RecordedRequest(string Method, string Path, string? Authorization, string? ContentType, Dictionary<string, string[]> Form);
 
@@ -117,8 +136,18 @@ public sealed class FakeTwilioApi : IAsyncDisposable
             return bad;
         }
 
-        var sid = "CA" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        Calls[sid] = "queued";
+        if (form.TryGetValue("Timeout", out var timeouts)
+            && !(timeouts.Length == 1 && int.TryParse(timeouts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var timeout) && timeout is > 0 and <= 600))
+        {
+            return Error(400, 21216, "Timeout must be an integer number of seconds, at most 600.");
+        }
+
+        if (form.TryGetValue("MachineDetection", out var detection) && !(detection.Length == 1 && detection[0] is "Enable" or "DetectMessageEnd"))
+        {
+            return Error(400, 21218, "MachineDetection must be Enable or DetectMessageEnd.");
+        }
+
+        var sid = AddCall("queued");
         return Results.Json(
             new Dictionary<string, object?>
             {
@@ -151,9 +180,19 @@ public sealed class FakeTwilioApi : IAsyncDisposable
                 return bad;
             }
 
+            if (DialFailure(twiml) is { } badDial)
+            {
+                return badDial;
+            }
+
             if (!Calls.TryGetValue(callSid, out var current))
             {
                 return Error(404, 20404, $"The requested resource /2010-04-01/Accounts/{account}/Calls/{callSid}.json was not found");
+            }
+
+            if (current is "completed" or "canceled" or "busy" or "failed" or "no-answer")
+            {
+                return Error(400, 21220, "Call is not in-progress. Cannot redirect.");
             }
 
             return Results.Json(new Dictionary<string, object?> { ["sid"] = callSid, ["status"] = current });
@@ -238,6 +277,29 @@ public sealed class FakeTwilioApi : IAsyncDisposable
         {
             return Error(400, 12100, "Document parse failure");
         }
+    }
+
+    /// <summary>What Twilio refuses of a <c>&lt;Dial&gt;</c>: no or several destinations, an empty one, a callerId that is not E.164.</summary>
+    private static IResult? DialFailure(string twiml)
+    {
+        var document = XDocument.Parse(twiml);
+        foreach (var dial in document.Descendants("Dial"))
+        {
+            var callerId = dial.Attribute("callerId")?.Value;
+            if (callerId is not null && !(callerId.Length is > 8 and <= 16 && callerId[0] == '+' && callerId.AsSpan(1).ContainsAnyExceptInRange('0', '9') is false))
+            {
+                return Error(400, 13214, "Dial: Invalid callerId value");
+            }
+
+            var nouns = dial.Elements().Where(e => e.Name.LocalName is "Number" or "Sip" or "Client").ToArray();
+            var text = dial.Nodes().OfType<XText>().Any(t => !string.IsNullOrWhiteSpace(t.Value));
+            if (nouns.Length + (text ? 1 : 0) != 1 || nouns.Any(n => string.IsNullOrWhiteSpace(n.Value)))
+            {
+                return Error(400, 13201, "Dial: Invalid destination");
+            }
+        }
+
+        return null;
     }
 
     private static string? One(Dictionary<string, string[]> form, string name) =>
