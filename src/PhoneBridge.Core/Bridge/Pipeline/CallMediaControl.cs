@@ -100,6 +100,9 @@ internal sealed class CallMediaControl : ICallMediaControl
     /// <summary>Sets the phone's rate; tones can be queued from then on.</summary>
     public void Start(int sampleRate) => _sampleRate = sampleRate;
 
+    /// <summary>True when a tone string waits to be taken (read without the queue's lock: a hint for the media path).</summary>
+    internal bool TonesQueued => Volatile.Read(ref _queued) > 0;
+
     /// <summary>The next queued tone string, or null.</summary>
     internal DtmfToneGenerator? TakeTones()
     {

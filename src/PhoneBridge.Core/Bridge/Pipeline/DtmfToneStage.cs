@@ -26,7 +26,7 @@ internal sealed class DtmfToneStage(CallMediaControl control) : AudioStage
 
     public override void OnFrame(ReadOnlySpan<short> frame)
     {
-        var tones = _tones ??= _frame.Length > 0 ? control.TakeTones() : null;
+        var tones = _tones ??= _frame.Length > 0 && control.TonesQueued ? control.TakeTones() : null;
         if (tones is null)
         {
             Next.OnFrame(frame);
@@ -45,7 +45,7 @@ internal sealed class DtmfToneStage(CallMediaControl control) : AudioStage
             if (tones is not null && !tones.MixInto(part))
             {
                 control.TonesPlayed(tones);
-                tones = _tones = control.TakeTones();
+                tones = _tones = control.TonesQueued ? control.TakeTones() : null;
             }
 
             Next.OnFrame(part);
