@@ -82,6 +82,37 @@ public sealed class CallMediaControlServerTests : IDisposable
         Assert.True(windows.TakeLast(10).Count(share => share < 0.5) >= 8, "the echo comes back after unhold");
     }
 
+    [Fact]
+    public async Task A_hold_file_that_cannot_be_read_stops_the_server_at_start_naming_the_key_and_the_file()
+    {
+        var notAudio = Path.Combine(_directory.FullName, "hold.wav");
+        await File.WriteAllTextAsync(notAudio, "not a wave file");
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var server = await BridgeServer.StartAsync(settings: new Dictionary<string, string?> { ["PhoneBridge:Hold:AudioFile"] = notAudio });
+        });
+
+        var messages = string.Join(" | ", Chain(error).Select(e => e.Message));
+        Assert.Contains("PhoneBridge:Hold:AudioFile", messages, StringComparison.Ordinal);
+        Assert.Contains(notAudio, messages, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            yield return e;
+            if (e is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Chain))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+
     private static async Task<ICallMediaControl> LiveMediaAsync(CallDirectory calls, Task call)
     {
         ICallMediaControl? media = null;
