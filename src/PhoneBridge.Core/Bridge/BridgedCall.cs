@@ -170,7 +170,8 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
 
     public void OnRemoteAudioResumed()
     {
-        if (!Ending)
+        // Clearing would cut tones already queued towards the caller, and a cut tone or pause can lose or split a key.
+        if (!Ending && !_media.Control.TonesPending)
         {
             _phone.Clear();
         }

@@ -96,6 +96,34 @@ public class CallMediaControlTests
         await run.WaitAsync(TestTimeouts.Wait);
     }
 
+    [Fact]
+    public async Task Remote_audio_resuming_does_not_clear_the_phone_buffer_while_tones_play()
+    {
+        var directory = new CallDirectory(new NullCallEventPublisher());
+        var edge = new FakeEdge();
+        using var h = new BridgeHarness(edge, directory: directory);
+        Assert.True(directory.TryGet(h.Call.CallId, out var live));
+        var run = h.Attach();
+        var handler = await h.StartAsync();
+        var session = await edge.Joined.WaitAsync(TestTimeouts.Wait);
+
+        Assert.True(live.Media!.PlayDtmf("12", 100));
+        session.Handler.OnRemoteAudioResumed();
+        Assert.Equal(0, h.Phone.Clears);
+
+        for (var i = 0; i < 30; i++)
+        {
+            handler.CallerAudio.OnFrame(BridgeHarness.Frame(0));
+        }
+
+        Assert.Equal(2, live.Media.Stats.DtmfTonesPlayed);
+        session.Handler.OnRemoteAudioResumed();
+        Assert.Equal(1, h.Phone.Clears);
+
+        h.Phone.Stop();
+        await run.WaitAsync(TestTimeouts.Wait);
+    }
+
     /// <summary>Sends caller frames until the edge session gets one: early audio has been flushed.</summary>
     private static async Task GoLiveAsync(IPhoneStreamHandler handler, FakeEdgeSession session)
     {

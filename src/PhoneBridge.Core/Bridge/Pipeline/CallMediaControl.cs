@@ -53,7 +53,10 @@ internal sealed class CallMediaControl : ICallMediaControl
     public bool IsHeld => _held;
 
     /// <summary>True while the caller must hear something even if the edge sends nothing: held, or tones to play.</summary>
-    public bool NeedsGeneratedAudio => _held || Volatile.Read(ref _tonesPending) > 0;
+    public bool NeedsGeneratedAudio => _held || TonesPending;
+
+    /// <summary>True while DTMF tones are queued or playing.</summary>
+    public bool TonesPending => Volatile.Read(ref _tonesPending) > 0;
 
     /// <summary>The phone's rate once the stream started; 0 before.</summary>
     public int SampleRate => _sampleRate;
