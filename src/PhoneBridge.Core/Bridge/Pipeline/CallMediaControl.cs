@@ -1,14 +1,15 @@
-using PhoneBridge.Audio;
 using PhoneBridge.Audio.Tones;
 using PhoneBridge.Core.Bridge.Hold;
 using PhoneBridge.Core.Calls;
+using PhoneBridge.Core.Phone;
 
 namespace PhoneBridge.Core.Bridge.Pipeline;
 
 /// <summary>
 /// Hold and in-band DTMF of one call, shared by the stages that carry them out (<see cref="HoldGate"/>,
 /// <see cref="EdgeSilenceFill"/>, <see cref="HoldAudioStage"/>, <see cref="DtmfToneStage"/>), and the call's own
-/// frame counters. The API thread only flips a flag or queues a tone string; the media threads do the rest.
+/// frame counters. The API thread only flips a flag or queues a tone string; the media threads do the rest. Frames
+/// dropped are the early-audio buffer's and, for a provider socket, the messages its full send queue dropped.
 /// </summary>
 /// <remarks>
 /// The edge-to-phone stages run on the edge's thread for remote frames and on the phone's receive loop for the
@@ -23,6 +24,7 @@ internal sealed class CallMediaControl : ICallMediaControl
 
     private readonly BridgeCounters _counters;
     private readonly EarlyAudioBuffer _earlyAudio;
+    private readonly WebSocketPhoneStream? _socket;
     private readonly Lock _queueGate = new();
     private readonly DtmfToneGenerator?[] _queue = new DtmfToneGenerator?[MaxQueuedStrings];
     private int _head;
@@ -37,10 +39,11 @@ internal sealed class CallMediaControl : ICallMediaControl
     private long _framesHeld;
     private long _dtmfTonesPlayed;
 
-    public CallMediaControl(BridgeCounters counters, EarlyAudioBuffer earlyAudio, HoldAudio holdAudio)
+    public CallMediaControl(BridgeCounters counters, EarlyAudioBuffer earlyAudio, HoldAudio holdAudio, IPhoneMediaStream phone)
     {
         _counters = counters;
         _earlyAudio = earlyAudio;
+        _socket = phone as WebSocketPhoneStream;
         HoldAudio = holdAudio;
     }
 
@@ -64,7 +67,7 @@ internal sealed class CallMediaControl : ICallMediaControl
     public CallMediaStats Stats => new(
         Interlocked.Read(ref _framesFromPhone),
         Interlocked.Read(ref _framesToPhone),
-        _earlyAudio.DroppedFrames,
+        _earlyAudio.DroppedFrames + (_socket?.MessagesDropped ?? 0),
         Interlocked.Read(ref _framesHeld),
         Interlocked.Read(ref _dtmfTonesPlayed));
 

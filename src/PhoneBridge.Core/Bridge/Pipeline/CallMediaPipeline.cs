@@ -20,7 +20,7 @@ internal sealed class CallMediaPipeline
     public CallMediaPipeline(IPhoneMediaStream phone, BridgeCounters counters, HoldAudio? holdAudio = null)
     {
         EarlyAudio = new EarlyAudioBuffer(counters);
-        Control = new CallMediaControl(counters, EarlyAudio, holdAudio ?? HoldAudio.Chime);
+        Control = new CallMediaControl(counters, EarlyAudio, holdAudio ?? HoldAudio.Chime, phone);
         _fill = new EdgeSilenceFill(Control);
         _holdAudio = new HoldAudioStage(Control, _fill);
         _tones = new DtmfToneStage(Control);
