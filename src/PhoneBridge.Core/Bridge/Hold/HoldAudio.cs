@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using NAudio.Wave;
 using NAudio.Wave.SampleProviders;
+using PhoneBridge.Audio;
 using PhoneBridge.Audio.Tones;
 
 namespace PhoneBridge.Core.Bridge.Hold;
@@ -66,43 +67,79 @@ public sealed class HoldAudio
                     $"{HoldAudioOptions.SectionName}:AudioFile: '{path}' lasts {reader.TotalTime:g}, more than the {MaxDuration:g} accepted.");
             }
 
-            var samples = reader.ToSampleProvider();
-            var channels = format.Channels;
-            var frames = (int)(reader.SampleCount > 0 ? reader.SampleCount : 0);
-            var mono = new float[frames];
-            var block = new float[4096 * channels];
-            var count = 0;
-            int read;
-            while ((read = samples.Read(block)) > 0)
-            {
-                for (var i = 0; i + channels <= read && count < mono.Length; i += channels)
-                {
-                    float sum = 0;
-                    for (var c = 0; c < channels; c++)
-                    {
-                        sum += block[i + c];
-                    }
-
-                    mono[count++] = sum / channels;
-                }
-            }
-
-            if (count == 0)
+            var mono = ReadMono(reader);
+            if (mono.Length == 0)
             {
                 throw new InvalidDataException($"{HoldAudioOptions.SectionName}:AudioFile: '{path}' holds no audio.");
             }
 
-            return new HoldAudio(path, count == mono.Length ? mono : mono[..count], format.SampleRate);
+            return new HoldAudio(path, mono, format.SampleRate);
         }
         catch (InvalidDataException)
         {
             throw;
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or IOException or UnauthorizedAccessException or EndOfStreamException)
+        catch (Exception ex) when (ex is FormatException or ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException or NotSupportedException)
         {
             throw new InvalidDataException(
-                $"{HoldAudioOptions.SectionName}:AudioFile: '{path}' is not a readable PCM or IEEE-float WAV file ({ex.Message}).", ex);
+                $"{HoldAudioOptions.SectionName}:AudioFile: '{path}' is not a readable PCM, IEEE-float or G.711 WAV file ({ex.Message}).", ex);
         }
+    }
+
+    // The file's audio, its channels averaged, as floats in [-1, 1]; G.711 (which NAudio's sample providers do not
+    // take, and telephony hold music often is) through the bridge's own decoder.
+    private static float[] ReadMono(WaveFileReader reader)
+    {
+        var format = reader.WaveFormat;
+        var channels = format.Channels;
+        var mono = new float[reader.Length / Math.Max(1, format.BlockAlign)];
+        var count = 0;
+        var block = new float[4096 * channels];
+        if (format.Encoding is WaveFormatEncoding.MuLaw or WaveFormatEncoding.ALaw)
+        {
+            var bytes = new byte[block.Length];
+            var pcm = new short[block.Length];
+            int read;
+            while ((read = reader.Read(bytes)) > 0)
+            {
+                var decoded = format.Encoding == WaveFormatEncoding.MuLaw
+                    ? G711.MuLawDecode(bytes.AsSpan(0, read), pcm)
+                    : G711.ALawDecode(bytes.AsSpan(0, read), pcm);
+                for (var i = 0; i < decoded; i++)
+                {
+                    block[i] = pcm[i] / 32768f;
+                }
+
+                count = Downmix(block.AsSpan(0, decoded), channels, mono, count);
+            }
+        }
+        else
+        {
+            var samples = reader.ToSampleProvider();
+            int read;
+            while ((read = samples.Read(block)) > 0)
+            {
+                count = Downmix(block.AsSpan(0, read), channels, mono, count);
+            }
+        }
+
+        return count == mono.Length ? mono : mono[..count];
+    }
+
+    private static int Downmix(ReadOnlySpan<float> interleaved, int channels, float[] mono, int count)
+    {
+        for (var i = 0; i + channels <= interleaved.Length && count < mono.Length; i += channels)
+        {
+            float sum = 0;
+            for (var c = 0; c < channels; c++)
+            {
+                sum += interleaved[i + c];
+            }
+
+            mono[count++] = sum / channels;
+        }
+
+        return count;
     }
 
     /// <summary>A new loop over this audio at <paramref name="sampleRate"/> (8000, 16000 or 48000), from its start.</summary>

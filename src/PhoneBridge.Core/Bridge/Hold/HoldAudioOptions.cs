@@ -6,7 +6,7 @@ public sealed class HoldAudioOptions
     public const string SectionName = "PhoneBridge:Hold";
 
     /// <summary>
-    /// A WAV file (PCM or IEEE float, any rate, mono or more channels) played in a loop to a held caller, mixed to
+    /// A WAV file (PCM, IEEE float or G.711 μ-law/A-law, any rate, mono or more channels) played in a loop to a held caller, mixed to
     /// mono and resampled to the call's rate. Unset: the built-in chime.
     /// </summary>
     public string? AudioFile { get; set; }

@@ -67,6 +67,26 @@ public sealed class HoldAudioTests : IDisposable
     }
 
     [Fact]
+    public void A_G711_file_is_decoded()
+    {
+        var path = Path.Combine(_directory.FullName, "mulaw.wav");
+        var pcm = Enumerable.Range(0, 8000).Select(n => (short)(10000 * Math.Sin(2 * Math.PI * 400 * n / 8000))).ToArray();
+        var mulaw = new byte[pcm.Length];
+        PhoneBridge.Audio.G711.MuLawEncode(pcm, mulaw);
+        using (var writer = new WaveFileWriter(path, WaveFormat.CreateMuLawFormat(8000, 1)))
+        {
+            writer.Write(mulaw, 0, mulaw.Length);
+        }
+
+        var hold = HoldAudio.Load(path);
+        var heard = new short[8000];
+        hold.CreateSource(8000).Fill(heard);
+
+        Assert.Equal(TimeSpan.FromSeconds(1), hold.Duration);
+        Assert.All(heard.Zip(pcm).Skip(100).Take(7800), p => Assert.InRange(p.First - p.Second, -400, 400));
+    }
+
+    [Fact]
     public void A_missing_file_or_one_that_is_not_a_WAV_file_is_refused_naming_the_key_and_the_file()
     {
         var missing = Path.Combine(_directory.FullName, "missing.wav");
