@@ -14,6 +14,7 @@ namespace PhoneBridge.Stream.Tests.Edge;
 /// independent stack: it relays the phone's Opus to an agent that answers (echoes what it hears) and relays the
 /// agent back. Audio is judged over windows of seconds against the known signal the phone speaks.
 /// </summary>
+[Collection(AiortcMediaFixture.Collection)]
 public sealed class StreamEdgeAiortcTests(AiortcMediaFixture fixture, ITestOutputHelper output) : IClassFixture<AiortcMediaFixture>
 {
     [Fact]
