@@ -1,3 +1,8 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+using PhoneBridge.Core.Calls;
+using PhoneBridge.Core.Registry;
 using PhoneBridge.Simulator.Audio;
 using PhoneBridge.Simulator.Pacing;
 using PhoneBridge.Simulator.Twilio;
@@ -62,6 +67,111 @@ public sealed class StreamBridgeTests(ITestOutputHelper output)
         });
     }
 
+    [Fact]
+    public async Task A_warm_transfer_leg_registered_into_the_callers_stream_call_and_the_caller_hear_each_other()
+    {
+        const int Rate = CallerAudio.SampleRate;
+        const string ApiKey = "integration-api-key";
+        var legVoice = AudioQuality.ToneAndFallingChirp(Rate, 2.0);
+        await using var fake = await FakeStream.StartAsync();
+        var media = await fake.UseAiortcMediaAsync();
+        try
+        {
+            await using var server = await BridgeServer.StartAsync(settings: StreamSettings(fake, ("PhoneBridge:ApiKey", ApiKey)));
+            using var http = server.NewHttpClient();
+            await using var pacer = new FramePacer(TimeProvider.System);
+            var callerAudio = CallerAudio.FromPcm(Enumerable.Repeat(Signal, 30).SelectMany(s => s).ToArray(), Rate);
+            var legAudio = CallerAudio.FromPcm(Enumerable.Repeat(legVoice, 30).SelectMany(s => s).ToArray(), Rate);
+
+            // The caller dials in; the agent of its Stream call is there, quiet while the human is brought in.
+            await using var caller = await TwilioPhone.DialAsync(http, server.Caller, TimeProvider.System, new TwilioMediaCallOptions { Record = true }, CancellationToken.None);
+            await FakeStream.WaitUntilAsync(() => !fake.Joins.IsEmpty, "the caller to join the Stream call", 30000);
+            var first = server.Services.GetRequiredService<CallDirectory>().Calls.Single();
+            var room = first.EdgeCall!;
+            await fake.AddAgentAsync(room.Type + ":" + room.Id, "agent", "silent");
+            caller.Play(callerAudio, callerAudio.FrameCount, pacer);
+
+            // The warm-transfer leg as the provider's dial registers it: into the caller's Stream call, no agent launch.
+            var legSid = TwilioSids.NewCallSid();
+            var leg = server.Registry.Register(new CallRegistrationRequest("twilio", legSid, "+15550001111", "+15552223333",
+                Direction: CallDirection.Outbound, EdgeCall: room, LinkedCallId: first.CallId, JoinsExistingCall: true));
+            var mediaUrl = new Uri($"ws://{server.BaseUrl.Authority}/twilio/media/{leg.Info.CallId}/{leg.Token}");
+            await using var legPhone = await TwilioMediaCall.ConnectAsync(new TwimlConnectStream(mediaUrl, new Dictionary<string, string>(), null),
+                legSid, server.Caller.AccountSid, BridgeServer.AuthToken, TimeProvider.System, new TwilioMediaCallOptions { Record = true }, CancellationToken.None);
+            await legPhone.StartAsync(CancellationToken.None);
+            legPhone.Play(legAudio, legAudio.FrameCount, pacer);
+
+            await FakeStream.WaitUntilAsync(() => fake.Joins.Count == 2, "the leg to join the Stream call", 30000);
+            Assert.Equal([("phone-" + first.CallId, room.Type + ":" + room.Id), ("phone-" + leg.Info.CallId, room.Type + ":" + room.Id)],
+                fake.Joins.Select(j => (j.UserId, j.CallCid)));
+
+            // Each hears the other (a window spoiled by the loaded machine is followed by another; a broken path fails all three).
+            await FakeStream.WaitUntilAsync(() => Audible(caller.Recording().Samples) && Audible(legPhone.Recording().Samples), "each phone to hear the other", 30000);
+            var (callerHears, legHears) = (default(AudioQuality.Measurement), default(AudioQuality.Measurement));
+            for (var window = 0; window < 3 && !(AudioQuality.IsGood(callerHears) && AudioQuality.IsGood(legHears)); window++)
+            {
+                var (callerStart, legStart) = (caller.Recording().Samples.Length, legPhone.Recording().Samples.Length);
+                await FakeStream.WaitUntilAsync(() => caller.Recording().Samples.Length >= callerStart + (Rate * 7 / 2)
+                    && legPhone.Recording().Samples.Length >= legStart + (Rate * 7 / 2), "3.5 s heard by each phone", 30000);
+                callerHears = AudioQuality.Measure(caller.Recording().Samples[(callerStart + (Rate / 2))..(callerStart + (Rate * 7 / 2))], legVoice, Rate);
+                legHears = AudioQuality.Measure(legPhone.Recording().Samples[(legStart + (Rate / 2))..(legStart + (Rate * 7 / 2))], Signal, Rate);
+                output.WriteLine($"leg → caller: {callerHears}; caller → leg: {legHears}");
+            }
+
+            Assert.True(AudioQuality.IsGood(callerHears), "leg → caller: " + callerHears);
+            Assert.True(AudioQuality.IsGood(legHears), "caller → leg: " + legHears);
+
+            // Both calls told the Stream call they ring and are answered, each as its own phone user.
+            await FakeStream.WaitUntilAsync(() => PhoneCallStates(fake, leg.Info.CallId).Contains("answered"), "the leg's answered event");
+            Assert.Equal(["ringing", "answered"], PhoneCallStates(fake, first.CallId));
+            Assert.Equal(["ringing", "answered"], PhoneCallStates(fake, leg.Info.CallId));
+            Assert.All(fake.CustomEvents.Where(e => e["custom"]!["type"]!.GetValue<string>() == "phone.call"),
+                e => Assert.Equal("phone-" + e["custom"]!["callId"]!.GetValue<string>(), e["user_id"]!.GetValue<string>()));
+
+            // The agent hangs up the Stream call: both phones are hung up.
+            using var hangup = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseUrl, $"stream/calls/{room.Type}/{room.Id}/hangup"));
+            hangup.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+            using var answer = await http.SendAsync(hangup);
+            Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+            await caller.Completion.WaitAsync(Generous);
+            await legPhone.Completion.WaitAsync(Generous);
+            Assert.True(caller.Report().ClosedByServer && legPhone.Report().ClosedByServer, "the server closed both media sockets");
+            Assert.True(await Eventually.TrueAsync(() => server.Registry.Count == 0), $"{server.Registry.Count} calls still registered");
+            await FakeStream.WaitUntilAsync(() => PhoneCallStates(fake, first.CallId).Contains("ended") && PhoneCallStates(fake, leg.Info.CallId).Contains("ended"),
+                "both ended events");
+        }
+        catch (Exception)
+        {
+            output.WriteLine("sfu_media.py stderr:\n" + media.Stderr);
+            throw;
+        }
+    }
+
+    private static List<string> PhoneCallStates(FakeStream fake, string callId) =>
+        fake.CustomEvents
+            .Select(e => e["custom"]!)
+            .Where(c => c["type"]!.GetValue<string>() == "phone.call" && c["callId"]!.GetValue<string>() == callId)
+            .Select(c => c["state"]!.GetValue<string>())
+            .ToList();
+
+    private static Dictionary<string, string?> StreamSettings(FakeStream fake, params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Stream:ApiKey"] = TestOptions.ApiKey,
+            ["Stream:ApiSecret"] = TestOptions.ApiSecret,
+            ["Stream:BaseUrl"] = fake.BaseUrl.ToString(),
+            ["Stream:HealthCheckInterval"] = "00:00:01",
+            ["PhoneBridge:Rtc:HostAddresses:0"] = "127.0.0.1",
+        };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     private static async Task<(AudioQuality.Measurement Phone, AudioQuality.Measurement Agent)> MeasureAsync(
         AiortcSfuMedia media, TwilioMediaCall call, FakeStream.FakeSession agent)
     {
@@ -83,14 +193,7 @@ public sealed class StreamBridgeTests(ITestOutputHelper output)
         var media = await fake.UseAiortcMediaAsync();
         try
         {
-            await using var server = await BridgeServer.StartAsync(settings: new Dictionary<string, string?>
-            {
-                ["Stream:ApiKey"] = TestOptions.ApiKey,
-                ["Stream:ApiSecret"] = TestOptions.ApiSecret,
-                ["Stream:BaseUrl"] = fake.BaseUrl.ToString(),
-                ["Stream:HealthCheckInterval"] = "00:00:01",
-                ["PhoneBridge:Rtc:HostAddresses:0"] = "127.0.0.1",
-            });
+            await using var server = await BridgeServer.StartAsync(settings: StreamSettings(fake));
             using var http = server.NewHttpClient();
             await using var pacer = new FramePacer(TimeProvider.System);
 
