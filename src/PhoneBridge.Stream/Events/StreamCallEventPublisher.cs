@@ -185,6 +185,7 @@ public sealed class StreamCallEventPublisher : ICallEventPublisher, IHostedServi
 
     private async Task SendLoopAsync()
     {
+        StreamCoordinatorClient.CallerLogsErrors();
         var stop = _stop.Token;
         try
         {
@@ -222,6 +223,13 @@ public sealed class StreamCallEventPublisher : ICallEventPublisher, IHostedServi
         {
             if (!_ready.Contains(pending.CallId))
             {
+                // An ended event that was dropped leaves its call here; forgetting every call now and then only
+                // costs the two idempotent requests again.
+                if (_ready.Count >= 4 * Capacity)
+                {
+                    _ready.Clear();
+                }
+
                 await _coordinator.UpsertUsersAsync([new StreamUserRequest(userId, pending.DisplayName, "user")], linked.Token).ConfigureAwait(false);
                 await _coordinator.GetOrCreateCallAsync(callType, streamCallId, userId, linked.Token).ConfigureAwait(false);
                 _ready.Add(pending.CallId);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using PhoneBridge.Core;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Registry;
+using PhoneBridge.Stream.Auth;
 using PhoneBridge.Stream.Coordinator;
 using PhoneBridge.Stream.Events;
 using PhoneBridge.Stream.Tests.Fakes;
@@ -21,10 +22,15 @@ public sealed class StreamCallEventPublisherTests
         new(new CallInfo(callId, "twilio", "CA" + callId, Number, "+15557654321", DateTimeOffset.UnixEpoch, CallDirection.Inbound,
             new EdgeCallAddress("default", "phone-" + callId)));
 
-    private static StreamCallEventPublisher Publisher(FakeStream fake, ListLogger<StreamCallEventPublisher> logger, int capacity = 64)
+    private static StreamCallEventPublisher Publisher(FakeStream fake, ListLogger<StreamCallEventPublisher> logger, int capacity = 64,
+        ListLogger<StreamCoordinatorClient>? coordinatorLogger = null)
     {
         var options = SessionFactory.Options(fake);
-        return new StreamCallEventPublisher(SessionFactory.Coordinator(options), TestOptions.Monitor(options), TimeProvider.System, logger, capacity);
+        var coordinator = coordinatorLogger is null
+            ? SessionFactory.Coordinator(options)
+            : new StreamCoordinatorClient(new HttpClient(), new StreamTokenFactory(TestOptions.Monitor(options), TimeProvider.System),
+                TestOptions.Monitor(options), coordinatorLogger);
+        return new StreamCallEventPublisher(coordinator, TestOptions.Monitor(options), TimeProvider.System, logger, capacity);
     }
 
     private static IEnumerable<LogEntry> Logged(ListLogger logger, int id) => logger.Entries.Where(e => e.EventId.Id == id);
@@ -157,7 +163,8 @@ public sealed class StreamCallEventPublisherTests
     {
         await using var fake = await FakeStream.StartAsync();
         var logger = new ListLogger<StreamCallEventPublisher>();
-        await using var publisher = Publisher(fake, logger);
+        var coordinatorLogger = new ListLogger<StreamCoordinatorClient>();
+        await using var publisher = Publisher(fake, logger, coordinatorLogger: coordinatorLogger);
         var call = Call();
         for (var i = 0; i < 3; i++)
         {
@@ -178,6 +185,14 @@ public sealed class StreamCallEventPublisherTests
         Assert.Equal(2, Logged(logger, 4703).Count());
         Assert.All(Logged(logger, 4703), e => Assert.Equal(LogLevel.Debug, e.Level));
         Assert.Contains("3 failed", Assert.Single(Logged(logger, 4701)).Message, StringComparison.Ordinal);
+
+        // The client does not add a line per failed request of its own (it does for everyone else).
+        Assert.Empty(coordinatorLogger.Entries);
+        var client = new StreamCoordinatorClient(new HttpClient(), new StreamTokenFactory(TestOptions.Monitor(SessionFactory.Options(fake)), TimeProvider.System),
+            TestOptions.Monitor(SessionFactory.Options(fake)), coordinatorLogger);
+        fake.CustomEventFailures.Enqueue(500);
+        await Assert.ThrowsAsync<StreamApiException>(() => client.SendCustomEventAsync("default", "phone-c1", "phone-c1", StreamCallEventPublisher.Custom(new PhoneHoldEvent("c1", true)), CancellationToken.None));
+        Assert.Equal(4601, Assert.Single(coordinatorLogger.Entries).EventId.Id);
     }
 
     [Fact]
