@@ -19,6 +19,7 @@ namespace PhoneBridge.Stream.Events;
 /// <see cref="Publish"/> never blocks and never throws: events wait in one bounded queue read by a single sender, so
 /// they reach Stream in the order they were published (across calls too). A full queue drops the new event; a
 /// failed send is not retried (custom events are not idempotent). Both are logged once until events flow again.
+/// The queue is drained when the host has stopped, within its shutdown budget.
 /// </para>
 /// <para>
 /// <c>ringing</c> is published at registration, before anyone joined the Stream call, and Stream refuses an event
@@ -29,7 +30,7 @@ namespace PhoneBridge.Stream.Events;
 /// that never connects would never tell it so, and the early join does not wait for the media socket either.
 /// </para>
 /// </summary>
-public sealed class StreamCallEventPublisher : ICallEventPublisher, IHostedService, IAsyncDisposable
+public sealed class StreamCallEventPublisher : ICallEventPublisher, IHostedLifecycleService, IAsyncDisposable
 {
     /// <summary>Events waiting to be sent, over every call of this instance.</summary>
     public const int DefaultCapacity = 1024;
@@ -106,10 +107,22 @@ public sealed class StreamCallEventPublisher : ICallEventPublisher, IHostedServi
         }
     }
 
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Sends what is queued until <paramref name="cancellationToken"/> (the host's shutdown budget) fires, then gives up on the rest.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // Calls end while the server stops (their ended events are still to be told), so the queue closes only after.
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Once every service has stopped (the calls have ended), sends what is queued until
+    /// <paramref name="cancellationToken"/> (the host's shutdown budget) fires, then gives up on the rest.
+    /// </summary>
+    public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         Volatile.Write(ref _stopped, 1);
         _queue.Writer.TryComplete();
