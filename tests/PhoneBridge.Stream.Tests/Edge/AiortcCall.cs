@@ -11,6 +11,9 @@ namespace PhoneBridge.Stream.Tests.Edge;
 /// <summary>One aiortc media process shared by a test class (it takes seconds to start); each test has its own fake Stream.</summary>
 public sealed class AiortcMediaFixture : IAsyncLifetime
 {
+    /// <summary>The aiortc test classes run one after the other: real-time audio judged on two loaded cores.</summary>
+    public const string Collection = "aiortc media";
+
     internal AiortcSfuMedia Media { get; private set; } = null!;
 
     public async Task InitializeAsync() => Media = await AiortcSfuMedia.StartAsync();
