@@ -64,7 +64,9 @@ public sealed class AmdEndToEndTests
 
         var callId = await DialAsync(http, "twilio");
 
-        Assert.True(await Eventually.TrueAsync(() => !events.Published.IsEmpty && events.Published.OfType<PhoneAmdEvent>().Any(), Timeout));
+        Assert.True(
+            await Eventually.TrueAsync(() => events.Published.OfType<PhoneAmdEvent>().Any(), Timeout),
+            "no phone.amd; the fake's callbacks were answered " + string.Join(", ", twilio.AutoAmdAnswers));
         Assert.Equal(new PhoneAmdEvent(callId, "human", "human"), events.Published.OfType<PhoneAmdEvent>().Single());
         Assert.Equal([204], twilio.AutoAmdAnswers.ToArray());
         Assert.Equal("human", (await GetCallAsync(http, callId)).GetProperty("amd").GetProperty("result").GetString());
@@ -124,6 +126,57 @@ public sealed class AmdEndToEndTests
             events.Published.OfType<PhoneAmdEvent>().ToArray());
         await phone.HangUpAsync(call, CancellationToken.None);
     }
+
+    [Fact]
+    public async Task Both_providers_verdicts_reach_the_fake_stream_call_as_phone_amd()
+    {
+        await using var fake = await FakeStream.StartAsync();
+        await using var twilio = await FakeTwilioApi.StartAsync(AccountSid, BridgeServer.AuthToken);
+        using var signer = TelnyxWebhookSigner.CreateRandom();
+        await using var api = await FakeCallControlApi.StartAsync(TelnyxKey);
+        await using var server = await BridgeServer.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Stream:ApiKey"] = TestOptions.ApiKey,
+            ["Stream:ApiSecret"] = TestOptions.ApiSecret,
+            ["Stream:BaseUrl"] = fake.BaseUrl.ToString(),
+            ["PhoneBridge:Rtc:HostAddresses:0"] = "127.0.0.1",
+            ["PhoneBridge:ApiKey"] = ApiKey,
+            ["Twilio:AccountSid"] = AccountSid,
+            ["Twilio:ApiBaseUrl"] = twilio.BaseUrl,
+            ["Telnyx:ApiKey"] = TelnyxKey,
+            ["Telnyx:PublicKey"] = signer.PublicKeyBase64,
+            ["Telnyx:ConnectionId"] = "integration-connection",
+            ["Telnyx:ApiBaseUrl"] = api.BaseUrl.ToString(),
+        });
+        using var http = Client(server);
+
+        var twilioCallId = await DialAsync(http, "twilio");
+        Assert.Equal(HttpStatusCode.NoContent, await twilio.SendAmdCallbackAsync(Assert.Single(twilio.AmdCallbacks.Keys), "machine_end_silence"));
+
+        var telnyxCallId = await DialAsync(http, "telnyx");
+        var dial = api.Accepted.Single(c => c.Action == "dial");
+        Assert.Equal("detect", dial.String("answering_machine_detection"));
+        var phone = new TelnyxPhone(http, server.BaseUrl, signer, api, TimeProvider.System);
+        await using var pacer = new FramePacer(TimeProvider.System);
+        await using var call = await phone.AnswerDialAsync(dial, AnswerAs.Human, pacer);
+
+        await FakeStream.WaitUntilAsync(() => AmdEvents(fake).Count == 2, "both phone.amd events in the Stream calls", 30000);
+        string[] expected =
+        [
+            $$"""{"type":"phone.amd","callId":"{{twilioCallId}}","result":"machine","providerResult":"machine_end_silence"}""",
+            $$"""{"type":"phone.amd","callId":"{{telnyxCallId}}","result":"human","providerResult":"human"}""",
+        ];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), AmdEvents(fake).Order(StringComparer.Ordinal));
+        Assert.Equal("human", (await GetCallAsync(http, telnyxCallId)).GetProperty("amd").GetProperty("result").GetString());
+        await phone.HangUpAsync(call, CancellationToken.None);
+    }
+
+    private static List<string> AmdEvents(FakeStream fake) =>
+        fake.CustomEvents
+            .Select(e => e["custom"]!)
+            .Where(c => c["type"]!.GetValue<string>() == "phone.amd")
+            .Select(c => c.ToJsonString())
+            .ToList();
 
     private static Task<BridgeServer> TwilioServerAsync(FakeTwilioApi twilio, RecordingEvents events) =>
         BridgeServer.StartAsync(

@@ -71,8 +71,11 @@ public sealed class FakeTwilioApi : IAsyncDisposable
     /// </summary>
     public string? AutoAnsweredBy { get; set; }
 
-    /// <summary>How long after placing the call <see cref="AutoAnsweredBy"/> is sent (the bridge records the CallSid first).</summary>
-    public TimeSpan AutoAmdDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// How long after placing the call <see cref="AutoAnsweredBy"/> is sent. Twilio takes seconds to decide; the bridge
+    /// learns the CallSid from the create's answer, so a callback sent too early (a loaded machine) finds no call.
+    /// </summary>
+    public TimeSpan AutoAmdDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Status codes the bridge answered to the callbacks sent on its own (<see cref="AutoAnsweredBy"/>).</summary>
     public ConcurrentQueue<int> AutoAmdAnswers { get; } = new();
