@@ -4,7 +4,6 @@ using PhoneBridge.Audio;
 using PhoneBridge.Simulator.Audio;
 using PhoneBridge.Simulator.Measurement;
 using PhoneBridge.Simulator.Pacing;
-using PhoneBridge.Simulator.Telnyx;
 using PhoneBridge.Simulator.Twilio;
 
 namespace PhoneBridge.Simulator.Cli;

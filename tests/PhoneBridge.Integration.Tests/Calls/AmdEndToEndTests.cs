@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Integration.Tests.Bridge;
+using PhoneBridge.Simulator;
 using PhoneBridge.Simulator.Pacing;
 using PhoneBridge.Simulator.Telnyx;
 using PhoneBridge.Testing.TwilioRest;

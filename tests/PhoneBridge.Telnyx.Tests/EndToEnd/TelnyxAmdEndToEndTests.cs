@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using PhoneBridge.Core.Calls;
+using PhoneBridge.Simulator;
 using PhoneBridge.Simulator.Pacing;
 using PhoneBridge.Simulator.Telnyx;
 using PhoneBridge.Telnyx.Calls;
