@@ -131,27 +131,7 @@ public sealed class StreamEdgeTwoPhonesAiortcTests(AiortcMediaFixture fixture, I
             _stop.Dispose();
         }
 
-        private async Task SpeakAsync()
-        {
-            var frame = new short[AudioFrame.SamplesAt(Rate)];
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
-            long n = 0;
-            try
-            {
-                while (await timer.WaitForNextTickAsync(_stop.Token))
-                {
-                    for (var i = 0; i < frame.Length; i++, n++)
-                    {
-                        frame[i] = Voice[n % Voice.Length];
-                    }
-
-                    Session.OnFrame(frame);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
+        private Task SpeakAsync() => LoopedSpeaker.SpeakAsync(Session, Voice, Rate, null, _stop.Token);
     }
 
     private sealed class Clients : IHttpClientFactory
