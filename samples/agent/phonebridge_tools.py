@@ -145,13 +145,14 @@ class PhoneBridgeClient:
     def hang_up(self, call_id: str) -> None:
         self.request("POST", self._call_path(call_id, "hangup"))
 
-    def transfer(self, call_id: str, to: str, mode: str = "cold", from_: str | None = None) -> None:
+    def transfer(self, call_id: str, to: str, mode: str = "cold", from_: str | None = None) -> Any:
         """Cold: the caller leaves the bridge for `to`. Warm: `to` is dialled into the same Stream call, so the
-        agent can brief the person before leaving."""
+        agent can brief the person before leaving. Returns the bridge's answer (the transfer's mode and state, and
+        for a warm one the dialled leg's call id); how it goes on arrives as phone.transfer events."""
         body: dict[str, Any] = {"to": _validate_destination(to), "mode": validate_mode(mode)}
         if from_:
             body["from"] = from_
-        self.request("POST", self._call_path(call_id, "transfer"), body)
+        return self.request("POST", self._call_path(call_id, "transfer"), body)
 
     def send_dtmf(self, call_id: str, digits: str, tone_ms: int | None = None) -> None:
         """Presses keys on the phone's side (a phone menu hears them)."""
@@ -238,8 +239,8 @@ class PhoneCall:
     def hang_up(self) -> None:
         self.client.hang_up(self.call_id)
 
-    def transfer(self, to: str, mode: str = "cold", from_: str | None = None) -> None:
-        self.client.transfer(self.call_id, to, mode, from_)
+    def transfer(self, to: str, mode: str = "cold", from_: str | None = None) -> Any:
+        return self.client.transfer(self.call_id, to, mode, from_)
 
     def send_dtmf(self, digits: str, tone_ms: int | None = None) -> None:
         self.client.send_dtmf(self.call_id, digits, tone_ms)
