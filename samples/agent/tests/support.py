@@ -95,6 +95,13 @@ class SimulatedPhone:
             if match:
                 return match.group(1)
 
+    def wait_exit(self, timeout: float = 30.0) -> int:
+        """The simulator's exit code once the call is over (the server hung up, or its --seconds ran out)."""
+        try:
+            return self._process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"the simulated phone was still in the call after {timeout:.0f} s:\n{self.transcript()}") from None
+
     def hang_up(self, timeout: float = 30.0) -> int:
         """Hangs up the way a person does (the phone's socket closes) and returns the simulator's exit code."""
         if self._process.poll() is None:

@@ -1,5 +1,5 @@
 """The module on a live call: a simulated Twilio caller streams into the bridge (local echo edge) while the agent's
-tools act on it; once the caller hangs up the call is gone again."""
+tools act on it, until the agent hangs up."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ class LiveCallTests(unittest.TestCase):
         self.phone = SimulatedPhone.start(self)
         self.addCleanup(self.phone.hang_up)
 
-    def test_hold_unhold_and_dtmf_are_accepted_and_the_call_is_listed_until_it_ends(self) -> None:
+    def test_hold_dtmf_and_hang_up_on_a_live_call(self) -> None:
         call_sid = self.phone.wait_streaming()
         listed = eventually(
             lambda: [c for c in self.client.list_calls() if c.get("providerCallId") == call_sid],
@@ -67,12 +67,15 @@ class LiveCallTests(unittest.TestCase):
         # Bad input changed nothing.
         self.assertEqual("answered", call.get_call()["state"])
 
-        # The caller hangs up: the call leaves the bridge's list.
-        self.phone.hang_up()
-        eventually(self.client.list_calls, lambda calls: calls == [], "the call to leave the list once the caller hung up")
-        with self.assertRaises(pb.PhoneBridgeError) as caught:
-            call.hold()
-        self.assertEqual(404, caught.exception.status, str(caught.exception))
+        # The agent hangs up: the bridge ends the phone's media stream and the call leaves its list.
+        self.assertIsNone(call.hang_up())
+        eventually(self.client.list_calls, lambda calls: calls == [], "the call to leave the list once hung up")
+        self.phone.wait_exit()
+        self.assertIn("closed by the server", self.phone.transcript())
+        for name, verb in [("hang_up", call.hang_up), ("hold", call.hold), ("get_call", call.get_call)]:
+            with self.subTest(after_hangup=name), self.assertRaises(pb.PhoneBridgeError) as caught:
+                verb()
+            self.assertEqual(404, caught.exception.status, str(caught.exception))
 
 
 if __name__ == "__main__":
