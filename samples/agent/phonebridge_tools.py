@@ -72,9 +72,11 @@ def validate_tone_ms(tone_ms: int | None) -> int | None:
 
 
 def validate_mode(mode: str) -> str:
-    if mode not in TRANSFER_MODES:
+    """'cold' or 'warm' (any case, as the bridge takes it), sent in lower case."""
+    normalised = mode.lower() if isinstance(mode, str) else mode
+    if normalised not in TRANSFER_MODES:
         raise ValueError(f"mode must be 'cold' or 'warm', not {mode!r}")
-    return mode
+    return normalised
 
 
 def _validate_destination(to: str) -> str:

@@ -38,9 +38,10 @@ class LocalValidationTests(unittest.TestCase):
         self.assertIsNone(pb.validate_tone_ms(None))
 
     def test_transfer_mode_is_cold_or_warm(self) -> None:
-        for mode in ["hot", "COLD", ""]:
+        for mode in ["hot", "", None]:
             with self.subTest(mode=mode), self.assertRaisesRegex(ValueError, "cold"):
                 self.call.transfer("+15551234567", mode)
+        self.assertEqual("warm", pb.validate_mode("Warm"))
 
     def test_transfer_needs_a_destination(self) -> None:
         with self.assertRaisesRegex(ValueError, "E.164"):
