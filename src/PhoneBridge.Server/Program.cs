@@ -1,4 +1,5 @@
 using PhoneBridge.Core;
+using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Security;
 using PhoneBridge.Server.Hosting;
@@ -17,6 +18,7 @@ builder.Services.AddPhoneBridgeCore();      // call registry, bridge, counters, 
 builder.AddTwilio();                        // /twilio/*: webhook, media socket, outbound calls
 builder.AddTelnyx();                        // /telnyx/*: webhooks, media socket, Call Control
 builder.AddStreamEdgeWhenConfigured();      // Stream Video edge + agent launch when Stream credentials are set
+builder.Services.AddCalls();                // provider-neutral call control behind /calls
 builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, graceful shutdown, 4xx for malformed requests
 builder.Services.AddPhoneBridgeOpenApi();   // OpenAPI description of every endpoint
 builder.Services.AddStartupSummary();       // once started: edge, providers, webhook URLs to paste, a call to try
@@ -34,6 +36,7 @@ app.MapFullGc();                            // POST /stats/gc (API key): heap af
 app.MapTwilio();
 app.MapTelnyx();
 app.MapStreamEdge();                        // POST /stream/calls/{type}/{id}/hangup for agents (Stream edge only)
+app.MapCalls();                             // /calls: list, dial, hang up, transfer, DTMF, hold (API key)
 app.MapPhoneBridgeOpenApi();                // GET /openapi/v1.json; Scalar UI at /scalar in Development
 
 app.Run();

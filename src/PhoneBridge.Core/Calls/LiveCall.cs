@@ -13,6 +13,7 @@ public sealed class LiveCall
     private CallState _state;
     private bool _held;
     private ICallMediaControl? _media;
+    private CallTransfer? _transfer;
 
     public LiveCall(CallInfo info)
     {
@@ -53,6 +54,32 @@ public sealed class LiveCall
     public ICallMediaControl? Media
     {
         get { lock (_gate) { return _media; } }
+    }
+
+    /// <summary>The call's latest transfer (in progress or over); null when it was never transferred.</summary>
+    public CallTransfer? Transfer
+    {
+        get { lock (_gate) { return _transfer; } }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="transfer"/> unless another one is in progress or a cold transfer already took the
+    /// caller away; false (and nothing changed) then.
+    /// </summary>
+    public bool TryBeginTransfer(CallTransfer transfer)
+    {
+        ArgumentNullException.ThrowIfNull(transfer);
+        lock (_gate)
+        {
+            if (_transfer is { } current
+                && (!current.IsOver || (current.Mode == CallTransferMode.Cold && current.State == CallTransferState.Completed)))
+            {
+                return false;
+            }
+
+            _transfer = transfer;
+            return true;
+        }
     }
 
     /// <summary>Moves the state forward (never back); false when it was already there or past it.</summary>

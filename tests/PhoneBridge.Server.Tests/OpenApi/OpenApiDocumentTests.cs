@@ -64,6 +64,8 @@ public class OpenApiDocumentTests
                      "POST /telnyx/events", "GET /telnyx/media/{callId}/{token}", "POST /telnyx/calls", "DELETE /telnyx/calls/{callControlId}",
                      "POST /stream/calls/{type}/{id}/hangup", "GET /stats", "GET /health",
                      "POST /twilio/calls/{callSid}/transfer", "POST /stats/gc",
+                     "GET /calls", "GET /calls/{callId}", "POST /calls", "POST /calls/{callId}/hangup", "POST /calls/{callId}/transfer",
+                     "POST /calls/{callId}/dtmf", "POST /calls/{callId}/hold", "POST /calls/{callId}/unhold",
                  })
         {
             var parts = expected.Split(' ');
@@ -94,7 +96,8 @@ public class OpenApiDocumentTests
         var bearer = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
         Assert.Equal("http", bearer.GetProperty("type").GetString());
         Assert.Equal("bearer", bearer.GetProperty("scheme").GetString());
-        string[] protectedOperations = ["POST /twilio/calls", "DELETE /twilio/calls/{callSid}", "POST /twilio/calls/{callSid}/transfer", "POST /stats/gc", "POST /telnyx/calls", "DELETE /telnyx/calls/{callControlId}", "POST /stream/calls/{type}/{id}/hangup"];
+        string[] protectedOperations = ["POST /twilio/calls", "DELETE /twilio/calls/{callSid}", "POST /twilio/calls/{callSid}/transfer", "POST /stats/gc", "POST /telnyx/calls", "DELETE /telnyx/calls/{callControlId}", "POST /stream/calls/{type}/{id}/hangup",
+            "GET /calls", "GET /calls/{callId}", "POST /calls", "POST /calls/{callId}/hangup", "POST /calls/{callId}/transfer", "POST /calls/{callId}/dtmf", "POST /calls/{callId}/hold", "POST /calls/{callId}/unhold"];
         foreach (var (key, operation) in operations)
         {
             var secured = operation.TryGetProperty("security", out var security)
@@ -118,6 +121,17 @@ public class OpenApiDocumentTests
         Assert.True(operations["POST /telnyx/events"].GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
         Assert.True(operations["POST /twilio/voice"].GetProperty("requestBody").GetProperty("content").TryGetProperty("application/x-www-form-urlencoded", out _));
         Assert.True(operations["GET /stats"].GetProperty("responses").GetProperty("200").TryGetProperty("content", out _));
+        foreach (var body in new[] { "POST /calls", "POST /calls/{callId}/transfer", "POST /calls/{callId}/dtmf" })
+        {
+            Assert.True(operations[body].GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _), body);
+        }
+
+        Assert.True(operations["GET /calls"].GetProperty("responses").GetProperty("200").TryGetProperty("content", out _));
+        Assert.True(operations["POST /calls"].GetProperty("responses").GetProperty("202").TryGetProperty("content", out _));
+        foreach (var status in new[] { "400", "404", "409", "502" })
+        {
+            Assert.True(operations["POST /calls/{callId}/transfer"].GetProperty("responses").TryGetProperty(status, out _), status);
+        }
     }
 
     [Fact]
