@@ -68,11 +68,12 @@ class SimulatedPhone:
         threading.Thread(target=self._read, daemon=True).start()
 
     @classmethod
-    def start(cls, test: unittest.TestCase) -> SimulatedPhone:
+    def start(cls, test: unittest.TestCase, *options: str) -> SimulatedPhone:
+        """Starts the caller, with `options` of the simulator's `call` added (e.g. `--expect-dtmf 159#`)."""
         command = os.environ.get(PHONE_ENV)
         if not command:
             test.skipTest(f"needs a simulated caller: set {PHONE_ENV} to its command line")
-        return cls(shlex.split(command))
+        return cls([*shlex.split(command), *options])
 
     def _read(self) -> None:
         assert self._process.stdout is not None

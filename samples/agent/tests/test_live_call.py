@@ -12,16 +12,20 @@ LISTED_FIELDS = {
     "callId", "provider", "direction", "state", "from", "to", "startedAt", "streamCallType", "streamCallId", "providerCallId",
 }
 
+PRESSED = "159#0123456789*#ABCD"
+
 MEDIA_COUNTERS = {"framesFromPhone", "framesToPhone", "framesDropped", "framesHeld", "dtmfTonesPlayed"}
 
 
 class LiveCallTests(unittest.TestCase):
     def setUp(self) -> None:
         self.client = server_client(self)
-        self.phone = SimulatedPhone.start(self)
+        # The phone listens for DTMF in what it hears: the in-band tones the bridge plays for send_dtmf.
+        self.phone = SimulatedPhone.start(self, "--expect-dtmf", PRESSED)
         self.addCleanup(self.phone.hang_up)
 
     def test_hold_dtmf_and_hang_up_on_a_live_call(self) -> None:
+        """Hold and unhold, DTMF the caller hears digit for digit, refusals of bad input, and the agent's hang-up."""
         call_sid = self.phone.wait_streaming()
         listed = eventually(
             lambda: [c for c in self.client.list_calls() if c.get("providerCallId") == call_sid],
@@ -50,7 +54,10 @@ class LiveCallTests(unittest.TestCase):
         self.assertIsNone(call.unhold())
         self.assertFalse(call.get_call()["held"])
         self.assertIsNone(call.send_dtmf("159#"))
-        self.assertIsNone(call.send_dtmf("0123456789*#ABCD", tone_ms=50))
+        self.assertIsNone(call.send_dtmf("0123456789*#ABCD", tone_ms=120))
+        eventually(
+            call.get_call, lambda c: c["media"]["dtmfTonesPlayed"] >= len(PRESSED), "the bridge to play the tones", timeout=60
+        )
         self.assertEqual("answered", call.get_call()["state"])
 
         # The module refuses bad input itself; sent anyway, the server refuses it too.
@@ -79,6 +86,7 @@ class LiveCallTests(unittest.TestCase):
         eventually(self.client.list_calls, lambda calls: calls == [], "the call to leave the list once hung up")
         self.phone.wait_exit()
         self.assertIn("closed by the server", self.phone.transcript())
+        self.assertIn(f"dtmf heard '{PRESSED}' as expected", self.phone.transcript())
         for name, verb in [("hang_up", call.hang_up), ("hold", call.hold), ("get_call", call.get_call)]:
             with self.subTest(after_hangup=name), self.assertRaises(pb.PhoneBridgeError) as caught:
                 verb()
