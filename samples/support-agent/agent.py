@@ -168,10 +168,8 @@ def register_support_tools(llm: Any, tools: desk.SupportTools) -> None:
         "troubleshooting, warranty, opening hours). `query`: the caller's question in a few words."
     )
     async def search_knowledge(query: str) -> str:
-        if _knowledge is None:
+        if _knowledge is None or not query.strip():
             return tools.search_knowledge(query)  # BM25: well under a millisecond, no need for a thread
-        if not query.strip():
-            return tools.search_knowledge(query)
         try:
             return desk.knowledge_reply(await _knowledge(query))
         except Exception as error:  # a remote backend's outage must not end the call

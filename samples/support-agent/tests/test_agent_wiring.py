@@ -180,6 +180,24 @@ class AgentWiringTests(unittest.TestCase):
         asyncio.run(tools["hang_up"]())
         self.assertEqual([("transfer", "c1", HUMAN, "cold"), ("hang_up", "c1")], self.bridge.calls)
 
+    def test_a_remote_backend_answers_through_the_same_tool(self) -> None:
+        asked: list[str] = []
+
+        async def remote(query: str) -> str:
+            asked.append(query)
+            if query == "outage":
+                raise ConnectionError("backend down")
+            return "No relevant information found in the knowledge base." if query == "joke" else "Refunds take five days."
+
+        with mock.patch.object(self.app, "_knowledge", remote):
+            search = self.run_call(participant("phone-c1", None), []).llm.functions["search_knowledge"]
+            self.assertIn("Refunds take five days.", asyncio.run(search("refund")))
+            self.assertEqual(desk.NOTHING_FOUND, asyncio.run(search("joke")))
+            with self.assertLogs(self.app.logger, "WARNING") as logged:
+                self.assertIn("not available", asyncio.run(search("outage")))
+            self.assertIn("ConnectionError", logged.output[0])
+        self.assertEqual(["refund", "joke", "outage"], asked)
+
     def test_the_greeting_uses_the_participants_metadata_and_the_time(self) -> None:
         who = participant("phone-c1", {"phone": {"callId": "c1", "direction": "inbound", "customParameters": {"customerName": "Ada"}}})
         agent = self.run_call(who, [])
