@@ -13,7 +13,10 @@ internal sealed record TelnyxWebhookEvent(
     string? To,
     string? State,
     string? HangupCause,
-    string? FailureReason)
+    string? FailureReason,
+    string? ClientState = null,
+    string? ShakenStirAttestation = null,
+    bool? ShakenStirValidated = null)
 {
     public const string CallInitiated = "call.initiated";
     public const string CallAnswered = "call.answered";
@@ -45,8 +48,18 @@ internal sealed record TelnyxWebhookEvent(
 
         var p = data.Payload;
         return new TelnyxWebhookEvent(
-            data.EventType, data.Id, p?.CallControlId, p?.Direction, p?.From, p?.To, p?.State, p?.HangupCause, p?.FailureReason);
+            data.EventType, data.Id, p?.CallControlId, p?.Direction, p?.From, p?.To, p?.State, p?.HangupCause, p?.FailureReason,
+            p?.ClientState, p?.ShakenStirAttestation, Flag(p?.ShakenStirValidated));
     }
+
+    // A boolean, or its text: an unexpected shape of this optional field must not cost the whole event.
+    private static bool? Flag(JsonElement? value) => value?.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.String when bool.TryParse(value.Value.GetString(), out var flag) => flag,
+        _ => null,
+    };
 }
 
 // The wire names are spelled out (the context's policy gives the same) so the API description shows them too.
@@ -65,7 +78,10 @@ internal sealed record WebhookPayload(
     [property: JsonPropertyName("to")] string? To,
     [property: JsonPropertyName("state")] string? State,
     [property: JsonPropertyName("hangup_cause")] string? HangupCause,
-    [property: JsonPropertyName("failure_reason")] string? FailureReason);
+    [property: JsonPropertyName("failure_reason")] string? FailureReason,
+    [property: JsonPropertyName("client_state")] string? ClientState = null,
+    [property: JsonPropertyName("shaken_stir_attestation")] string? ShakenStirAttestation = null,
+    [property: JsonPropertyName("shaken_stir_validated")] JsonElement? ShakenStirValidated = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(WebhookEnvelope))]

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Phone;
 using PhoneBridge.Core.Registry;
@@ -15,6 +16,7 @@ internal static class TwilioWebhookEndpoint
         HttpRequest request,
         ICallRegistry registry,
         PublicUrlResolver urls,
+        IOptionsMonitor<TwilioOptions> options,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
@@ -34,16 +36,21 @@ internal static class TwilioWebhookEndpoint
             return TypedResults.BadRequest("CallSid is missing.");
         }
 
+        // Configured parameters go into the TwiML and, already now, into the call's metadata: Twilio echoes them only
+        // when the media stream starts, and the phone user is written before that.
+        var parameters = StreamParameters.Of(options.CurrentValue.StreamParameters);
         var registration = registry.Register(new CallRegistrationRequest(
             TwilioProvider.Name,
             ProviderCallId: callSid,
             From: NullIfEmpty(form["From"].ToString()),
             To: NullIfEmpty(form["To"].ToString()),
-            ExpectedSampleRate: PhoneAudioFormat.MuLaw8k.SampleRate));
+            ExpectedSampleRate: PhoneAudioFormat.MuLaw8k.SampleRate,
+            CustomParameters: parameters,
+            StirVerstat: NullIfEmpty(form["StirVerstat"].ToString())));
         TwilioWebhookEndpointLog.CallRegistered(logger, registration.CallId, callSid);
 
         var mediaUrl = urls.GetMediaUrl(request, TwilioProvider.Name, registration.CallId, registration.Token);
-        var twiml = Twiml.ConnectStream(mediaUrl, [new("callId", registration.CallId)]);
+        var twiml = Twiml.ConnectStream(mediaUrl, StreamParameters.WithCallId(registration.CallId, parameters));
         return TypedResults.Text(twiml, Twiml.ContentType, Encoding.UTF8);
     }
 
