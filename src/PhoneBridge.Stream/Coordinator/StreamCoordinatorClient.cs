@@ -40,6 +40,51 @@ public sealed class StreamCoordinatorClient
             CoordinatorJsonContext.Default.JsonElement, _tokens.CreateServerToken(), idempotent: true, cancellationToken);
     }
 
+    /// <summary>
+    /// Updates fields of existing users (<c>PATCH /api/v2/users</c>, server token), keeping every field not named.
+    /// A user that does not exist is an error (<see cref="IsUnknownUser"/>), which this client does not log: whoever
+    /// asked decides whether that is expected.
+    /// </summary>
+    public Task UpdateUsersPartialAsync(IReadOnlyList<StreamUserPartialUpdate> users, CancellationToken cancellationToken) =>
+        SendAsync("api/v2/users", new UpdateUsersPartialRequest(users), CoordinatorJsonContext.Default.UpdateUsersPartialRequest,
+            CoordinatorJsonContext.Default.JsonElement, _tokens.CreateServerToken(), idempotent: true, cancellationToken, HttpMethod.Patch, IsUnknownUser);
+
+    /// <summary>
+    /// Writes user <paramref name="id"/>'s name and the custom fields in <paramref name="custom"/> with a partial
+    /// update, so custom data someone else wrote on the user stays; only a user that does not exist yet is created,
+    /// with the upsert (role <c>user</c>).
+    /// </summary>
+    public async Task SetUserAsync(string id, string name, Dictionary<string, JsonElement>? custom, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        var set = custom is null
+            ? new Dictionary<string, JsonElement>(StringComparer.Ordinal)
+            : new Dictionary<string, JsonElement>(custom, StringComparer.Ordinal);
+        set["name"] = JsonSerializer.SerializeToElement(name, CoordinatorJsonContext.Default.String);
+        try
+        {
+            await UpdateUsersPartialAsync([new StreamUserPartialUpdate(id, set)], cancellationToken).ConfigureAwait(false);
+        }
+        catch (StreamApiException e) when (IsUnknownUser(e))
+        {
+            // Two writers may both get here for a new user (the early join and the first call event): both upsert
+            // the same fields, and nobody else has written on a user that did not exist a moment ago.
+            await UpsertUsersAsync([new StreamUserRequest(id, name, "user", custom)], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Whether Stream refused a partial update because the user does not exist: an input error (code 4, HTTP 400) or
+    /// "does not exist" (code 16) whose message says so.
+    /// </summary>
+    public static bool IsUnknownUser(StreamApiException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.Code is 4 or 16
+            && (error.ApiMessage.Contains("does not exist", StringComparison.OrdinalIgnoreCase)
+                || error.ApiMessage.Contains("not found", StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>Gets or creates a call (<c>POST /api/v2/video/call/{type}/{id}</c>, server token).</summary>
     public Task<GetOrCreateCallResponse> GetOrCreateCallAsync(string callType, string callId, string createdById, CancellationToken cancellationToken) =>
         SendAsync(CallPath(callType, callId), new GetOrCreateCallRequest(new CallRequest(createdById)),
@@ -88,12 +133,14 @@ public sealed class StreamCoordinatorClient
         JsonTypeInfo<TResponse> responseInfo,
         string jwt,
         bool idempotent,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        HttpMethod? method = null,
+        Func<StreamApiException, bool>? expectedError = null)
     {
         var options = _options.CurrentValue;
         var apiKey = options.ApiKey ?? throw new InvalidOperationException("Stream:ApiKey is not configured.");
         var uri = new Uri(WithTrailingSlash(options.BaseUrl), path + "?api_key=" + Uri.EscapeDataString(apiKey));
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri)
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Post, uri)
         {
             Content = JsonContent.Create(body, requestInfo),
         };
@@ -125,7 +172,7 @@ public sealed class StreamCoordinatorClient
             if (!response.IsSuccessStatusCode)
             {
                 var error = await ReadErrorAsync(response, request.Attempts(), cancellationToken).ConfigureAwait(false);
-                if (!CallerLogsErrorsFlag.Value)
+                if (!CallerLogsErrorsFlag.Value && expectedError?.Invoke(error) != true)
                 {
                     StreamCoordinatorClientLog.ApiError(_logger, path, (int)response.StatusCode, error.Code, error.ApiMessage);
                 }
