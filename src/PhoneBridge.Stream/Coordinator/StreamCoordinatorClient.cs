@@ -75,13 +75,15 @@ public sealed class StreamCoordinatorClient
 
     /// <summary>
     /// Whether Stream refused a partial update because the user does not exist: an input error (code 4, HTTP 400) or
-    /// "does not exist" (code 16) whose message says so.
+    /// "does not exist" (code 16) whose message says so. Any other refusal is not taken for it, so an upsert, which
+    /// replaces the whole user, never follows a partial update that failed for another reason.
     /// </summary>
     public static bool IsUnknownUser(StreamApiException error)
     {
         ArgumentNullException.ThrowIfNull(error);
         return error.Code is 4 or 16
-            && (error.ApiMessage.Contains("does not exist", StringComparison.OrdinalIgnoreCase)
+            && (error.ApiMessage.Contains("not exist", StringComparison.OrdinalIgnoreCase)
+                || error.ApiMessage.Contains("n't exist", StringComparison.OrdinalIgnoreCase)
                 || error.ApiMessage.Contains("not found", StringComparison.OrdinalIgnoreCase));
     }
 
