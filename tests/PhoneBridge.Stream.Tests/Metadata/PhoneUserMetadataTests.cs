@@ -53,9 +53,9 @@ public sealed class PhoneUserMetadataTests
         await using var session = await edge.JoinAsync(new EdgeJoinRequest("c1", "phone-c1", "Phone ***4567", 8000, EdgeCall: call.EdgeCall, Call: call),
             new Handler(), CancellationToken.None);
 
-        Assert.Equal(
+        SameJson(
             """{"callId":"c1","provider":"twilio","direction":"inbound","from":"***4567","to":"***4321","providerCallId":"CA1","customParameters":{"tenant":"acme","lang":"de"},"stirVerstat":"TN-Validation-Passed-A"}""",
-            Phone(fake).ToJsonString());
+            Phone(fake));
         Assert.Equal("Phone ***4567", fake.UserRecords["phone-c1"]["name"]!.GetValue<string>());
 
         // A new user: the partial update is refused as Stream refuses it, then the upsert creates the user, quietly.
@@ -127,6 +127,7 @@ public sealed class PhoneUserMetadataTests
             new Handler(), CancellationToken.None);
 
         Assert.Equal((Caller, Dialled), (Phone(fake)["from"]!.GetValue<string>(), Phone(fake)["to"]!.GetValue<string>()));
+        Assert.Equal(Caller, fake.UserRecords["phone-c1"]["name"]!.GetValue<string>());
         Assert.Equal("{}", Phone(fake)["customParameters"]!.ToJsonString());
         Assert.Null(Phone(fake)["stirVerstat"]);
         Assert.False(Phone(fake).ContainsKey("stirVerstat"));
@@ -147,9 +148,9 @@ public sealed class PhoneUserMetadataTests
         await FakeStream.WaitUntilAsync(() => fake.CustomEvents.Count == 1, "the ringing event");
 
         Assert.Equal("\"vip\"", fake.UserRecords["phone-c1"]["custom"]!["crm"]!.ToJsonString());
-        Assert.Equal(
+        SameJson(
             """{"callId":"c1","provider":"twilio","direction":"inbound","from":"***4567","to":"***4321","providerCallId":"CA1","customParameters":{"tenant":"acme"},"stirVerstat":"TN-Validation-Failed-B"}""",
-            Phone(fake).ToJsonString());
+            Phone(fake));
         Assert.Single(fake.PartialUserUpdates);
         Assert.DoesNotContain(logger.Entries, e => e.Level >= LogLevel.Warning);
     }
@@ -182,6 +183,9 @@ public sealed class PhoneUserMetadataTests
             new Dictionary<string, string> { ["tenant"] = "globex", ["queue"] = "sales" },
             PhoneCustomData.WithStartParameters(registered, new Dictionary<string, string> { ["tenant"] = "globex", ["queue"] = "sales" }));
     }
+
+    private static void SameJson(string expected, JsonNode? actual) =>
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), actual), $"expected {expected}, got {actual?.ToJsonString()}");
 
     private static System.Text.Json.JsonElement JsonDocumentElement(string json)
     {
