@@ -113,6 +113,12 @@ public sealed class PhoneUserMetadataTests
         Assert.Equal("outbound", Phone(fake, "phone-c2")["direction"]!.GetValue<string>());
         await FakeStream.WaitUntilAsync(() => logs.WithEventId(4505).Count == 1, "the update logged");
         Assert.Equal(3, fake.PartialUserUpdates.Count);
+
+        // What the writes carried never reaches the logs: no number, no parameter value.
+        var logged = string.Join('\n', logs.Entries.Select(e => e.Message));
+        Assert.DoesNotContain("1234567", logged, StringComparison.Ordinal);
+        Assert.DoesNotContain("7654321", logged, StringComparison.Ordinal);
+        Assert.DoesNotContain("acme", logged, StringComparison.Ordinal);
         Assert.Empty(logs.WithEventId(4506));
     }
 
