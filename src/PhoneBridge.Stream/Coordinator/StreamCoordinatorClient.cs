@@ -12,7 +12,8 @@ namespace PhoneBridge.Stream.Coordinator;
 /// <summary>
 /// Stream's coordinator REST API: <c>api_key</c> query, bare JWT in <c>Authorization</c> (no "Bearer"),
 /// <c>stream-auth-type: jwt</c>. Non-2xx answers become <see cref="StreamApiException"/>. Timeouts and retries are the
-/// resilience handler's (<c>Stream:Http</c>): user upserts, get-or-create and joins may be sent again, custom events not.
+/// resilience handler's (<c>Stream:Http</c>): user writes (partial updates and upserts), get-or-create and joins may be
+/// sent again, custom events not.
 /// </summary>
 public sealed class StreamCoordinatorClient
 {
