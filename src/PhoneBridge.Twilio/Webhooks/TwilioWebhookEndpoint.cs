@@ -9,7 +9,10 @@ using PhoneBridge.Core.Registry;
 
 namespace PhoneBridge.Twilio.Webhooks;
 
-/// <summary><c>POST /twilio/voice</c>: registers the incoming call and answers with a two-way stream to its media URL.</summary>
+/// <summary>
+/// <c>POST /twilio/voice</c>: registers the incoming call (with its <c>StirVerstat</c> and <c>Twilio:StreamParameters</c>)
+/// and answers with a two-way stream to its media URL carrying our call id and those parameters.
+/// </summary>
 internal static class TwilioWebhookEndpoint
 {
     public static async Task<Results<ContentHttpResult, BadRequest<string>>> HandleAsync(
