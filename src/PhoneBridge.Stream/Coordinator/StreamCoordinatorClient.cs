@@ -75,17 +75,20 @@ public sealed class StreamCoordinatorClient
     }
 
     /// <summary>
-    /// Whether Stream refused a partial update because the user does not exist: an input error (code 4, HTTP 400) or
-    /// "does not exist" (code 16) whose message says so. Any other refusal is not taken for it, so an upsert, which
+    /// Whether Stream refused a partial update because the user does not exist: "does not exist" (code 16), or an input
+    /// error (code 4, HTTP 400) whose message says so. Any other refusal is not taken for it, so an upsert, which
     /// replaces the whole user, never follows a partial update that failed for another reason.
     /// </summary>
     public static bool IsUnknownUser(StreamApiException error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return error.Code is 4 or 16
-            && (error.ApiMessage.Contains("not exist", StringComparison.OrdinalIgnoreCase)
-                || error.ApiMessage.Contains("n't exist", StringComparison.OrdinalIgnoreCase)
-                || error.ApiMessage.Contains("not found", StringComparison.OrdinalIgnoreCase));
+        // Stream's wording is not a contract ("does not exist", "doesn't exist", "do not exist", "not found"); a name
+        // that "already exists" is another refusal, of an existing user.
+        var message = error.ApiMessage;
+        return error.Code == 16
+            || (error.Code == 4
+                && ((message.Contains("exist", StringComparison.OrdinalIgnoreCase) && !message.Contains("already exist", StringComparison.OrdinalIgnoreCase))
+                    || message.Contains("not found", StringComparison.OrdinalIgnoreCase)));
     }
 
     /// <summary>Gets or creates a call (<c>POST /api/v2/video/call/{type}/{id}</c>, server token).</summary>

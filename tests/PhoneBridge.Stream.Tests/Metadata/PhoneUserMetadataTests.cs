@@ -174,6 +174,9 @@ public sealed class PhoneUserMetadataTests
         Assert.True(StreamCoordinatorClient.IsUnknownUser(unknown));
         Assert.False(StreamCoordinatorClient.IsUnknownUser(new StreamApiException(6, "UpdateUsersPartial failed with error: \"username 'x' already exists\"", System.Net.HttpStatusCode.BadRequest, null)));
         Assert.False(StreamCoordinatorClient.IsUnknownUser(new StreamApiException(4, "UpdateUsersPartial failed with error: \"set is a required field\"", System.Net.HttpStatusCode.BadRequest, null)));
+        Assert.False(StreamCoordinatorClient.IsUnknownUser(new StreamApiException(4, "UpdateUsersPartial failed with error: \"username 'x' already exists\"", System.Net.HttpStatusCode.BadRequest, null)));
+        Assert.True(StreamCoordinatorClient.IsUnknownUser(new StreamApiException(4, "UpdateUsersPartial failed with error: \"the following users don't exist: [x]\"", System.Net.HttpStatusCode.BadRequest, null)));
+        Assert.True(StreamCoordinatorClient.IsUnknownUser(new StreamApiException(16, "Can't find user x", System.Net.HttpStatusCode.NotFound, null)));
         Assert.Empty(fake.UserRecords);
     }
 
