@@ -41,6 +41,16 @@ public sealed class PhoneMetadataTests
             $$$"""{"callId":"{{{callId}}}","provider":"twilio","direction":"inbound","from":"***0006","to":"***0001","providerCallId":"{{{callSid}}}","customParameters":{"tenant":"acme"}}""",
             Phone(fake, callId));
 
+        // Someone else (a CRM lookup, say) writes on the phone user meanwhile, once both of the bridge's first writes
+        // are done (the join follows its write, the ringing event its own).
+        await FakeStream.WaitUntilAsync(() => fake.Joins.Any(j => j.UserId == "phone-" + callId)
+            && fake.CustomEvents.Any(e => e["custom"]?["callId"]?.GetValue<string>() == callId), "the join and the ringing event", 30000);
+        var user = fake.UserRecords["phone-" + callId];
+        lock (user)
+        {
+            user["custom"]!["crm"] = new JsonObject { ["ticket"] = "T-42" };
+        }
+
         // A parameter the media stream's start message carries that the webhook did not know is added to the rest.
         var started = stream with { Parameters = new Dictionary<string, string>(stream.Parameters) { ["queue"] = "sales" } };
         await using var call = await TwilioMediaCall.ConnectAsync(
@@ -48,6 +58,7 @@ public sealed class PhoneMetadataTests
         await call.StartAsync(CancellationToken.None);
         await FakeStream.WaitUntilAsync(() => Phone(fake, callId)?["customParameters"]?["queue"] is not null, "the start message's parameters", 30000);
         Assert.Equal("""{"tenant":"acme","queue":"sales"}""", Phone(fake, callId)!["customParameters"]!.ToJsonString());
+        Assert.Equal("T-42", fake.UserRecords["phone-" + callId]["custom"]!["crm"]!["ticket"]!.GetValue<string>());
 
         // The user was created (by the early join and the ringing event, whichever came first, both with the metadata)
         // and never replaced after that: the start message's update was a partial one.
