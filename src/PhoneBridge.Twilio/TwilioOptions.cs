@@ -41,6 +41,13 @@ public sealed class TwilioOptions
     /// <summary>Messages queued towards Twilio before the oldest audio is dropped (50 per second of 20 ms audio).</summary>
     public int SendQueueCapacity { get; set; } = 500;
 
+    /// <summary>
+    /// <c>&lt;Parameter&gt;</c>s added to the media stream of every incoming call (<c>Twilio:StreamParameters:Name=value</c>).
+    /// Twilio echoes them in the stream's <c>start</c> message; the agent finds them in the phone participant's
+    /// <c>custom.phone.customParameters</c>. <c>callId</c> is the bridge's own and cannot be set here.
+    /// </summary>
+    public Dictionary<string, string> StreamParameters { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Twilio.AspNet.Core's <c>Twilio:Client</c> keys, read as aliases (an explicit <c>Twilio:*</c> key wins).</summary>
     public TwilioClientAliases Client { get; set; } = new();
 

@@ -36,6 +36,11 @@ internal sealed class TwilioOptionsValidator(IHostEnvironment environment) : IVa
             failures.Add("Twilio:SendQueueCapacity must be between 1 and 100000.");
         }
 
+        if (PhoneBridge.Core.Calls.CustomParameters.Problem(options.StreamParameters!) is { } parameters)
+        {
+            failures.Add("Twilio:StreamParameters: " + parameters);
+        }
+
         if (!string.IsNullOrWhiteSpace(options.AccountSid) && !options.AccountSid.StartsWith("AC", StringComparison.Ordinal))
         {
             failures.Add("Twilio:AccountSid must start with \"AC\".");

@@ -210,7 +210,8 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
             DisplayName(_call.Info),
             start.Format.SampleRate,
             prepared,
-            _call.Info.EdgeCall);
+            _call.Info.EdgeCall,
+            _call.Info);
 
         IEdgeSession session;
         try
@@ -241,6 +242,9 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
             flushed = _media.EarlyAudio.GoLive();
             _digits.GoLive(session);
         }
+
+        // Here, not in OnStarted: this runs off the receive loop, and the session exists now.
+        session.OnPhoneStreamStarted(start);
 
         BridgeLog.Live(
             _bridge.Logger,

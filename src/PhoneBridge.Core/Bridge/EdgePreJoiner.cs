@@ -46,7 +46,8 @@ public sealed class EdgePreJoiner
             PhoneParticipant.DisplayName(call),
             rate,
             Prepared: null,
-            call.EdgeCall);
+            call.EdgeCall,
+            call);
         return new EdgePreJoin(_edge, request, _options.ShutdownTimeout, _time, _logger);
     }
 }

@@ -8,6 +8,10 @@ namespace PhoneBridge.Core.Calls;
 /// <param name="StreamCallId">Stream call id of an existing call to join; omit both for a new call named like an incoming one.</param>
 /// <param name="MachineDetection">Ask the provider for answering-machine detection.</param>
 /// <param name="TimeoutSeconds">How long to let it ring, 5–600 seconds; the provider's default when omitted.</param>
+/// <param name="CustomParameters">
+/// Handed to the agent in the phone participant's custom data: Twilio stream <c>&lt;Parameter&gt;</c>s, Telnyx
+/// <c>client_state</c> (base64 of their JSON). See <see cref="Calls.CustomParameters"/> for the limits.
+/// </param>
 public sealed record CallDialRequest(
     string? Provider,
     string? To,
@@ -15,4 +19,5 @@ public sealed record CallDialRequest(
     string? StreamCallType = null,
     string? StreamCallId = null,
     bool? MachineDetection = null,
-    int? TimeoutSeconds = null);
+    int? TimeoutSeconds = null,
+    Dictionary<string, string?>? CustomParameters = null);

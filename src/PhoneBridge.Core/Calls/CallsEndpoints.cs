@@ -84,6 +84,11 @@ internal static class CallsEndpoints
             errors["timeoutSeconds"] = [$"Expected {CallInput.MinTimeoutSeconds}-{CallInput.MaxTimeoutSeconds} seconds."];
         }
 
+        if (CustomParameters.Problem(body.CustomParameters) is { } parametersProblem)
+        {
+            errors["customParameters"] = [parametersProblem];
+        }
+
         if (errors.Count > 0)
         {
             control.LogRefused(action, null, StatusCodes.Status400BadRequest, "invalid " + string.Join(", ", errors.Keys));
@@ -93,7 +98,8 @@ internal static class CallsEndpoints
         // A named Stream call is joined as it is; none: the registry names a new one like an incoming call's.
         var edgeCall = body.StreamCallId is { } streamCallId ? new EdgeCallAddress(body.StreamCallType ?? "default", streamCallId) : null;
         var dial = new PhoneDialRequest(
-            body.To!, body.From!, new Uri(urls.GetBaseUrl(request), UriKind.Absolute), edgeCall, body.MachineDetection ?? false, body.TimeoutSeconds);
+            body.To!, body.From!, new Uri(urls.GetBaseUrl(request), UriKind.Absolute), edgeCall, body.MachineDetection ?? false, body.TimeoutSeconds,
+            CustomParameters: CustomParameters.Copy(body.CustomParameters));
         try
         {
             var placed = await control.DialAsync(provider!, dial, cancellationToken).ConfigureAwait(false);

@@ -8,6 +8,7 @@ namespace PhoneBridge.Core.Calls;
 /// <param name="MachineDetection">Ask the provider for answering-machine detection.</param>
 /// <param name="TimeoutSeconds">How long the provider lets it ring; null for the provider's default.</param>
 /// <param name="LinkedCallId">For a warm transfer: the bridge call this leg was dialled for.</param>
+/// <param name="CustomParameters">Custom parameters for the agent (already checked by <see cref="Calls.CustomParameters.Problem"/>); null for none.</param>
 public sealed record PhoneDialRequest(
     string To,
     string From,
@@ -15,7 +16,8 @@ public sealed record PhoneDialRequest(
     EdgeCallAddress? EdgeCall = null,
     bool MachineDetection = false,
     int? TimeoutSeconds = null,
-    string? LinkedCallId = null);
+    string? LinkedCallId = null,
+    IReadOnlyDictionary<string, string>? CustomParameters = null);
 
 /// <summary>A call the provider accepted to place: our id and the provider's.</summary>
 public sealed record PlacedCall(string CallId, string ProviderCallId);

@@ -1,4 +1,5 @@
 using PhoneBridge.Core.Calls;
+using PhoneBridge.Core.Registry;
 
 namespace PhoneBridge.Core.Edge;
 
@@ -30,10 +31,15 @@ public interface IEdge
 /// beside the prepare step rather than after it (<see cref="EdgeCall"/> names the call then).
 /// </param>
 /// <param name="EdgeCall">The edge call to join, as resolved at registration; null for the edge's default.</param>
+/// <param name="Call">
+/// What is known of the phone call (raw numbers included: an edge that shows them masks them); null where no
+/// registry made it. The Stream edge writes it to the phone user's custom data.
+/// </param>
 public sealed record EdgeJoinRequest(
     string CallId,
     string ParticipantId,
     string DisplayName,
     int SampleRate,
     object? Prepared = null,
-    EdgeCallAddress? EdgeCall = null);
+    EdgeCallAddress? EdgeCall = null,
+    CallInfo? Call = null);

@@ -1,4 +1,5 @@
 using PhoneBridge.Audio;
+using PhoneBridge.Core.Phone;
 
 namespace PhoneBridge.Core.Edge;
 
@@ -16,6 +17,15 @@ public interface IEdgeSession : IAudioFrameSink, IAsyncDisposable
 
     /// <summary>Leaves the edge call cleanly. Idempotent.</summary>
     ValueTask LeaveAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The phone's media stream started with <paramref name="start"/> (its custom parameters, as the provider echoed
+    /// them). Called once, off the media thread, after the session was joined or taken; must not block. An edge that
+    /// shows call metadata updates it here; the default ignores it.
+    /// </summary>
+    void OnPhoneStreamStarted(PhoneStreamStart start)
+    {
+    }
 }
 
 /// <summary>Receives what the edge call sends to the phone. Implementations must not block.</summary>

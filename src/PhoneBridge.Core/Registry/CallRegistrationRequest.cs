@@ -22,6 +22,8 @@ namespace PhoneBridge.Core.Registry;
 /// The rate the phone stream will have, when the provider fixes it at registration (Twilio: always 8000). With it the
 /// edge call is joined at registration, beside the prepare step, instead of when the media stream starts.
 /// </param>
+/// <param name="CustomParameters">The provider's custom parameters known at registration (see <see cref="CallInfo.CustomParameters"/>).</param>
+/// <param name="StirVerstat">The caller id's STIR/SHAKEN verification, when the provider gives it.</param>
 public sealed record CallRegistrationRequest(
     string Provider,
     string? ProviderCallId = null,
@@ -33,4 +35,6 @@ public sealed record CallRegistrationRequest(
     EdgeCallAddress? EdgeCall = null,
     string? LinkedCallId = null,
     bool JoinsExistingCall = false,
-    int? ExpectedSampleRate = null);
+    int? ExpectedSampleRate = null,
+    IReadOnlyDictionary<string, string>? CustomParameters = null,
+    string? StirVerstat = null);

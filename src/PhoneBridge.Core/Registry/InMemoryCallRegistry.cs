@@ -83,7 +83,7 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
         var edgeCall = request.EdgeCall ?? _edge?.AddressFor(callId) ?? new EdgeCallAddress("local", callId);
         var info = new CallInfo(
             callId, request.Provider, request.ProviderCallId, request.From, request.To, now, request.Direction, edgeCall, request.LinkedCallId,
-            request.ExpectedSampleRate);
+            request.ExpectedSampleRate, request.CustomParameters, request.StirVerstat);
         var token = CallIds.NewToken();
         var entry = new Entry(this, info, Encoding.UTF8.GetBytes(token), now + _connectTimeout);
         var prepare = request.Prepare

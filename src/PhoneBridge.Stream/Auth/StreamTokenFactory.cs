@@ -27,7 +27,7 @@ public sealed class StreamTokenFactory
         _time = time;
     }
 
-    /// <summary>Token for server-side REST calls (user upsert, call create, custom events).</summary>
+    /// <summary>Token for server-side REST calls (user writes, call create, custom events).</summary>
     public string CreateServerToken() => Sign(Secret(), w => w.WriteBoolean("server", true));
 
     /// <summary>Token for <paramref name="userId"/>; <paramref name="lifetime"/> null means no expiry.</summary>

@@ -10,7 +10,19 @@ public sealed record StreamUserRequest(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("name")] string? Name = null,
     [property: JsonPropertyName("role")] string? Role = null,
-    [property: JsonPropertyName("custom")] Dictionary<string, string>? Custom = null);
+    [property: JsonPropertyName("custom")] Dictionary<string, JsonElement>? Custom = null);
+
+/// <summary>
+/// One user's partial update (<c>UpdateUserPartialRequest</c>): <see cref="Set"/> writes the named fields, a name that
+/// is not a built-in user field being a custom field (<c>"phone"</c> is <c>custom.phone</c>); everything not named is kept.
+/// </summary>
+public sealed record StreamUserPartialUpdate(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("set")] Dictionary<string, JsonElement>? Set = null,
+    [property: JsonPropertyName("unset")] IReadOnlyList<string>? Unset = null);
+
+internal sealed record UpdateUsersPartialRequest(
+    [property: JsonPropertyName("users")] IReadOnlyList<StreamUserPartialUpdate> Users);
 
 internal sealed record UpdateUsersRequest(
     [property: JsonPropertyName("users")] Dictionary<string, StreamUserRequest> Users);
@@ -84,6 +96,7 @@ internal sealed record StreamErrorBody(
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(UpdateUsersRequest))]
+[JsonSerializable(typeof(UpdateUsersPartialRequest))]
 [JsonSerializable(typeof(GetOrCreateCallRequest))]
 [JsonSerializable(typeof(GetOrCreateCallResponse))]
 [JsonSerializable(typeof(JoinCallRequest))]
@@ -91,4 +104,5 @@ internal sealed record StreamErrorBody(
 [JsonSerializable(typeof(SendCallEventRequest))]
 [JsonSerializable(typeof(StreamErrorBody))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class CoordinatorJsonContext : JsonSerializerContext;

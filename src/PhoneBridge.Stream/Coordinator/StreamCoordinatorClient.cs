@@ -12,7 +12,8 @@ namespace PhoneBridge.Stream.Coordinator;
 /// <summary>
 /// Stream's coordinator REST API: <c>api_key</c> query, bare JWT in <c>Authorization</c> (no "Bearer"),
 /// <c>stream-auth-type: jwt</c>. Non-2xx answers become <see cref="StreamApiException"/>. Timeouts and retries are the
-/// resilience handler's (<c>Stream:Http</c>): user upserts, get-or-create and joins may be sent again, custom events not.
+/// resilience handler's (<c>Stream:Http</c>): user writes (partial updates and upserts), get-or-create and joins may be
+/// sent again, custom events not.
 /// </summary>
 public sealed class StreamCoordinatorClient
 {
@@ -38,6 +39,54 @@ public sealed class StreamCoordinatorClient
         var map = users.ToDictionary(u => u.Id, StringComparer.Ordinal);
         return SendAsync("api/v2/users", new UpdateUsersRequest(map), CoordinatorJsonContext.Default.UpdateUsersRequest,
             CoordinatorJsonContext.Default.JsonElement, _tokens.CreateServerToken(), idempotent: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Updates fields of existing users (<c>PATCH /api/v2/users</c>, server token), keeping every field not named.
+    /// A user that does not exist is an error (<see cref="IsUnknownUser"/>), which this client does not log: whoever
+    /// asked decides whether that is expected.
+    /// </summary>
+    public Task UpdateUsersPartialAsync(IReadOnlyList<StreamUserPartialUpdate> users, CancellationToken cancellationToken) =>
+        SendAsync("api/v2/users", new UpdateUsersPartialRequest(users), CoordinatorJsonContext.Default.UpdateUsersPartialRequest,
+            CoordinatorJsonContext.Default.JsonElement, _tokens.CreateServerToken(), idempotent: true, cancellationToken, HttpMethod.Patch, IsUnknownUser);
+
+    /// <summary>
+    /// Writes user <paramref name="id"/>'s name and the custom fields in <paramref name="custom"/> with a partial
+    /// update, so custom data someone else wrote on the user stays; only a user that does not exist yet is created,
+    /// with the upsert (role <c>user</c>).
+    /// </summary>
+    public async Task SetUserAsync(string id, string name, Dictionary<string, JsonElement>? custom, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        var set = custom is null
+            ? new Dictionary<string, JsonElement>(StringComparer.Ordinal)
+            : new Dictionary<string, JsonElement>(custom, StringComparer.Ordinal);
+        set["name"] = JsonSerializer.SerializeToElement(name, CoordinatorJsonContext.Default.String);
+        try
+        {
+            await UpdateUsersPartialAsync([new StreamUserPartialUpdate(id, set)], cancellationToken).ConfigureAwait(false);
+        }
+        catch (StreamApiException e) when (IsUnknownUser(e))
+        {
+            // Two writers may both get here for a new user (the early join and the first call event): both upsert
+            // the same fields, and nobody else has written on a user that did not exist a moment ago.
+            await UpsertUsersAsync([new StreamUserRequest(id, name, "user", custom)], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Whether Stream refused a partial update because the user does not exist: "does not exist" (code 16), a 404, or
+    /// an input error (code 4) that is not about a name that "already exists". Stream does not document the answer for
+    /// an unknown user, so this errs towards creating the user: guessed too narrowly, every new phone user's join would
+    /// fail; guessed too widely, an upsert follows a partial update that failed for another input reason, which the
+    /// upsert then refuses for the same reason in all but rare cases.
+    /// </summary>
+    public static bool IsUnknownUser(StreamApiException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.Code == 16
+            || error.StatusCode == System.Net.HttpStatusCode.NotFound
+            || (error.Code == 4 && !error.ApiMessage.Contains("already exist", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Gets or creates a call (<c>POST /api/v2/video/call/{type}/{id}</c>, server token).</summary>
@@ -88,12 +137,14 @@ public sealed class StreamCoordinatorClient
         JsonTypeInfo<TResponse> responseInfo,
         string jwt,
         bool idempotent,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        HttpMethod? method = null,
+        Func<StreamApiException, bool>? expectedError = null)
     {
         var options = _options.CurrentValue;
         var apiKey = options.ApiKey ?? throw new InvalidOperationException("Stream:ApiKey is not configured.");
         var uri = new Uri(WithTrailingSlash(options.BaseUrl), path + "?api_key=" + Uri.EscapeDataString(apiKey));
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri)
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Post, uri)
         {
             Content = JsonContent.Create(body, requestInfo),
         };
@@ -125,7 +176,7 @@ public sealed class StreamCoordinatorClient
             if (!response.IsSuccessStatusCode)
             {
                 var error = await ReadErrorAsync(response, request.Attempts(), cancellationToken).ConfigureAwait(false);
-                if (!CallerLogsErrorsFlag.Value)
+                if (!CallerLogsErrorsFlag.Value && expectedError?.Invoke(error) != true)
                 {
                     StreamCoordinatorClientLog.ApiError(_logger, path, (int)response.StatusCode, error.Code, error.ApiMessage);
                 }

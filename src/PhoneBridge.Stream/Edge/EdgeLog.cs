@@ -19,4 +19,10 @@ internal static partial class EdgeLog
 
     [LoggerMessage(EventId = 4504, EventName = "DtmfDropped", Level = LogLevel.Debug, Message = "DTMF queue of call {CallId} full; dropping the oldest digit")]
     public static partial void DtmfDropped(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 4505, EventName = "PhoneUserUpdated", Level = LogLevel.Debug, Message = "Phone user of call {CallId} updated with what its media stream started with")]
+    public static partial void PhoneUserUpdated(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 4506, EventName = "PhoneUserUpdateFailed", Level = LogLevel.Warning, Message = "Could not update the phone user of call {CallId} with what its media stream started with: {Reason}")]
+    public static partial void PhoneUserUpdateFailed(ILogger logger, string callId, string reason);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -65,11 +66,16 @@ public sealed partial class StreamEdge : IEdge
                 : (options.CallType, StreamCallIds.For(request.CallId, options));
         var userId = PhoneUserId(request.ParticipantId, options);
 
-        // The call's members must exist as users; the display name is the bridge's masked one.
-        await _coordinator.UpsertUsersAsync([new StreamUserRequest(userId, request.DisplayName, "user")], cancellationToken).ConfigureAwait(false);
+        // The call's members must exist as users; the display name is the bridge's masked one, and custom.phone tells
+        // the agent about the call. A partial update: other custom data on the user stays.
+        var phone = request.Call is { } call ? PhoneCustomData.Build(call, call.ProviderCallId, call.CustomParameters, options) : (JsonElement?)null;
+        await _coordinator.SetUserAsync(userId, request.DisplayName, PhoneOnly(phone), cancellationToken).ConfigureAwait(false);
 
         var session = new StreamEdgeSession(this, handler, request.CallId, callType, callId, userId, request.SampleRate, options, _time,
-            _loggerFactory.CreateLogger<StreamEdgeSession>());
+            _loggerFactory.CreateLogger<StreamEdgeSession>())
+        {
+            PhoneUser = request.Call is { } written ? new PhoneUserWritten(written, request.DisplayName) : null,
+        };
         var media = _mediaFactory.Create(request.CallId, request.SampleRate, session);
         var sfu = new SfuSession(callType, callId, userId, media, _coordinator, _httpFactory.CreateClient(SfuHttpClientName), options, _time,
             _loggerFactory.CreateLogger<SfuSession>());
@@ -158,6 +164,14 @@ public sealed partial class StreamEdge : IEdge
     }
 
     internal StreamCoordinatorClient Coordinator => _coordinator;
+
+    internal IOptionsMonitor<StreamOptions> Options => _options;
+
+    internal TimeProvider Time => _time;
+
+    /// <summary>The custom fields a write of the phone user sets: <c>phone</c> only, or none.</summary>
+    internal static Dictionary<string, JsonElement>? PhoneOnly(JsonElement? phone) =>
+        phone is { } value ? new Dictionary<string, JsonElement>(StringComparer.Ordinal) { [PhoneCustomData.Key] = value } : null;
 
     /// <summary>The phone participant's Stream user id: the configured prefix plus the bridge's masked id.</summary>
     internal static string PhoneUserId(string participantId, StreamOptions options)

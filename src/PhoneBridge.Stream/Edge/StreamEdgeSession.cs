@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PhoneBridge.Audio;
 using PhoneBridge.Core.Edge;
+using PhoneBridge.Core.Phone;
 using PhoneBridge.Stream.Coordinator;
 using PhoneBridge.Stream.Sfu;
 
@@ -29,6 +30,8 @@ internal sealed class StreamEdgeSession : IEdgeSession, IStreamMediaSink
     private SfuSession? _sfu;
     private IStreamMedia? _media;
     private Task _dtmfLoop = Task.CompletedTask;
+    private Task _phoneUserUpdate = Task.CompletedTask;
+    private int _streamStarted;
     private int _left;
 
     public StreamEdgeSession(StreamEdge edge, IEdgeSessionHandler handler, string callId, string callType, string streamCallId, string userId,
@@ -57,6 +60,9 @@ internal sealed class StreamEdgeSession : IEdgeSession, IStreamMediaSink
 
     public Task Completion => _completion.Task;
 
+    /// <summary>What the join wrote on the phone user; null when it knew nothing of the call.</summary>
+    public PhoneUserWritten? PhoneUser { get; init; }
+
     public async Task StartAsync(SfuSession sfu, IStreamMedia media, CancellationToken cancellationToken)
     {
         _sfu = sfu;
@@ -80,6 +86,31 @@ internal sealed class StreamEdgeSession : IEdgeSession, IStreamMediaSink
         {
             EdgeLog.DtmfDropped(_logger, _callId);
         }
+    }
+
+    /// <summary>
+    /// Writes <c>custom.phone</c> again when the start message adds to what the join wrote (parameters only the media
+    /// stream carries, the provider's call id of a call we dialled). One request in the background, bounded by the
+    /// coordinator's timeouts and ended when the session is left.
+    /// </summary>
+    public void OnPhoneStreamStarted(PhoneStreamStart start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        if (PhoneUser is not { } written || Interlocked.Exchange(ref _streamStarted, 1) == 1 || _left == 1)
+        {
+            return;
+        }
+
+        var call = written.Call;
+        var parameters = PhoneCustomData.WithStartParameters(call.CustomParameters, start.CustomParameters);
+        var providerCallId = string.IsNullOrEmpty(call.ProviderCallId) ? start.ProviderCallId : call.ProviderCallId;
+        if (parameters is null && string.Equals(providerCallId, call.ProviderCallId, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var phone = PhoneCustomData.Build(call, providerCallId, parameters ?? call.CustomParameters, _edge.Options.CurrentValue);
+        _phoneUserUpdate = Task.Run(() => UpdatePhoneUserAsync(written.DisplayName, phone));
     }
 
     public IAudioFrameSink RemoteTrack(string trackKey) => new MixerInput(this, trackKey);
@@ -129,6 +160,7 @@ internal sealed class StreamEdgeSession : IEdgeSession, IStreamMediaSink
         {
         }
 
+        await _phoneUserUpdate.ConfigureAwait(false);
         _stop.Dispose();
     }
 
@@ -142,6 +174,39 @@ internal sealed class StreamEdgeSession : IEdgeSession, IStreamMediaSink
         else
         {
             _completion.TrySetResult();
+        }
+    }
+
+    private async Task UpdatePhoneUserAsync(string displayName, JsonElement phone)
+    {
+        CancellationToken stop;
+        try
+        {
+            stop = _stop.Token;
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        // The coordinator client retries within its own budget; this bounds the whole write.
+        using var timeout = new CancellationTokenSource(_edge.Options.CurrentValue.RequestTimeout * 2, _edge.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
+        try
+        {
+            await _edge.Coordinator.SetUserAsync(UserId, displayName, StreamEdge.PhoneOnly(phone), linked.Token).ConfigureAwait(false);
+            EdgeLog.PhoneUserUpdated(_logger, _callId);
+        }
+        catch (StreamApiException e)
+        {
+            EdgeLog.PhoneUserUpdateFailed(_logger, _callId, e.Message);
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            if (!stop.IsCancellationRequested)
+            {
+                EdgeLog.PhoneUserUpdateFailed(_logger, _callId, "timed out");
+            }
         }
     }
 

@@ -24,8 +24,9 @@ namespace PhoneBridge.Stream.Events;
 /// <para>
 /// <c>ringing</c> is published at registration, before anyone joined the Stream call, and Stream refuses an event
 /// for a call that does not exist yet (HTTP 404, code 16, "Can't find call with id …") or from a user it does not
-/// know. So before a call's first event the sender upserts the phone's user and gets-or-creates the call (both
-/// idempotent, the same the join does a moment later). Holding the events until the phone joined was the other
+/// know. So before a call's first event the sender writes the phone's user (its name and <c>custom.phone</c>, with a
+/// partial update that keeps other custom data, creating the user only when it does not exist) and gets-or-creates the
+/// call (both idempotent, the same the join does a moment later). Holding the events until the phone joined was the other
 /// way; it was not taken because the agent is launched at webhook time and may already be in the call, a call
 /// that never connects would never tell it so, and the early join does not wait for the media socket either.
 /// </para>
@@ -93,8 +94,10 @@ public sealed class StreamCallEventPublisher : ICallEventPublisher, IHostedLifec
             return;
         }
 
-        // Numbers are read here, not by the sender: only the masked display name leaves this method.
-        var pending = new Pending(call.CallId, edgeCall, DisplayName(call.Info.From), callEvent);
+        // Numbers are read here, not by the sender: only the masked display name and the phone's custom data (masked
+        // unless Stream:ShowFullNumber) leave this method.
+        var phone = PhoneCustomData.Build(call.Info, call.ProviderCallId ?? call.Info.ProviderCallId, call.Info.CustomParameters, _options.CurrentValue);
+        var pending = new Pending(call.CallId, edgeCall, DisplayName(call.Info.From), phone, callEvent);
         if (_queue.Writer.TryWrite(pending))
         {
             return;
@@ -247,7 +250,7 @@ public sealed class StreamCallEventPublisher : ICallEventPublisher, IHostedLifec
                     _ready.Clear();
                 }
 
-                await _coordinator.UpsertUsersAsync([new StreamUserRequest(userId, pending.DisplayName, "user")], linked.Token).ConfigureAwait(false);
+                await _coordinator.SetUserAsync(userId, pending.DisplayName, StreamEdge.PhoneOnly(pending.Phone), linked.Token).ConfigureAwait(false);
                 await _coordinator.GetOrCreateCallAsync(callType, streamCallId, userId, linked.Token).ConfigureAwait(false);
                 _ready.Add(pending.CallId);
             }
@@ -291,7 +294,7 @@ public sealed class StreamCallEventPublisher : ICallEventPublisher, IHostedLifec
         }
     }
 
-    private sealed record Pending(string CallId, EdgeCallAddress EdgeCall, string DisplayName, CallEvent Event);
+    private sealed record Pending(string CallId, EdgeCallAddress EdgeCall, string DisplayName, JsonElement Phone, CallEvent Event);
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(string))]

@@ -99,7 +99,8 @@ public sealed class TelnyxOutboundCalls
             Direction: CallDirection.Outbound,
             EdgeCall: request.EdgeCall,
             LinkedCallId: request.LinkedCallId,
-            JoinsExistingCall: request.EdgeCall is not null));
+            JoinsExistingCall: request.EdgeCall is not null,
+            CustomParameters: request.CustomParameters));
         var stream = new TelnyxStreamSettings(
             TelnyxMediaUrl.Build(webSocketBase, registration.CallId, registration.Token), _options.Codec);
         TelnyxDialResult dial;
@@ -112,6 +113,7 @@ public sealed class TelnyxOutboundCalls
                     request.From,
                     stream,
                     Guid.NewGuid().ToString("N"),
+                    ClientState: TelnyxClientState.Encode(request.CustomParameters),
                     TimeoutSeconds: request.TimeoutSeconds,
                     MachineDetection: request.MachineDetection,
                     MachineDetectionMode: _options.MachineDetection),

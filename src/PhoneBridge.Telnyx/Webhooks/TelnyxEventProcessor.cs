@@ -88,7 +88,9 @@ internal sealed class TelnyxEventProcessor(
         try
         {
             registration = registry.Register(new CallRegistrationRequest(
-                TelnyxProvider.Name, controlId, webhook.From, webhook.To, ExpectedSampleRate: TelnyxStreamSettings.SampleRateOf(codec)));
+                TelnyxProvider.Name, controlId, webhook.From, webhook.To, ExpectedSampleRate: TelnyxStreamSettings.SampleRateOf(codec),
+                CustomParameters: TelnyxClientState.Decode(webhook.ClientState),
+                StirVerstat: TelnyxClientState.StirVerstat(webhook.ShakenStirAttestation, webhook.ShakenStirValidated)));
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {

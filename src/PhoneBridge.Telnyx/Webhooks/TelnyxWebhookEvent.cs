@@ -14,7 +14,10 @@ internal sealed record TelnyxWebhookEvent(
     string? State,
     string? HangupCause,
     string? FailureReason,
-    string? Result = null)
+    string? Result = null,
+    string? ClientState = null,
+    string? ShakenStirAttestation = null,
+    bool? ShakenStirValidated = null)
 {
     public const string CallInitiated = "call.initiated";
     public const string CallAnswered = "call.answered";
@@ -50,8 +53,18 @@ internal sealed record TelnyxWebhookEvent(
 
         var p = data.Payload;
         return new TelnyxWebhookEvent(
-            data.EventType, data.Id, p?.CallControlId, p?.Direction, p?.From, p?.To, p?.State, p?.HangupCause, p?.FailureReason, p?.Result);
+            data.EventType, data.Id, p?.CallControlId, p?.Direction, p?.From, p?.To, p?.State, p?.HangupCause, p?.FailureReason,
+            p?.Result, p?.ClientState, p?.ShakenStirAttestation, Flag(p?.ShakenStirValidated));
     }
+
+    // A boolean, or its text: an unexpected shape of this optional field must not cost the whole event.
+    private static bool? Flag(JsonElement? value) => value?.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.String when bool.TryParse(value.Value.GetString(), out var flag) => flag,
+        _ => null,
+    };
 }
 
 // The wire names are spelled out (the context's policy gives the same) so the API description shows them too.
@@ -71,7 +84,10 @@ internal sealed record WebhookPayload(
     [property: JsonPropertyName("state")] string? State,
     [property: JsonPropertyName("hangup_cause")] string? HangupCause,
     [property: JsonPropertyName("failure_reason")] string? FailureReason,
-    [property: JsonPropertyName("result")] string? Result = null);
+    [property: JsonPropertyName("result")] string? Result = null,
+    [property: JsonPropertyName("client_state")] string? ClientState = null,
+    [property: JsonPropertyName("shaken_stir_attestation")] string? ShakenStirAttestation = null,
+    [property: JsonPropertyName("shaken_stir_validated")] JsonElement? ShakenStirValidated = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(WebhookEnvelope))]

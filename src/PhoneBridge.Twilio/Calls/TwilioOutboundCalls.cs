@@ -92,12 +92,13 @@ public sealed class TwilioOutboundCalls
             Direction: CallDirection.Outbound,
             EdgeCall: request.EdgeCall,
             LinkedCallId: request.LinkedCallId,
-            JoinsExistingCall: request.EdgeCall is not null));
+            JoinsExistingCall: request.EdgeCall is not null,
+            CustomParameters: request.CustomParameters));
         try
         {
             var mediaUrl = PublicUrlResolver.BuildMediaUrl(
                 request.PublicBaseUrl.AbsoluteUri, TwilioProvider.Name, registration.CallId, registration.Token);
-            var twiml = Twiml.ConnectStream(mediaUrl, [new("callId", registration.CallId)]);
+            var twiml = Twiml.ConnectStream(mediaUrl, StreamParameters.WithCallId(registration.CallId, request.CustomParameters));
             var amdCallback = request.MachineDetection ? AmdStatusCallbackUrl(request.PublicBaseUrl) : null;
             var call = await _twilio.CreateCallAsync(
                 request.To, request.From, twiml, statusCallback, request.TimeoutSeconds, amdCallback, cancellationToken)

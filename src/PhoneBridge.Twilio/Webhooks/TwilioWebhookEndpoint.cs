@@ -2,19 +2,24 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Phone;
 using PhoneBridge.Core.Registry;
 
 namespace PhoneBridge.Twilio.Webhooks;
 
-/// <summary><c>POST /twilio/voice</c>: registers the incoming call and answers with a two-way stream to its media URL.</summary>
+/// <summary>
+/// <c>POST /twilio/voice</c>: registers the incoming call (with its <c>StirVerstat</c> and <c>Twilio:StreamParameters</c>)
+/// and answers with a two-way stream to its media URL carrying our call id and those parameters.
+/// </summary>
 internal static class TwilioWebhookEndpoint
 {
     public static async Task<Results<ContentHttpResult, BadRequest<string>>> HandleAsync(
         HttpRequest request,
         ICallRegistry registry,
         PublicUrlResolver urls,
+        IOptionsMonitor<TwilioOptions> options,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
@@ -34,16 +39,21 @@ internal static class TwilioWebhookEndpoint
             return TypedResults.BadRequest("CallSid is missing.");
         }
 
+        // Configured parameters go into the TwiML and, already now, into the call's metadata: Twilio echoes them only
+        // when the media stream starts, and the phone user is written before that.
+        var parameters = StreamParameters.Of(options.CurrentValue.StreamParameters);
         var registration = registry.Register(new CallRegistrationRequest(
             TwilioProvider.Name,
             ProviderCallId: callSid,
             From: NullIfEmpty(form["From"].ToString()),
             To: NullIfEmpty(form["To"].ToString()),
-            ExpectedSampleRate: PhoneAudioFormat.MuLaw8k.SampleRate));
+            ExpectedSampleRate: PhoneAudioFormat.MuLaw8k.SampleRate,
+            CustomParameters: parameters,
+            StirVerstat: NullIfEmpty(form["StirVerstat"].ToString())));
         TwilioWebhookEndpointLog.CallRegistered(logger, registration.CallId, callSid);
 
         var mediaUrl = urls.GetMediaUrl(request, TwilioProvider.Name, registration.CallId, registration.Token);
-        var twiml = Twiml.ConnectStream(mediaUrl, [new("callId", registration.CallId)]);
+        var twiml = Twiml.ConnectStream(mediaUrl, StreamParameters.WithCallId(registration.CallId, parameters));
         return TypedResults.Text(twiml, Twiml.ContentType, Encoding.UTF8);
     }
 

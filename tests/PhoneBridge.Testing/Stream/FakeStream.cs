@@ -44,6 +44,15 @@ internal sealed partial class FakeStream : IAsyncDisposable
 
     public ConcurrentQueue<JsonNode> CustomEvents { get; } = new();
 
+    /// <summary>Bodies of <c>PATCH /api/v2/users</c> (partial updates), accepted or not.</summary>
+    public ConcurrentQueue<JsonNode> PartialUserUpdates { get; } = new();
+
+    /// <summary>
+    /// The users as Stream keeps them, by id: <c>{"id","name","role","custom":{…}}</c>. An upsert replaces a user whole;
+    /// a partial update sets and unsets the fields it names (a name that is not a built-in field is a custom field).
+    /// </summary>
+    public ConcurrentDictionary<string, JsonObject> UserRecords { get; } = new(StringComparer.Ordinal);
+
     /// <summary>User ids upserted so far (Stream refuses events from users it does not know).</summary>
     public ConcurrentDictionary<string, string?> KnownUsers { get; } = new(StringComparer.Ordinal);
 
@@ -102,10 +111,53 @@ internal sealed partial class FakeStream : IAsyncDisposable
             foreach (var (id, user) in users)
             {
                 KnownUsers[id] = user?["name"]?.GetValue<string>();
+                UserRecords[id] = FakeStreamUsers.FromUpsert(id, user);
             }
 
             Users.Enqueue(body!);
             return Results.Json(new { users = users.DeepClone(), duration = "1.00ms" });
+        });
+
+        app.MapMethods("/api/v2/users", ["PATCH"], async (HttpContext http) =>
+        {
+            var (_, error) = Authenticate(http, requireServer: true);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            var body = await JsonNode.ParseAsync(http.Request.Body).ConfigureAwait(false);
+            PartialUserUpdates.Enqueue(body!.DeepClone());
+            var updates = body["users"] as JsonArray;
+            if (updates is null || updates.Count == 0)
+            {
+                return StreamError(4, "UpdateUsersPartial failed with error: \"users is a required field\"", 400);
+            }
+
+            // All or nothing, like the real one: an unknown user fails the whole request.
+            foreach (var update in updates)
+            {
+                var id = update?["id"]?.GetValue<string>();
+                if (string.IsNullOrEmpty(id) || !UserRecords.ContainsKey(id))
+                {
+                    return StreamError(4, $"UpdateUsersPartial failed with error: \"user {id} does not exist\"", 400);
+                }
+            }
+
+            var answered = new JsonObject();
+            foreach (var update in updates)
+            {
+                var id = update!["id"]!.GetValue<string>();
+                var user = UserRecords[id];
+                lock (user)
+                {
+                    FakeStreamUsers.Apply(user, update["set"] as JsonObject, update["unset"] as JsonArray);
+                    KnownUsers[id] = user["name"]?.GetValue<string>();
+                    answered[id] = user.DeepClone();
+                }
+            }
+
+            return Results.Json(new { users = answered, duration = "1.00ms" });
         });
 
         app.MapPost("/api/v2/video/call/{type}/{id}", async (HttpContext http, string type, string id) =>
