@@ -8,6 +8,7 @@ namespace PhoneBridge.Core.Calls;
 /// <param name="StreamCallId">Stream call id of an existing call to join; omit both for a new call named like an incoming one.</param>
 /// <param name="MachineDetection">Ask the provider for answering-machine detection.</param>
 /// <param name="TimeoutSeconds">How long to let it ring, 5–600 seconds; the provider's default when omitted.</param>
+/// <param name="Recording">Record the call from when it is answered (needs <c>PhoneBridge:Recording:Directory</c>).</param>
 public sealed record CallDialRequest(
     string? Provider,
     string? To,
@@ -15,4 +16,5 @@ public sealed record CallDialRequest(
     string? StreamCallType = null,
     string? StreamCallId = null,
     bool? MachineDetection = null,
-    int? TimeoutSeconds = null);
+    int? TimeoutSeconds = null,
+    bool? Recording = null);

@@ -27,3 +27,9 @@ public sealed record PhoneHoldEvent(string CallId, bool Held) : CallEvent(EventT
 {
     public const string EventType = "phone.hold";
 }
+
+/// <summary><c>{"type":"phone.recording","callId","state":"started"|"stopped"|"failed"}</c>.</summary>
+public sealed record PhoneRecordingEvent(string CallId, string State) : CallEvent(EventType, CallId)
+{
+    public const string EventType = "phone.recording";
+}
