@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Bridge;
+using PhoneBridge.Core.Bridge.Hold;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Core.Registry;
@@ -10,7 +12,7 @@ namespace PhoneBridge.Core;
 public static class PhoneBridgeCoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the call registry, the bridge, its counters, the local echo edge and their options.
+    /// Registers the call registry, the bridge, its counters, the hold audio, the local echo edge and their options.
     /// Registrations made earlier win (<see cref="ICallRegistry"/>, <see cref="IEdge"/>, <see cref="TimeProvider"/>),
     /// so e.g. the Stream edge replaces the echo edge by being registered first, or by
     /// <c>services.Replace(...)</c> afterwards.
@@ -35,6 +37,12 @@ public static class PhoneBridgeCoreServiceCollectionExtensions
             .BindConfiguration(BridgeOptions.SectionName)
             .Validate(BridgeOptions.IsValid, "PhoneBridge:Bridge:PreLiveBuffer must be 0-5 s and ShutdownTimeout 0-60 s (exclusive of 0).")
             .ValidateOnStart();
+        services.AddOptions<HoldAudioOptions>()
+            .BindConfiguration(HoldAudioOptions.SectionName)
+            .ValidateOnStart();
+        services.TryAddSingleton<HoldAudioLoader>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HoldAudioOptions>, HoldAudioLoader>(sp => sp.GetRequiredService<HoldAudioLoader>()));
+        services.TryAddSingleton(sp => sp.GetRequiredService<HoldAudioLoader>().Get(sp.GetRequiredService<IOptions<HoldAudioOptions>>().Value));
         services.AddOptions<EchoEdgeOptions>()
             .BindConfiguration(EchoEdgeOptions.SectionName)
             .Validate(EchoEdgeOptions.IsValid, "PhoneBridge:Echo:Delay must be between 0 and 10 s.")

@@ -43,6 +43,7 @@ public class ServiceCollectionTests
     [InlineData("PhoneBridge:Registry:ConnectTimeout", "00:00:00")]
     [InlineData("PhoneBridge:Bridge:PreLiveBuffer", "-00:00:01")]
     [InlineData("PhoneBridge:Echo:Delay", "00:01:00")]
+    [InlineData("PhoneBridge:Hold:AudioFile", "/nonexistent/phonebridge-hold.wav")]
     public async Task InvalidOptionsFailAtStart(string key, string value)
     {
         var builder = Host.CreateApplicationBuilder();

@@ -34,7 +34,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         _phone = phone;
         _phoneUserId = phoneUserId;
         _lifetime = lifetime;
-        _media = new CallMediaPipeline(phone, bridge.Counters);
+        _media = new CallMediaPipeline(phone, bridge.Counters, bridge.HoldAudio);
     }
 
     private string CallId => _call.CallId;
@@ -143,6 +143,12 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         BridgeLog.PhoneStarted(_bridge.Logger, CallId, start.Format.Encoding, start.Format.SampleRate);
         _bridge.Directory?.MarkAnswered(CallId);
         _media.EarlyAudio.Start(start.Format.SamplesPerFrame, _bridge.Options.PreLiveBuffer);
+        _media.Start(start.Format);
+        if (_bridge.Directory?.TryGet(CallId, out var live) == true)
+        {
+            // Hold and DTMF from the API act on this pipeline from now; the directory detaches it when the call ends.
+            live.AttachMedia(_media.Control);
+        }
 
         // The join (and the prepare it waits for) runs off the receive loop, which must keep reading.
         Volatile.Write(ref _joinTask, Task.Run(() => JoinAndWatchAsync(start)));
@@ -163,7 +169,8 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
 
     public void OnRemoteAudioResumed()
     {
-        if (!Ending)
+        // Clearing would cut tones already queued towards the caller, and a cut tone or pause can lose or split a key.
+        if (!Ending && !_media.Control.TonesPending)
         {
             _phone.Clear();
         }

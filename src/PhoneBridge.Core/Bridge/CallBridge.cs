@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Bridge.Hold;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Core.Phone;
@@ -20,7 +21,8 @@ public sealed class CallBridge
         IOptions<BridgeOptions> options,
         TimeProvider time,
         ILogger<CallBridge> logger,
-        CallDirectory? directory = null)
+        CallDirectory? directory = null,
+        HoldAudio? holdAudio = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Edge = edge;
@@ -30,6 +32,7 @@ public sealed class CallBridge
         Time = time;
         Logger = logger;
         Directory = directory;
+        HoldAudio = holdAudio ?? HoldAudio.Chime;
     }
 
     internal IEdge Edge { get; }
@@ -46,6 +49,9 @@ public sealed class CallBridge
 
     /// <summary>Where the call's state is shown (answered, ended with its reason); null outside a server.</summary>
     internal CallDirectory? Directory { get; }
+
+    /// <summary>What held callers hear (<c>PhoneBridge:Hold:AudioFile</c>, or the built-in chime).</summary>
+    internal HoldAudio HoldAudio { get; }
 
     /// <summary>
     /// Runs the call: the phone stream's receive loop, the edge join once the stream has started, and

@@ -16,6 +16,8 @@ public interface ICallMediaControl
     /// Queues in-band DTMF tones (ITU-T Q.23 pairs) into what the caller hears, <paramref name="toneMs"/> each with
     /// the Q.24 gap. False when the call's tone queue is full.
     /// </summary>
+    /// <exception cref="ArgumentException">A digit is not <c>0-9 * # A-D</c>, there are none or more than 64, or
+    /// <paramref name="toneMs"/> is outside 50–1000; the message says which.</exception>
     bool PlayDtmf(string digits, int toneMs);
 
     /// <summary>Frame and quality counters of this call so far.</summary>

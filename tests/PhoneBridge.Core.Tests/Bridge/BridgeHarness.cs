@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Bridge;
+using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Core.Phone;
 using PhoneBridge.Core.Registry;
@@ -16,10 +17,12 @@ internal sealed class BridgeHarness : IDisposable
         Func<CallInfo, CancellationToken, Task<object?>>? prepare = null,
         string? from = "+15551234567",
         TimeSpan? preLiveBuffer = null,
-        ILogger<CallBridge>? logger = null)
+        ILogger<CallBridge>? logger = null,
+        CallDirectory? directory = null)
     {
         Edge = edge;
-        Registry = new InMemoryCallRegistry(Options.Create(new CallRegistryOptions()), TimeProvider.System, NullLogger<InMemoryCallRegistry>.Instance);
+        Registry = new InMemoryCallRegistry(
+            Options.Create(new CallRegistryOptions()), TimeProvider.System, NullLogger<InMemoryCallRegistry>.Instance, directory: directory);
         var registration = Registry.Register(new CallRegistrationRequest("twilio", "CA1", from, "+15557654321", prepare));
         Assert.Equal(ClaimResult.Claimed, Registry.TryClaim(registration.CallId, registration.Token, out var call));
         Call = call!;
@@ -29,7 +32,8 @@ internal sealed class BridgeHarness : IDisposable
             Counters,
             Options.Create(new BridgeOptions { PreLiveBuffer = preLiveBuffer ?? TimeSpan.FromMilliseconds(200) }),
             TimeProvider.System,
-            logger ?? NullLogger<CallBridge>.Instance);
+            logger ?? NullLogger<CallBridge>.Instance,
+            directory);
     }
 
     public IEdge Edge { get; }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Bridge;
+using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Core.Phone;
 using PhoneBridge.Core.Registry;
@@ -14,7 +15,8 @@ public class BridgeHotPathTests
     {
         var edge = new CountingEdge();
         var phone = new CountingPhone();
-        using var h = new BridgeHarness(edge);
+        var directory = new CallDirectory(new NullCallEventPublisher());
+        using var h = new BridgeHarness(edge, directory: directory);
         var run = h.Bridge.AttachPhoneToCallAsync(h.Call, phone, "phone-1", CancellationToken.None);
         var handler = await phone.Handler.Task.WaitAsync(TestTimeouts.Wait);
         handler.OnStarted(new PhoneStreamStart("MZ", null, PhoneAudioFormat.MuLaw8k, new Dictionary<string, string>()));
@@ -39,6 +41,33 @@ public class BridgeHotPathTests
 
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
         Assert.Equal(1000, phone.Frames);
+
+        // Held with tones queued: hold audio and tones generated while the edge is silent, tones mixed into remote
+        // audio once it is not, and caller frames kept back; still nothing allocated per frame.
+        Assert.True(directory.TryGet(h.Call.CallId, out var live));
+        var media = live.Media!;
+        media.SetHeld(true);
+        Assert.True(media.PlayDtmf("0123456789", 50));
+        Assert.True(media.PlayDtmf("*#ABCD", 50));
+        var edgeFrames = session.Frames;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 500; i++)
+        {
+            handler.CallerAudio.OnFrame(frame);
+        }
+
+        media.SetHeld(false);
+        for (var i = 0; i < 500; i++)
+        {
+            handler.CallerAudio.OnFrame(frame);
+            session.Handler!.RemoteAudio.OnFrame(frame);
+        }
+
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Assert.Equal(edgeFrames + 500, session.Frames);
+        Assert.InRange(phone.Frames, 1000 + 499 + 500, 1000 + 500 + 500);
+        Assert.Equal(500, media.Stats.FramesHeld);
+        Assert.Equal(16, media.Stats.DtmfTonesPlayed);
 
         phone.Stop.TrySetResult();
         await run.WaitAsync(TestTimeouts.Wait);

@@ -1,3 +1,4 @@
+using PhoneBridge.Core.Bridge.Hold;
 using PhoneBridge.Core.Phone;
 
 namespace PhoneBridge.Core.Bridge.Pipeline;
@@ -5,27 +6,42 @@ namespace PhoneBridge.Core.Bridge.Pipeline;
 /// <summary>
 /// The audio of one bridged call, both directions composed here and nowhere else. Each direction is a list of named
 /// stages run on the thread that delivers the frame (the phone's receive loop, the edge's media loop): adding a
-/// stage (a recording tap, a tone injector, a quality meter) is one line in its direction's list.
+/// stage (a recording tap, a tone injector, a quality meter) is one line in its direction's list. Hold and in-band
+/// DTMF are stages too, driven through <see cref="Control"/>.
 /// </summary>
 internal sealed class CallMediaPipeline
 {
     private readonly CallGate _phoneGate = new();
     private readonly CallGate _edgeGate = new();
+    private readonly EdgeSilenceFill _fill;
+    private readonly HoldAudioStage _holdAudio;
+    private readonly DtmfToneStage _tones;
 
-    public CallMediaPipeline(IPhoneMediaStream phone, BridgeCounters counters)
+    public CallMediaPipeline(IPhoneMediaStream phone, BridgeCounters counters, HoldAudio? holdAudio = null)
     {
+        EarlyAudio = new EarlyAudioBuffer(counters);
+        Control = new CallMediaControl(counters, EarlyAudio, holdAudio ?? HoldAudio.Chime, phone);
+        _fill = new EdgeSilenceFill(Control);
+        _holdAudio = new HoldAudioStage(Control, _fill);
+        _tones = new DtmfToneStage(Control);
+
         PhoneToEdge = new AudioChain(
             "provider-decode",
             _phoneGate,
-            new FrameCounter("count-from-phone", counters.FrameFromPhone),
-            EarlyAudio = new EarlyAudioBuffer(counters),
+            new FrameCounter("count-from-phone", Control.CountFromPhone),
+            _fill,
+            new HoldGate(Control),
+            EarlyAudio,
             EdgePublish = new EdgePublish());
 
         EdgeToPhone = new AudioChain(
             "remote-mix",
             _edgeGate,
-            new FrameCounter("count-to-phone", counters.FrameToPhone),
+            _holdAudio,
+            _tones,
+            new FrameCounter("count-to-phone", Control.CountToPhone),
             new PhonePlayout(phone));
+        _fill.FeedInto(EdgeToPhone.Input);
     }
 
     /// <summary>Caller audio from the provider's decoder to the edge session.</summary>
@@ -40,8 +56,24 @@ internal sealed class CallMediaPipeline
     /// <summary>The phone-to-edge stage that publishes on the edge session.</summary>
     public EdgePublish EdgePublish { get; }
 
+    /// <summary>Hold, in-band DTMF and this call's counters, for the management API.</summary>
+    public CallMediaControl Control { get; }
+
     /// <summary>True once <see cref="Close"/> ran: the call is ending.</summary>
     public bool IsClosed => _phoneGate.IsClosed;
+
+    /// <summary>
+    /// Sizes the hold-audio and tone buffers for the phone's format, once, before its frames flow; tones can be
+    /// queued from then on.
+    /// </summary>
+    public void Start(PhoneAudioFormat format)
+    {
+        var frame = format.SamplesPerFrame;
+        _holdAudio.Start(format.SampleRate, frame);
+        _tones.Start(frame);
+        _fill.Start(frame);
+        Control.Start(format.SampleRate);
+    }
 
     /// <summary>Stops both directions at their first stage.</summary>
     public void Close()

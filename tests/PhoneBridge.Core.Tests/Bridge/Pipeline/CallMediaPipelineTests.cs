@@ -11,12 +11,16 @@ public class CallMediaPipelineTests
         using var counters = new BridgeCounters();
         var pipeline = new CallMediaPipeline(new FakePhone(), counters);
 
-        Assert.Equal(["call-open", "count-from-phone", "early-audio", "edge-publish"], pipeline.PhoneToEdge.Stages.Select(s => s.Name));
-        Assert.Equal(["call-open", "count-to-phone", "phone-playout"], pipeline.EdgeToPhone.Stages.Select(s => s.Name));
-        Assert.Equal("provider-decode → call-open → count-from-phone → early-audio → edge-publish", pipeline.PhoneToEdge.Description);
-        Assert.Equal("remote-mix → call-open → count-to-phone → phone-playout", pipeline.EdgeToPhone.Description);
-        Assert.Same(pipeline.EarlyAudio, pipeline.PhoneToEdge.Stages[2]);
-        Assert.Same(pipeline.EdgePublish, pipeline.PhoneToEdge.Stages[3]);
+        Assert.Equal(
+            ["call-open", "count-from-phone", "edge-silence-fill", "hold-gate", "early-audio", "edge-publish"],
+            pipeline.PhoneToEdge.Stages.Select(s => s.Name));
+        Assert.Equal(["call-open", "hold-audio", "dtmf-tones", "count-to-phone", "phone-playout"], pipeline.EdgeToPhone.Stages.Select(s => s.Name));
+        Assert.Equal(
+            "provider-decode → call-open → count-from-phone → edge-silence-fill → hold-gate → early-audio → edge-publish",
+            pipeline.PhoneToEdge.Description);
+        Assert.Equal("remote-mix → call-open → hold-audio → dtmf-tones → count-to-phone → phone-playout", pipeline.EdgeToPhone.Description);
+        Assert.Same(pipeline.EarlyAudio, pipeline.PhoneToEdge.Stages[4]);
+        Assert.Same(pipeline.EdgePublish, pipeline.PhoneToEdge.Stages[5]);
     }
 
     [Fact]
