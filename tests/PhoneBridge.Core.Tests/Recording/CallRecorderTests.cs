@@ -23,7 +23,7 @@ public sealed class CallRecorderTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _options.Directory = _directory;
-        _recorder = new CallRecorder(new StaticOptions(_options), _events, TimeProvider.System, _log);
+        _recorder = new CallRecorder(new FixedOptionsMonitor<RecordingOptions>(_options), _events, TimeProvider.System, _log);
         await _recorder.StartAsync(CancellationToken.None);
     }
 
@@ -205,15 +205,6 @@ public sealed class CallRecorderTests : IAsyncLifetime
         var tap = new CallRecordingTap();
         _recorder.Attach(info, call, tap, PhoneAudioFormat.MuLaw8k);
         return (call, tap);
-    }
-
-    private sealed class StaticOptions(RecordingOptions value) : IOptionsMonitor<RecordingOptions>
-    {
-        public RecordingOptions CurrentValue => value;
-
-        public RecordingOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<RecordingOptions, string?> listener) => null;
     }
 
     private sealed class CountingSink : PhoneBridge.Audio.IAudioFrameSink
