@@ -61,4 +61,38 @@ public static class Signals
 
         return best;
     }
+
+    /// <summary>
+    /// Where in <paramref name="recorded"/> <paramref name="signal"/> fits best (the start index), searched from
+    /// <paramref name="from"/> to <paramref name="to"/>, and how well.
+    /// </summary>
+    public static (int Index, double Correlation) Find(short[] recorded, short[] signal, int from = 0, int to = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        ArgumentNullException.ThrowIfNull(signal);
+        var best = (Index: -1, Correlation: 0.0);
+        for (var start = Math.Max(0, from); start <= Math.Min(to, recorded.Length - signal.Length); start++)
+        {
+            var correlation = Correlation(recorded.AsSpan(start, signal.Length), signal);
+            if (correlation > best.Correlation)
+            {
+                best = (start, correlation);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Seeded white noise: a signal whose every stretch is unlike every other, so it can be found by correlation.</summary>
+    public static short[] Noise(int samples, int seed, double amplitude = 6000)
+    {
+        var random = new Random(seed);
+        var result = new short[samples];
+        for (var i = 0; i < samples; i++)
+        {
+            result[i] = (short)(amplitude * ((random.NextDouble() * 2) - 1));
+        }
+
+        return result;
+    }
 }
