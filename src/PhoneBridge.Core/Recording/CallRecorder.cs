@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -32,7 +33,10 @@ public sealed class CallRecorder : BackgroundService
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Attachment> _attached = new(StringComparer.Ordinal);
     private readonly Queue<CallRecording> _incoming = new();
-    private readonly SemaphoreSlim _wake = new(0);
+
+    // Coalesced wake-ups of the writer (a recording to open or to finish); never throws, even after shutdown, so a
+    // call ending late never fails on it.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly IOptionsMonitor<RecordingOptions> _options;
     private readonly ICallEventPublisher _events;
     private readonly TimeProvider _time;
@@ -107,7 +111,7 @@ public sealed class CallRecorder : BackgroundService
             recording.RequestStop();
         }
 
-        _wake.Release();
+        _wake.Writer.TryWrite(true);
         return RecordingCommandResult.Done;
     }
 
@@ -154,7 +158,7 @@ public sealed class CallRecorder : BackgroundService
             recording.RequestStop();
         }
 
-        _wake.Release();
+        _wake.Writer.TryWrite(true);
     }
 
     /// <summary>Notes an event told to a call's edge call in the sidecar of the call's recording, if any.</summary>
@@ -179,7 +183,7 @@ public sealed class CallRecorder : BackgroundService
                 TakeIncoming(active);
                 if (active.Count == 0)
                 {
-                    await _wake.WaitAsync(stoppingToken).ConfigureAwait(false);
+                    await _wake.Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -202,12 +206,6 @@ public sealed class CallRecorder : BackgroundService
         }
     }
 
-    public override void Dispose()
-    {
-        _wake.Dispose();
-        base.Dispose();
-    }
-
     private void StartLocked(Attachment attachment)
     {
         attachment.Recordings++;
@@ -218,7 +216,7 @@ public sealed class CallRecorder : BackgroundService
         attachment.Current = recording;
         attachment.Tap.Attach(recording);
         _incoming.Enqueue(recording);
-        _wake.Release();
+        _wake.Writer.TryWrite(true);
     }
 
     private void TakeIncoming(List<CallRecording> active)
