@@ -39,10 +39,13 @@ internal sealed class FrameQueue
         }
     }
 
-    /// <summary>Frames refused because the queue was full, or longer than a slot (cut to a slot).</summary>
+    /// <summary>Frames refused because the queue was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Copies <paramref name="frame"/> (cut to one slot) with its <paramref name="stamp"/>; false when full.</summary>
+    /// <summary>
+    /// Copies <paramref name="frame"/> with its <paramref name="stamp"/>; false (and counted) when full. The pipeline
+    /// carries 20 ms frames, one slot each; anything longer is cut to a slot.
+    /// </summary>
     public bool TryEnqueue(ReadOnlySpan<short> frame, long stamp)
     {
         var samples = _samples;
