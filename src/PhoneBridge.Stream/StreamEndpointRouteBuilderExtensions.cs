@@ -11,8 +11,9 @@ namespace PhoneBridge.Stream;
 public static class StreamEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// <c>POST /stream/calls/{type}/{id}/hangup</c> (PhoneBridge API key): lets an agent end the phone call
-    /// bridged into that Stream call. 202 when a phone was there, 404 otherwise. Not mapped when the Stream edge
+    /// <c>POST /stream/calls/{type}/{id}/hangup</c> (PhoneBridge API key): lets an agent end the phone calls
+    /// bridged into that Stream call (all of them: the caller and a warm-transfer leg). 202 when a phone was there,
+    /// 404 otherwise. Not mapped when the Stream edge
     /// is not registered (no Stream credentials).
     /// </summary>
     public static IEndpointRouteBuilder MapStreamEdge(this IEndpointRouteBuilder endpoints)
@@ -28,8 +29,8 @@ public static class StreamEndpointRouteBuilderExtensions
             .RequirePhoneBridgeApiKey()
             .WithName("StreamHangUpCall")
             .WithTags("Stream")
-            .WithSummary("Ends the phone call bridged into a Stream call (for agents)")
-            .WithDescription("202 when a phone call was bridged into that Stream call and is now being hung up, 404 otherwise.");
+            .WithSummary("Ends the phone calls bridged into a Stream call (for agents)")
+            .WithDescription("202 when phone calls were bridged into that Stream call and are now being hung up (every phone in it, a warm-transfer leg too), 404 otherwise.");
         return endpoints;
     }
 }

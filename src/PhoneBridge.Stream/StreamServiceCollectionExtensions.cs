@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Core.Http;
 using PhoneBridge.Core.Registry;
@@ -11,6 +12,7 @@ using PhoneBridge.Stream.Agents;
 using PhoneBridge.Stream.Auth;
 using PhoneBridge.Stream.Coordinator;
 using PhoneBridge.Stream.Edge;
+using PhoneBridge.Stream.Events;
 
 namespace PhoneBridge.Stream;
 
@@ -21,6 +23,8 @@ public static class StreamServiceCollectionExtensions
     /// launcher (options <c>Agent</c>) and <see cref="StreamEdge"/>. <see cref="IEdge"/> becomes the Stream edge
     /// when <c>Stream:ApiKey</c>/<c>ApiSecret</c> are set, the local echo edge otherwise. Media runs on
     /// <see cref="PeerConnectionFactory"/> (<c>AddPhoneBridgeRtc</c>) unless another <see cref="IStreamMediaFactory"/> was registered first.
+    /// With the Stream edge, <see cref="ICallEventPublisher"/> becomes <see cref="StreamCallEventPublisher"/> (call events
+    /// as custom events in each Stream call), stopped with the host.
     /// </summary>
     public static IServiceCollection AddStreamEdge(this IServiceCollection services)
     {
@@ -46,6 +50,12 @@ public static class StreamServiceCollectionExtensions
             sp.GetRequiredService<IOptionsMonitor<StreamOptions>>().CurrentValue.IsConfigured
                 ? sp.GetRequiredService<StreamEdge>()
                 : sp.GetRequiredService<LocalEchoEdge>()));
+        services.TryAddSingleton<StreamCallEventPublisher>();
+        services.Replace(ServiceDescriptor.Singleton<ICallEventPublisher>(sp =>
+            sp.GetRequiredService<IOptionsMonitor<StreamOptions>>().CurrentValue.IsConfigured
+                ? sp.GetRequiredService<StreamCallEventPublisher>()
+                : new NullCallEventPublisher()));
+        services.AddHostedService(sp => sp.GetRequiredService<StreamCallEventPublisher>());
         return services;
     }
 

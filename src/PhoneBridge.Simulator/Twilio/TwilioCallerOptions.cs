@@ -25,6 +25,13 @@ public sealed record TwilioCallerOptions
 
     public string To { get; init; } = "+15005550001";
 
+    /// <summary>
+    /// How long the simulated provider takes from the webhook's answer to opening the media socket. Zero on loopback;
+    /// a real provider connects from its own network (TCP and TLS handshakes across the internet), which is the time an
+    /// edge join started at the webhook can hide.
+    /// </summary>
+    public TimeSpan MediaSocketDelay { get; init; }
+
     public Uri WebhookUrl => new(PublicUrl ?? Server, VoicePath);
 
     public Uri PostUrl => new(Server, VoicePath);

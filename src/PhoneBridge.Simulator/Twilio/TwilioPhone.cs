@@ -13,6 +13,11 @@ public static class TwilioPhone
         ArgumentNullException.ThrowIfNull(caller);
         var callSid = TwilioSids.NewCallSid();
         var stream = await new TwilioWebhookClient(http, caller).RingAsync(callSid, cancellationToken).ConfigureAwait(false);
+        if (caller.MediaSocketDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(caller.MediaSocketDelay, time, cancellationToken).ConfigureAwait(false);
+        }
+
         mediaOptions ??= new TwilioMediaCallOptions();
         if (caller.PublicUrl is not null && mediaOptions.ConnectUrl is null)
         {

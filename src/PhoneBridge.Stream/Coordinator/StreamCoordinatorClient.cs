@@ -16,6 +16,9 @@ namespace PhoneBridge.Stream.Coordinator;
 /// </summary>
 public sealed class StreamCoordinatorClient
 {
+    // Set by a caller that logs failures itself, once per stretch (the call-event sender), for its async flow.
+    private static readonly AsyncLocal<bool> CallerLogsErrorsFlag = new();
+
     private readonly HttpClient _http;
     private readonly StreamTokenFactory _tokens;
     private readonly IOptionsMonitor<StreamOptions> _options;
@@ -69,6 +72,12 @@ public sealed class StreamCoordinatorClient
             CoordinatorJsonContext.Default.SendCallEventRequest, CoordinatorJsonContext.Default.JsonElement,
             _tokens.CreateServerToken(), idempotent: false, cancellationToken);
 
+    /// <summary>
+    /// From here on in the current async flow, error answers are not logged by this client (4601): the caller logs
+    /// them itself, without repeating one line per request while the coordinator keeps failing.
+    /// </summary>
+    internal static void CallerLogsErrors() => CallerLogsErrorsFlag.Value = true;
+
     private static string CallPath(string callType, string callId) =>
         $"api/v2/video/call/{Uri.EscapeDataString(callType)}/{Uri.EscapeDataString(callId)}";
 
@@ -116,7 +125,10 @@ public sealed class StreamCoordinatorClient
             if (!response.IsSuccessStatusCode)
             {
                 var error = await ReadErrorAsync(response, request.Attempts(), cancellationToken).ConfigureAwait(false);
-                StreamCoordinatorClientLog.ApiError(_logger, path, (int)response.StatusCode, error.Code, error.ApiMessage);
+                if (!CallerLogsErrorsFlag.Value)
+                {
+                    StreamCoordinatorClientLog.ApiError(_logger, path, (int)response.StatusCode, error.Code, error.ApiMessage);
+                }
                 throw error;
             }
 

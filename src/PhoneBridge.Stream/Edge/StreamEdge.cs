@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,7 +24,12 @@ public sealed partial class StreamEdge : IEdge
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger<StreamEdge> _logger;
-    private readonly ConcurrentDictionary<string, StreamEdgeSession> _live = new(StringComparer.Ordinal);
+
+    // Phone participants by Stream call cid: a call can hold more than one phone (the caller and a warm-transfer
+    // leg dialled into it). Only joins, leaves and hangup requests touch it, never the media path.
+    private readonly Dictionary<string, List<StreamEdgeSession>> _live = new(StringComparer.Ordinal);
+    private readonly Lock _liveGate = new();
+    private int _active;
 
     public StreamEdge(
         StreamCoordinatorClient coordinator,
@@ -46,8 +50,8 @@ public sealed partial class StreamEdge : IEdge
 
     public string Name => "stream";
 
-    /// <summary>Phone participants in Stream calls right now.</summary>
-    public int ActiveSessions => _live.Count;
+    /// <summary>Phone participants in Stream calls right now (two phones in one call count twice).</summary>
+    public int ActiveSessions => Volatile.Read(ref _active);
 
     public async Task<IEdgeSession> JoinAsync(EdgeJoinRequest request, IEdgeSessionHandler handler, CancellationToken cancellationToken)
     {
@@ -80,7 +84,17 @@ public sealed partial class StreamEdge : IEdge
             throw;
         }
 
-        _live[callType + ":" + callId] = session;
+        lock (_liveGate)
+        {
+            if (!_live.TryGetValue(session.CallCid, out var phones))
+            {
+                _live[session.CallCid] = phones = [];
+            }
+
+            phones.Add(session);
+            _active++;
+        }
+
         EdgeLog.Joined(_logger, request.CallId, callType, callId);
         return session;
     }
@@ -93,21 +107,55 @@ public sealed partial class StreamEdge : IEdge
     }
 
     /// <summary>
-    /// Ends the phone call that sits in Stream call <paramref name="callType"/>:<paramref name="callId"/> (what an
-    /// agent calls to hang up). False when no phone is in that call here.
+    /// Ends the phone calls that sit in Stream call <paramref name="callType"/>:<paramref name="callId"/> (what an agent
+    /// calls to hang up). Every phone in that call is hung up: the caller and, during a warm transfer, the leg dialled
+    /// into it, because the agent asks to end the conversation, not one line of it (a single leg is ended by its own
+    /// bridge call id through the calls API). False when no phone is in that call here.
     /// </summary>
     public bool RequestHangup(string callType, string callId, string reason)
     {
-        if (!_live.TryGetValue(callType + ":" + callId, out var session))
+        StreamEdgeSession[] phones;
+        lock (_liveGate)
         {
-            return false;
+            if (!_live.TryGetValue(callType + ":" + callId, out var list) || list.Count == 0)
+            {
+                return false;
+            }
+
+            phones = [.. list];
         }
 
-        session.RequestHangup(reason);
+        foreach (var phone in phones)
+        {
+            phone.RequestHangup(reason);
+        }
+
         return true;
     }
 
-    internal void Forget(StreamEdgeSession session) => _live.TryRemove(new(session.CallCid, session));
+    /// <summary>The bridge call ids of the phones in Stream call <paramref name="callType"/>:<paramref name="callId"/> here.</summary>
+    public IReadOnlyList<string> PhonesIn(string callType, string callId)
+    {
+        lock (_liveGate)
+        {
+            return _live.TryGetValue(callType + ":" + callId, out var list) ? list.Select(p => p.BridgeCallId).ToList() : [];
+        }
+    }
+
+    internal void Forget(StreamEdgeSession session)
+    {
+        lock (_liveGate)
+        {
+            if (_live.TryGetValue(session.CallCid, out var list) && list.Remove(session))
+            {
+                _active--;
+                if (list.Count == 0)
+                {
+                    _live.Remove(session.CallCid);
+                }
+            }
+        }
+    }
 
     internal StreamCoordinatorClient Coordinator => _coordinator;
 

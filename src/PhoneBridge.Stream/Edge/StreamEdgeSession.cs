@@ -50,6 +50,9 @@ internal sealed class StreamEdgeSession : IEdgeSession, IStreamMediaSink
 
     public string CallCid => CallType + ":" + StreamCallId;
 
+    /// <summary>The bridge's id of the phone call this participant carries.</summary>
+    public string BridgeCallId => _callId;
+
     public string UserId { get; }
 
     public Task Completion => _completion.Task;

@@ -19,7 +19,8 @@ namespace PhoneBridge.Benchmarks.Stream;
 /// stream-load run [--calls 4] [--seconds 30] [--markers 10] [--ramp-seconds R] [--warm-up-seconds W] [--server-dll ...]
 /// stream-load soak [--calls 100] [--minutes 60] [--sample-seconds 60] [--replace true] [--results-dir DIR]   (see StreamSoak)
 /// (both: [--echo-rate 8000] the rate the fake SFU decodes and re-encodes the echo at)
-/// (all: [--join-edge-at-registration true|false] sets the server's PhoneBridge:Bridge:JoinEdgeAtRegistration, for an
+/// (all: [--socket-delay-ms N] waits N ms between the webhook's answer and the media socket, as a provider connecting
+/// from its own network does; [--join-edge-at-registration true|false] sets the server's PhoneBridge:Bridge:JoinEdgeAtRegistration, for an
 /// A/B of joining the Stream call at the webhook against joining when the media stream starts; default: the server's)
 /// </code>
 /// <c>join</c>: N sequential calls, each timed from the webhook POST to the first frame at the SFU and to the first
@@ -65,9 +66,14 @@ public static class StreamEdgeProbe
             },
             cts.Token);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var caller = new TwilioCallerOptions { Server = server.Url };
+        var caller = new TwilioCallerOptions
+        {
+            Server = server.Url,
+            MediaSocketDelay = TimeSpan.FromMilliseconds(Int(options, "socket-delay-ms", 0)),
+        };
         Console.WriteLine($"server pid {server.Id} at {server.Url}, fake Stream at {fakes.Stream.BaseUrl}, agents at {fakes.Agents.BaseUrl}, echo at {echoRate} Hz");
         Console.WriteLine($"edge joined at the webhook: {(settings.TryGetValue("PhoneBridge__Bridge__JoinEdgeAtRegistration", out var early) ? early : "server default")}");
+        Console.WriteLine($"media socket opened {caller.MediaSocketDelay.TotalMilliseconds:0} ms after the webhook answer");
 
         // What the server costs with no call (timers, GC), fresh and after one call (which also warms the JIT up,
         // so the figures are not the freshly started processes compiling the path).

@@ -94,6 +94,8 @@ public class StreamCoordinatorClientTests
         var client = SessionFactory.Coordinator(SessionFactory.Options(fake));
         using var doc = JsonDocument.Parse("""{"type":"phone.dtmf","digit":"5"}""");
         var custom = doc.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
+        await client.UpsertUsersAsync([new StreamUserRequest("phone-1234")], CancellationToken.None);
+        await client.GetOrCreateCallAsync("default", "c1", "phone-1234", CancellationToken.None);
 
         await client.SendCustomEventAsync("default", "c1", "phone-1234", custom, CancellationToken.None);
 

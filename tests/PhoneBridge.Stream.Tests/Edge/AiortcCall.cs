@@ -11,6 +11,9 @@ namespace PhoneBridge.Stream.Tests.Edge;
 /// <summary>One aiortc media process shared by a test class (it takes seconds to start); each test has its own fake Stream.</summary>
 public sealed class AiortcMediaFixture : IAsyncLifetime
 {
+    /// <summary>The aiortc test classes run one after the other: real-time audio judged on two loaded cores.</summary>
+    public const string Collection = "aiortc media";
+
     internal AiortcSfuMedia Media { get; private set; } = null!;
 
     public async Task InitializeAsync() => Media = await AiortcSfuMedia.StartAsync();
@@ -134,28 +137,8 @@ internal sealed class AiortcCall : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task SpeakAsync()
-    {
-        var frame = new short[AudioFrame.SamplesAt(Rate)];
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
-        long n = 0;
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stop.Token))
-            {
-                for (var i = 0; i < frame.Length; i++, n++)
-                {
-                    frame[i] = Signal[n % Signal.Length];
-                }
-
-                Session.OnFrame(frame);
-                Interlocked.Increment(ref FramesSpoken);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    private Task SpeakAsync() =>
+        LoopedSpeaker.SpeakAsync(Session, Signal, Rate, () => Interlocked.Increment(ref FramesSpoken), _stop.Token);
 
     private sealed class Clients : IHttpClientFactory
     {

@@ -132,6 +132,44 @@ public class StreamEdgeTests
     }
 
     [Fact]
+    public async Task Two_phones_in_one_stream_call_are_both_tracked_and_an_agent_hangup_ends_both()
+    {
+        await using var fake = await FakeStream.StartAsync();
+        var (edge, _) = CreateEdge(fake);
+        var (caller, leg) = (new Handler(), new Handler());
+        var shared = new PhoneBridge.Core.Calls.EdgeCallAddress("default", "agent-room");
+
+        // The caller, and a warm-transfer leg dialled into the caller's Stream call (the registration names it).
+        await using var first = await edge.JoinAsync(new EdgeJoinRequest("c1", "phone-c1", "Phone", 8000, EdgeCall: shared), caller, CancellationToken.None);
+        await using var second = await edge.JoinAsync(new EdgeJoinRequest("c2", "phone-c2", "Phone", 8000, EdgeCall: shared), leg, CancellationToken.None);
+
+        Assert.Equal([("phone-c1", "default:agent-room"), ("phone-c2", "default:agent-room")], fake.Joins.Select(j => (j.UserId, j.CallCid)));
+        var sessions = fake.Sessions.Where(s => s.CallCid == "default:agent-room").ToList();
+        Assert.Equal(2, sessions.Select(s => s.SessionId).Distinct().Count());
+        Assert.Equal(2, edge.ActiveSessions);
+        Assert.Equal(["c1", "c2"], edge.PhonesIn("default", "agent-room").Order());
+
+        // One phone leaving leaves the other tracked.
+        await second.LeaveAsync(CancellationToken.None);
+        Assert.Equal(1, edge.ActiveSessions);
+        Assert.Equal(["c1"], edge.PhonesIn("default", "agent-room"));
+        Assert.True(edge.RequestHangup("default", "agent-room", "done"));
+        Assert.Equal("done", Assert.Single(caller.Hangups));
+        Assert.Empty(leg.Hangups);
+
+        // With both in the call, the agent's hangup ends the conversation: every phone in it.
+        await using var third = await edge.JoinAsync(new EdgeJoinRequest("c3", "phone-c3", "Phone", 8000, EdgeCall: shared), leg, CancellationToken.None);
+        Assert.True(edge.RequestHangup("default", "agent-room", "bye"));
+        Assert.Equal(["done", "bye"], caller.Hangups);
+        Assert.Equal("bye", Assert.Single(leg.Hangups));
+
+        await first.LeaveAsync(CancellationToken.None);
+        await third.LeaveAsync(CancellationToken.None);
+        Assert.Equal(0, edge.ActiveSessions);
+        Assert.False(edge.RequestHangup("default", "agent-room", "late"));
+    }
+
+    [Fact]
     public async Task Join_failure_is_reported_and_leaves_nothing_behind()
     {
         await using var fake = await FakeStream.StartAsync("only-edge");

@@ -21,6 +21,24 @@ internal static class AudioQuality
     }
 
     /// <summary>
+    /// A second, distinguishable voice: 660 Hz tone + 1100→350 Hz falling chirp over <paramref name="seconds"/>, for
+    /// telling two phones in one call apart (its 200 ms chunks correlate poorly with <see cref="ToneAndChirp"/>).
+    /// </summary>
+    public static short[] ToneAndFallingChirp(int sampleRate, double seconds, double amplitude = 8000)
+    {
+        var n = (int)(sampleRate * seconds);
+        var result = new short[n];
+        for (var i = 0; i < n; i++)
+        {
+            var t = (double)i / sampleRate;
+            var chirpPhase = 2 * Math.PI * ((1100 * t) - (375 * t * t / seconds));
+            result[i] = (short)(amplitude * ((0.5 * Math.Sin(2 * Math.PI * 660 * t)) + (0.5 * Math.Sin(chirpPhase))));
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// Splits <paramref name="received"/> into 200 ms chunks and finds, for each, the best normalised correlation with
     /// the looping <paramref name="signal"/> at any offset (the path's delay is unknown). The median over a window of
     /// seconds is robust to one scheduling glitch on a loaded machine while a broken path scores near zero.

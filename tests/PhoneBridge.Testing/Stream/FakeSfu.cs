@@ -339,6 +339,9 @@ internal sealed partial class FakeStream
 
                     s.PublisherOffers.Add(r.Sdp);
                     var added = r.Tracks.Any(t => t.TrackType == TrackType.Audio) && !s.Published.Contains(TrackType.Audio);
+
+                    // The track is announced once the media side holds it, so whoever subscribes at once can be forwarded it.
+                    var answerSdp = MediaSide is null ? AnswerFor(r.Sdp) : await MediaSide.AnswerPublisherAsync(s, r.Sdp).ConfigureAwait(false);
                     if (added)
                     {
                         s.Published.Add(TrackType.Audio);
@@ -348,7 +351,6 @@ internal sealed partial class FakeStream
                         }).ConfigureAwait(false);
                     }
 
-                    var answerSdp = MediaSide is null ? AnswerFor(r.Sdp) : await MediaSide.AnswerPublisherAsync(s, r.Sdp).ConfigureAwait(false);
                     return Proto(new SetPublisherResponse { Sdp = answerSdp, SessionId = s.SessionId });
                 }
 

@@ -30,7 +30,7 @@ internal sealed partial class FakeStream
 
     /// <summary>
     /// Adds an agent participant played by the aiortc media side: it publishes audio, hears the latest publisher
-    /// of the call and answers (<paramref name="mode"/> "echo": says back what it hears; "tone": a known signal).
+    /// of the call and answers (<paramref name="mode"/> "echo": says back what it hears; "tone": a known signal; "silent": only listens).
     /// </summary>
     public async Task<FakeSession> AddAgentAsync(string callCid, string userId, string mode = "echo")
     {

@@ -44,6 +44,15 @@ internal sealed partial class FakeStream : IAsyncDisposable
 
     public ConcurrentQueue<JsonNode> CustomEvents { get; } = new();
 
+    /// <summary>User ids upserted so far (Stream refuses events from users it does not know).</summary>
+    public ConcurrentDictionary<string, string?> KnownUsers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Awaited by every custom-event request before it is answered (a stalled coordinator); null: no wait.</summary>
+    public Func<CancellationToken, Task>? BeforeCustomEvent { get; set; }
+
+    /// <summary>The next custom-event requests are answered with these HTTP statuses (a failing coordinator).</summary>
+    public ConcurrentQueue<int> CustomEventFailures { get; } = new();
+
     public static async Task<FakeStream> StartAsync(params string[] edges)
     {
         edges = edges.Length == 0 ? ["sfu-a", "sfu-b", "sfu-c"] : edges;
@@ -88,6 +97,11 @@ internal sealed partial class FakeStream : IAsyncDisposable
             if (users is null || users.Count == 0)
             {
                 return StreamError(4, "UpdateUsers failed with error: \"users is a required field\"", 400);
+            }
+
+            foreach (var (id, user) in users)
+            {
+                KnownUsers[id] = user?["name"]?.GetValue<string>();
             }
 
             Users.Enqueue(body!);
@@ -184,6 +198,29 @@ internal sealed partial class FakeStream : IAsyncDisposable
             if (body?["custom"] is null || body["user_id"] is null)
             {
                 return StreamError(4, "SendCallEvent failed with error: \"custom is a required field\"", 400);
+            }
+
+            if (BeforeCustomEvent is { } stall)
+            {
+                await stall(http.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (CustomEventFailures.TryDequeue(out var status))
+            {
+                return StreamError(-1, "SendCallEvent failed with error: \"injected\"", status);
+            }
+
+            // Like the real coordinator: an event goes only to a call that exists, from a user that exists.
+            var cid = type + ":" + id;
+            if (!_calls.ContainsKey(cid))
+            {
+                return StreamError(16, $"SendCallEvent failed with error: \"Can't find call with id {cid}\"", 404);
+            }
+
+            var userId = body["user_id"]!.GetValue<string>();
+            if (!KnownUsers.ContainsKey(userId))
+            {
+                return StreamError(16, $"SendCallEvent failed with error: \"the user {userId} does not exist\"", 404);
             }
 
             CustomEvents.Enqueue(body);

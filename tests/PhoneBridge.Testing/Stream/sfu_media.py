@@ -1,8 +1,9 @@
 """Media side of the tests' fake Stream SFU, on aiortc (an independent WebRTC stack), driven over JSON lines.
 
 The C# fake keeps all signalling (WebSocket + Twirp) and asks this process for SDP; audio really flows here:
-each publisher's received Opus track is relayed (aiortc MediaRelay) to every subscriber that forwards it, and
-"agent" participants hear the newest publisher of their call that is delivering audio (a participant that
+each publisher's received Opus track is relayed (aiortc MediaRelay) to every subscriber that forwards it (so a
+phone hears the agents and the other phones of its call, as through a real SFU; a renegotiation adds and removes
+forwarded tracks), and "agent" participants hear the newest publisher of their call that is delivering audio (a participant that
 migrates or rejoins publishes anew; its old connection is heard until the new one flows) and answer.
 
 Requests on stdin, one JSON object per line, each with an "id"; one reply per request on stdout,
@@ -11,7 +12,7 @@ Requests on stdin, one JSON object per line, each with an "id"; one reply per re
   publisher_offer  {key, call, sdp}            -> {sdp: answer}   (a changed ice-ufrag is an ICE restart)
   subscriber_offer {key, tracks: [{from, stream_id, track_id}], ice_restart} -> {sdp: offer}
   subscriber_answer {key, sdp}                 -> {}
-  agent            {key, call, mode: "echo"|"tone"} -> {}   (echo: says back what it hears, 20 ms frames)
+  agent            {key, call, mode: "echo"|"tone"|"silent"} -> {}   (echo: says back what it hears, 20 ms frames)
   heard            {key, seconds}              -> {pcm: base64 s16le mono 48 kHz, frames}  (what an agent heard)
   stats            {}                          -> {publishers: {key: frames received}}
   close            {key}                       -> {}   (closes every peer connection of that participant)
@@ -178,6 +179,8 @@ class Agent:
     def speak(self, n):
         if self.mode == "tone":
             return tone_and_chirp(n, FRAME)
+        if self.mode == "silent":
+            return np.zeros(FRAME, dtype=np.int16)
         if not self.echoing and len(self.echo) >= ECHO_PRIME_FRAMES:
             self.echoing = True
         if self.echoing and self.echo:
@@ -210,6 +213,7 @@ class Subscriber:
         self.key = key
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.tracks = None
+        self.senders = {}  # publisher key -> the sender forwarding it
 
 
 def source_track(origin):
@@ -245,14 +249,24 @@ async def subscriber_offer(msg):
     subscriber = subscribers.get(key)
     if subscriber is None:
         subscriber = subscribers[key] = Subscriber(key)
-        for t in msg["tracks"]:
-            sender = subscriber.pc.addTrack(relay.subscribe(source_track(t["from"])))
-            # The SFU's msid: "<track_lookup_prefix>:TRACK_TYPE_AUDIO:<suffix> <uuid>" (protocol doc 5.4).
-            sender._stream_id = t["stream_id"]
-            sender._track_id = t["track_id"]
-        subscriber.tracks = wanted
-    elif wanted != subscriber.tracks:
-        raise ValueError("renegotiating a different set of forwarded tracks is not supported")
+    # Like an SFU, a renegotiation keeps the m-lines of tracks still forwarded, adds one per newly forwarded
+    # publisher (someone joined the call) and deactivates those no longer forwarded (someone left).
+    wanted_from = {t["from"] for t in msg["tracks"]}
+    for origin, sender in list(subscriber.senders.items()):
+        if origin not in wanted_from:
+            transceiver = next(x for x in subscriber.pc.getTransceivers() if x.sender is sender)
+            transceiver.direction = "inactive"
+            sender.replaceTrack(None)
+            del subscriber.senders[origin]
+    for t in msg["tracks"]:
+        if t["from"] in subscriber.senders:
+            continue
+        sender = subscriber.pc.addTrack(relay.subscribe(source_track(t["from"])))
+        # The SFU's msid: "<track_lookup_prefix>:TRACK_TYPE_AUDIO:<suffix> <uuid>" (protocol doc 5.4).
+        sender._stream_id = t["stream_id"]
+        sender._track_id = t["track_id"]
+        subscriber.senders[t["from"]] = sender
+    subscriber.tracks = wanted
     if msg.get("ice_restart") and subscriber.pc.remoteDescription is not None:
         restart_local_ice(subscriber.pc)
     await subscriber.pc.setLocalDescription(await subscriber.pc.createOffer())
