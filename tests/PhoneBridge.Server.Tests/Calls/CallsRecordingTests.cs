@@ -79,5 +79,21 @@ public sealed class CallsRecordingTests : IDisposable
         Assert.True(Directory.Exists(missing));
     }
 
+    [Fact]
+    public async Task A_directory_that_cannot_be_created_stops_the_host_at_start_naming_the_key()
+    {
+        // Under a regular file: no user, root included, can create it.
+        var file = Path.Combine(_directory.FullName, "plain-file");
+        await File.WriteAllTextAsync(file, "not a directory");
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var host = new CallsHost(new Dictionary<string, string?> { ["PhoneBridge:Recording:Directory"] = Path.Combine(file, "recordings") });
+            await host.Client.GetAsync("/calls");
+        });
+
+        Assert.Contains("PhoneBridge:Recording:Directory cannot be created", error.ToString(), StringComparison.Ordinal);
+    }
+
     private Dictionary<string, string?> Configured() => new() { ["PhoneBridge:Recording:Directory"] = _directory.FullName };
 }
