@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Audio;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Phone;
 using PhoneBridge.Core.Registry;
@@ -251,7 +252,7 @@ public sealed class CallRecorder : BackgroundService
                 RecordingSidecar.Write(SidecarPath(recording), RecordingSidecar.Build(recording, "stopped", events));
                 wav.Dispose();
                 RecordingLog.Stopped(
-                    _logger, recording.CallId, recording.FileStem + ".wav", Math.Round(wav.Frames * 0.02, 2),
+                    _logger, recording.CallId, recording.FileStem + ".wav", Math.Round(wav.Frames * AudioFrame.Milliseconds / 1000.0, 2),
                     recording.CallerQueue.Dropped, recording.HeardQueue.Dropped);
                 Publish(recording, "stopped");
                 return false;
