@@ -19,6 +19,9 @@ public sealed class TelnyxOptions
     /// <summary>Codec of the bidirectional media stream.</summary>
     public TelnyxCodec Codec { get; set; } = TelnyxCodec.PCMU;
 
+    /// <summary>The detection a dial asks for when <c>machineDetection</c> is set: <c>detect</c> (default) or <c>premium</c>.</summary>
+    public TelnyxMachineDetection MachineDetection { get; set; } = TelnyxMachineDetection.Detect;
+
     /// <summary>Base URL of the Call Control API; tests and the simulator point it at a local fake.</summary>
     public string ApiBaseUrl { get; set; } = DefaultApiBaseUrl;
 

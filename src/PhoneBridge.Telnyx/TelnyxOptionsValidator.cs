@@ -33,6 +33,11 @@ internal sealed class TelnyxOptionsValidator : IValidateOptions<TelnyxOptions>
             failures.Add("Telnyx:Codec must be PCMU, PCMA or L16.");
         }
 
+        if (!Enum.IsDefined(options.MachineDetection))
+        {
+            failures.Add("Telnyx:MachineDetection must be detect or premium.");
+        }
+
         if (!Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var baseUri)
             || (baseUri.Scheme != Uri.UriSchemeHttps && baseUri.Scheme != Uri.UriSchemeHttp))
         {

@@ -14,7 +14,7 @@ namespace PhoneBridge.Twilio;
 public static class TwilioEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// <c>POST /twilio/voice</c> (signed webhook → TwiML), <c>/twilio/media/{callId}/{token}</c> (signed, tokenized
+    /// <c>POST /twilio/voice</c> (signed webhook → TwiML), <c>POST /twilio/amd</c> (signed AMD verdict), <c>/twilio/media/{callId}/{token}</c> (signed, tokenized
     /// media socket), and the API-key guarded <c>POST /twilio/calls</c> and <c>DELETE /twilio/calls/{callSid}</c>.
     /// With <c>Twilio:Enabled=false</c> the group stays empty, so those paths are 404. Bodies are limited to
     /// <c>PhoneBridge:Server:MaxWebhookBytes</c>; failed authentications count toward the per-address limit.
@@ -35,6 +35,14 @@ public static class TwilioEndpointRouteBuilderExtensions
             .WithName("TwilioVoiceWebhook")
             .WithSummary("Twilio voice webhook: registers the call and answers with TwiML that connects a two-way media stream")
             .WithDescription("Paste {public URL}/twilio/voice into the number's \"A call comes in\" webhook (HTTP POST).");
+
+        twilio.MapPost("/amd", TwilioAmdEndpoint.HandleAsync)
+            .LimitWebhookBody()
+            .ValidateTwilioSignature()
+            .DescribeRequestBody<TwilioAmdWebhookForm>("application/x-www-form-urlencoded")
+            .WithName("TwilioAmdStatusCallback")
+            .WithSummary("Twilio asynchronous answering-machine detection callback: the verdict becomes the call's amd and a phone.amd event")
+            .WithDescription("Named by the bridge as AsyncAmdStatusCallback when POST /calls asks for machineDetection; 204 for every signed callback with a CallSid and AnsweredBy, known call or not.");
 
         // Map, not MapGet: WebSocket upgrades over HTTP/2 arrive as CONNECT.
         twilio.Map("/media/{callId}/{token}", TwilioMediaEndpoint.HandleAsync)

@@ -28,6 +28,16 @@ public sealed record PhoneHoldEvent(string CallId, bool Held) : CallEvent(EventT
     public const string EventType = "phone.hold";
 }
 
+/// <summary>
+/// <c>{"type":"phone.amd","callId","result":"human"|"machine"|"fax"|"unknown","providerResult"}</c>: what answered an
+/// outbound call placed with <c>machineDetection</c>. <see cref="ProviderResult"/> is the provider's own verdict
+/// (Twilio's <c>AnsweredBy</c>, Telnyx's <c>result</c>), e.g. <c>machine_end_beep</c> or <c>beep_detected</c>.
+/// </summary>
+public sealed record PhoneAmdEvent(string CallId, string Result, string ProviderResult) : CallEvent(EventType, CallId)
+{
+    public const string EventType = "phone.amd";
+}
+
 /// <summary><c>{"type":"phone.recording","callId","state":"started"|"stopped"|"failed"}</c>.</summary>
 public sealed record PhoneRecordingEvent(string CallId, string State) : CallEvent(EventType, CallId)
 {

@@ -17,6 +17,7 @@ namespace PhoneBridge.Core.Calls;
 /// <param name="Held">Whether the call is on hold.</param>
 /// <param name="LinkedCallId">For a warm-transfer leg: the call it was dialled for.</param>
 /// <param name="Transfer">The call's latest transfer, if any.</param>
+/// <param name="Amd">Answering-machine detection verdict of a call placed with <c>machineDetection</c>; null until the provider gave one.</param>
 /// <param name="Media">Frame and quality counters, <c>GET /calls/{callId}</c> only (zeros before the media stream starts).</param>
 public sealed record CallResponse(
     string CallId,
@@ -32,6 +33,7 @@ public sealed record CallResponse(
     bool Held,
     string? LinkedCallId,
     CallTransferResponse? Transfer,
+    CallAmdResponse? Amd,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CallMediaStats? Media = null)
 {
     /// <summary>The call as the API shows it; <paramref name="withMedia"/> adds the media counters.</summary>
@@ -54,6 +56,7 @@ public sealed record CallResponse(
             call.IsHeld,
             info.LinkedCallId,
             transfer is null ? null : new CallTransferResponse(transfer.ModeName, CallTransfer.StateName(transfer.State), transfer.LegCallId),
+            call.Amd is { } amd ? new CallAmdResponse(amd.Result, amd.ProviderResult) : null,
             withMedia ? call.Media?.Stats ?? NoMedia : null);
     }
 
@@ -76,6 +79,11 @@ public sealed record CallResponse(
 /// <param name="State">"started", "ringing", "answered", "completed" or "failed".</param>
 /// <param name="LegCallId">Warm: the bridge call id of the dialled leg, once placed.</param>
 public sealed record CallTransferResponse(string Mode, string State, string? LegCallId);
+
+/// <summary>A call's answering-machine detection verdict.</summary>
+/// <param name="Result">"human", "machine", "fax" or "unknown".</param>
+/// <param name="ProviderResult">The provider's own verdict (Twilio's <c>AnsweredBy</c>, Telnyx's <c>result</c>).</param>
+public sealed record CallAmdResponse(string Result, string ProviderResult);
 
 /// <summary>Answer of <c>POST /calls</c>: the new call's bridge id (also in <c>Location</c>).</summary>
 public sealed record CallDialResponse(string CallId);

@@ -14,6 +14,7 @@ public sealed class LiveCall
     private bool _held;
     private ICallMediaControl? _media;
     private CallTransfer? _transfer;
+    private CallAmd? _amd;
     private volatile bool _recordingRequested;
 
     public LiveCall(CallInfo info)
@@ -68,6 +69,28 @@ public sealed class LiveCall
     public CallTransfer? Transfer
     {
         get { lock (_gate) { return _transfer; } }
+    }
+
+    /// <summary>The answering-machine detection verdict of a call placed with it; null until the provider gave one.</summary>
+    public CallAmd? Amd
+    {
+        get { lock (_gate) { return _amd; } }
+    }
+
+    /// <summary>Keeps the latest detection verdict; false when it equals the one already kept.</summary>
+    public bool SetAmd(CallAmd amd)
+    {
+        ArgumentNullException.ThrowIfNull(amd);
+        lock (_gate)
+        {
+            if (amd.Equals(_amd))
+            {
+                return false;
+            }
+
+            _amd = amd;
+            return true;
+        }
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ internal static class CallCommand
         var expectDtmf = DtmfKeysOption.Create(
             "expect-dtmf", "listen for DTMF in what the server sends; fail unless exactly these keys are heard, in order (\"\" for none)");
         var json = CliOption.Flag("json", "print the final report as one JSON document on stdout (the text goes to stderr)");
+        var answerAs = AnswerAsOption.Create();
         var lateMs = CliOption.Number("late-ms", "a frame sent later than its 20 ms slot by more than this counts as late", 20d, 0d, 10_000d);
         dtmf.Validators.Add(result =>
         {
@@ -39,6 +40,7 @@ internal static class CallCommand
         command.Options.Add(expectDtmf);
         command.Options.Add(json);
         command.Options.Add(lateMs);
+        command.Options.Add(answerAs);
         command.SetAction((parsed, cancellationToken) => RunAsync(
             http,
             caller.Read(parsed),
@@ -49,6 +51,7 @@ internal static class CallCommand
             parsed.GetValue(lateMs),
             parsed.GetValue(expectDtmf),
             parsed.GetValue(json),
+            AnswerAsOption.Read(parsed, answerAs),
             console,
             cancellationToken));
         return command;
@@ -64,15 +67,18 @@ internal static class CallCommand
         double lateMs,
         string? expectDtmf,
         bool json,
+        AnswerAs answerAs,
         CliConsole console,
         CancellationToken cancellationToken)
     {
         // With --json stdout carries the document alone, so everything a person reads goes to stderr.
         var output = json ? console.Error : console.Output;
-        var seconds = secondsGiven ?? (wavPath is null ? 5 : 0);
-        var audio = wavPath is null
-            ? CallerAudio.TestSignal(TimeSpan.FromSeconds(Math.Max(seconds, 0.02)))
-            : CallerAudio.FromWav(WavFile.Read(wavPath));
+        var seconds = secondsGiven ?? (wavPath is null && answerAs == AnswerAs.Human ? 5 : 0);
+        var audio = answerAs == AnswerAs.Machine
+            ? MachineGreeting.CallerAudio(MachineGreeting.DefaultGreeting, after: TimeSpan.FromSeconds(1))
+            : wavPath is null
+                ? CallerAudio.TestSignal(TimeSpan.FromSeconds(Math.Max(seconds, 0.02)))
+                : CallerAudio.FromWav(WavFile.Read(wavPath));
         var frames = seconds > 0 ? (long)(seconds * AudioFrame.PerSecond) : audio.FrameCount;
 
         var time = TimeProvider.System;

@@ -26,4 +26,7 @@ internal sealed record TelnyxCallSettings
     public bool HangUpByServer { get; init; }
 
     public string? BridgeApiKey { get; init; }
+
+    /// <summary>A machine sends a long greeting and a beep instead of the test signal or the WAV.</summary>
+    public AnswerAs AnswerAs { get; init; }
 }

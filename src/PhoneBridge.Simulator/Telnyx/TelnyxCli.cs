@@ -37,6 +37,7 @@ public static class TelnyxCli
             DefaultValueFactory = _ => "caller",
         };
         hangup.AcceptOnlyFromAmong("caller", "server");
+        var answerAs = AnswerAsOption.Create();
         var bridgeApiKey = CliOption.Text("bridge-api-key", "the server's PhoneBridge:ApiKey, for --hangup server", "KEY");
         seed.Validators.Add(result =>
         {
@@ -62,6 +63,7 @@ public static class TelnyxCli
         command.Options.Add(swap);
         command.Options.Add(hangup);
         command.Options.Add(bridgeApiKey);
+        command.Options.Add(answerAs);
         command.Validators.Add(result =>
         {
             if (result.GetValue(hangup) == "server" && result.GetValue(bridgeApiKey) is null)
@@ -84,6 +86,7 @@ public static class TelnyxCli
                 SwapChunks = parsed.GetValue(swap),
                 HangUpByServer = parsed.GetValue(hangup) == "server",
                 BridgeApiKey = parsed.GetValue(bridgeApiKey),
+                AnswerAs = AnswerAsOption.Read(parsed, answerAs),
             },
             output,
             cancellationToken));
@@ -108,7 +111,7 @@ public static class TelnyxCli
         var server = settings.Server;
         var apiKey = settings.ApiKey;
         var wavPath = settings.WavPath;
-        var seconds = settings.Seconds ?? (wavPath is null ? 5 : 0);
+        var seconds = settings.Seconds ?? (wavPath is null && settings.AnswerAs == AnswerAs.Human ? 5 : 0);
         var recordPath = settings.RecordPath;
         var dtmf = settings.Dtmf;
         var swap = settings.SwapChunks;
@@ -127,7 +130,9 @@ public static class TelnyxCli
         await using var call = await phone.RingAsync(cancellationToken).ConfigureAwait(false);
         output.WriteLine($"call {call.CallControlId} answered; streaming {call.Codec} at {call.SampleRate} Hz");
 
-        var audio = LoadAudio(wavPath, seconds, call.SampleRate);
+        var audio = settings.AnswerAs == AnswerAs.Machine
+            ? MachineGreeting.Pcm(call.SampleRate, MachineGreeting.DefaultGreeting, after: TimeSpan.FromSeconds(1))
+            : LoadAudio(wavPath, seconds, call.SampleRate);
         call.Play(audio, pacer, swap);
         foreach (var digit in dtmf)
         {

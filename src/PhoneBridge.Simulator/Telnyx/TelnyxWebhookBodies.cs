@@ -27,6 +27,33 @@ public static class TelnyxWebhookBodies
             ["state"] = "hangup",
         });
 
+    /// <summary><c>call.answered</c> of a call the bridge dialled: the callee picked up.</summary>
+    public static byte[] CallAnswered(string eventId, string callControlId, DateTimeOffset at) =>
+        Event("call.answered", eventId, at, new Dictionary<string, object?>
+        {
+            ["call_control_id"] = callControlId,
+            ["call_leg_id"] = callControlId + "-leg",
+            ["call_session_id"] = callControlId + "-session",
+            ["connection_id"] = "simulated-connection",
+            ["direction"] = "outgoing",
+            ["state"] = "answered",
+        });
+
+    /// <summary>
+    /// An answering-machine detection webhook (https://developers.telnyx.com/docs/voice/programmable-voice/answering-machine-detection):
+    /// <c>call.machine.detection.ended</c>, <c>call.machine.greeting.ended</c> or their <c>premium</c> forms, with
+    /// <c>result</c>.
+    /// </summary>
+    public static byte[] MachineDetection(string eventType, string eventId, string callControlId, string result, DateTimeOffset at) =>
+        Event(eventType, eventId, at, new Dictionary<string, object?>
+        {
+            ["call_control_id"] = callControlId,
+            ["call_leg_id"] = callControlId + "-leg",
+            ["call_session_id"] = callControlId + "-session",
+            ["connection_id"] = "simulated-connection",
+            ["result"] = result,
+        });
+
     public static byte[] Streaming(string eventType, string eventId, string callControlId, DateTimeOffset at) =>
         Event(eventType, eventId, at, new Dictionary<string, object?> { ["call_control_id"] = callControlId });
 

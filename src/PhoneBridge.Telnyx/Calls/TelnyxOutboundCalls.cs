@@ -75,7 +75,7 @@ public sealed class TelnyxOutboundCalls
     /// <summary>
     /// Registers the call (outbound, joining <see cref="PhoneDialRequest.EdgeCall"/> when given, which then skips the
     /// agent launch), then dials it with the tokenized media URL under <see cref="PhoneDialRequest.PublicBaseUrl"/>
-    /// (http(s) or ws(s)), the request's <c>timeout_secs</c> and <c>answering_machine_detection</c>. The registration
+    /// (http(s) or ws(s)), the request's <c>timeout_secs</c> and <c>answering_machine_detection</c> (<c>Telnyx:MachineDetection</c>). The registration
     /// is released if the dial is refused.
     /// </summary>
     /// <exception cref="TelnyxApiException">Telnyx refused the dial.</exception>
@@ -113,7 +113,8 @@ public sealed class TelnyxOutboundCalls
                     stream,
                     Guid.NewGuid().ToString("N"),
                     TimeoutSeconds: request.TimeoutSeconds,
-                    MachineDetection: request.MachineDetection),
+                    MachineDetection: request.MachineDetection,
+                    MachineDetectionMode: _options.MachineDetection),
                 cancellationToken).ConfigureAwait(false);
         }
         catch

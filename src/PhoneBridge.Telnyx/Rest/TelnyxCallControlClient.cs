@@ -27,6 +27,9 @@ public sealed class TelnyxCallControlClient
     /// <summary><c>answering_machine_detection</c> value for plain human/machine detection.</summary>
     public const string MachineDetectionDetect = "detect";
 
+    /// <summary><c>answering_machine_detection</c> value for Telnyx's premium (speech-recognition) detection.</summary>
+    public const string MachineDetectionPremium = "premium";
+
     /// <summary>
     /// <c>duration_millis</c> of send_dtmf: "Specifies for how many milliseconds each digit will be played in the
     /// audio stream. Ranges from 100 to 500ms" (default 250), https://developers.telnyx.com/api/call-control/send-dtmf.
@@ -94,7 +97,8 @@ public sealed class TelnyxCallControlClient
             command.CommandId,
             command.ClientState,
             command.TimeoutSeconds is { } timeout ? Math.Clamp(timeout, MinTimeoutSeconds, MaxTimeoutSeconds) : null,
-            command.MachineDetection ? MachineDetectionDetect : null);
+            !command.MachineDetection ? null
+                : command.MachineDetectionMode == TelnyxMachineDetection.Premium ? MachineDetectionPremium : MachineDetectionDetect);
         using var response = await SendAsync("dial", "calls", body, CallControlJsonContext.Default.DialRequestBody, cancellationToken)
             .ConfigureAwait(false);
         var envelope = await ReadJsonAsync(response, CallControlJsonContext.Default.DataEnvelopeDialResponseData, cancellationToken)

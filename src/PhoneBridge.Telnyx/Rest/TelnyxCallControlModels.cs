@@ -30,7 +30,8 @@ public sealed record TelnyxStreamSettings(Uri StreamUrl, TelnyxCodec Codec)
 /// <param name="To">Number or SIP URI to call; never logged.</param>
 /// <param name="From">Caller id, a Telnyx number in E.164; never logged.</param>
 /// <param name="TimeoutSeconds">Ring time (<c>timeout_secs</c>, 5–600 s, Telnyx's default 30); clamped into that range.</param>
-/// <param name="MachineDetection">Ask for answering-machine detection (<c>answering_machine_detection=detect</c>).</param>
+/// <param name="MachineDetection">Ask for answering-machine detection (<c>answering_machine_detection</c>).</param>
+/// <param name="MachineDetectionMode">Which detection: <c>detect</c> (default) or <c>premium</c>.</param>
 public sealed record TelnyxDialCommand(
     string ConnectionId,
     string To,
@@ -39,7 +40,8 @@ public sealed record TelnyxDialCommand(
     string CommandId,
     string? ClientState = null,
     int? TimeoutSeconds = null,
-    bool MachineDetection = false);
+    bool MachineDetection = false,
+    TelnyxMachineDetection MachineDetectionMode = TelnyxMachineDetection.Detect);
 
 /// <summary>Ids Telnyx gives a new call.</summary>
 public sealed record TelnyxDialResult(string CallControlId, string? CallLegId, string? CallSessionId);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Telnyx.Rest;
 using PhoneBridge.Telnyx.Calls;
@@ -10,7 +11,8 @@ namespace PhoneBridge.Telnyx.Webhooks;
 /// <summary>
 /// Acts on verified Call Control webhooks. Telnyx may deliver an event twice, concurrently or out of order,
 /// so every decision is keyed (event id, call_control_id) in a bounded expiring memory and only cheap work
-/// happens here; REST commands go to the background queue.
+/// happens here; REST commands go to the background queue. Answering-machine detection verdicts go to the call in
+/// <paramref name="directory"/> (its <c>amd</c> and a <c>phone.amd</c> event), when the host lists its calls.
 /// </summary>
 internal sealed class TelnyxEventProcessor(
     ICallRegistry registry,
@@ -18,7 +20,8 @@ internal sealed class TelnyxEventProcessor(
     TelnyxCommandQueue commands,
     IOptions<TelnyxOptions> options,
     TimeProvider timeProvider,
-    ILogger<TelnyxEventProcessor> logger)
+    ILogger<TelnyxEventProcessor> logger,
+    CallDirectory? directory = null)
 {
     public const int SeenCapacity = 8192;
 
@@ -44,6 +47,8 @@ internal sealed class TelnyxEventProcessor(
             TelnyxWebhookEvent.StreamingStarted => OnStreaming(webhook, TelnyxStreamingState.Started),
             TelnyxWebhookEvent.StreamingStopped => OnStreaming(webhook, TelnyxStreamingState.Stopped),
             TelnyxWebhookEvent.StreamingFailed => OnStreamingFailed(webhook),
+            TelnyxWebhookEvent.MachineDetectionEnded or TelnyxWebhookEvent.MachinePremiumDetectionEnded
+                or TelnyxWebhookEvent.MachineGreetingEnded or TelnyxWebhookEvent.MachinePremiumGreetingEnded => OnMachineDetection(webhook),
             _ => TelnyxWebhookOutcome.Ignored,
         };
 
@@ -183,6 +188,53 @@ internal sealed class TelnyxEventProcessor(
             ? TelnyxWebhookOutcome.Handled
             : TelnyxWebhookOutcome.Busy;
     }
+
+    /// <summary>
+    /// A detection verdict: found by <c>call_control_id</c> (tracker first, then the directory's provider ids) and
+    /// handed to the call. Unknown calls are logged and acknowledged: a redelivery could not find them either.
+    /// </summary>
+    private TelnyxWebhookOutcome OnMachineDetection(TelnyxWebhookEvent webhook)
+    {
+        if (directory is null || webhook.CallControlId is not { Length: > 0 } controlId)
+        {
+            return TelnyxWebhookOutcome.Ignored;
+        }
+
+        var providerResult = webhook.Result is { Length: > 0 } given ? given : "not_sure";
+        var amd = CallAmd.Of(MapMachineDetection(webhook.EventType, providerResult), providerResult);
+        LiveCall? call = null;
+        var found = (tracker.TryGet(controlId, out var tracked) && directory.TryGet(tracked.CallId, out call))
+            || directory.TryFindByProviderCallId(TelnyxProvider.Name, controlId, out call);
+        if (!found || call is null)
+        {
+            TelnyxEventProcessorLog.MachineDetectionForUnknownCall(logger, webhook.EventType, controlId, amd.ProviderResult);
+            return TelnyxWebhookOutcome.Ignored;
+        }
+
+        if (directory.ReportAmd(call, amd))
+        {
+            TelnyxEventProcessorLog.MachineDetection(logger, call.CallId, webhook.EventType, amd.Result, amd.ProviderResult);
+        }
+
+        return TelnyxWebhookOutcome.Handled;
+    }
+
+    /// <summary>
+    /// Telnyx's <c>result</c> in the bridge's words. Detection ended: <c>human</c> (premium: <c>human_residence</c>,
+    /// <c>human_business</c>), <c>machine</c>, <c>fax_detected</c>; <c>not_sure</c>, premium's <c>silence</c> and anything
+    /// new are unknown. A greeting that ended (<c>beep_detected</c>, <c>ended</c>, <c>no_beep_detected</c>, even
+    /// <c>not_sure</c>) is only sent after a machine was detected, so it is a machine.
+    /// </summary>
+    internal static string MapMachineDetection(string eventType, string result) =>
+        eventType is TelnyxWebhookEvent.MachineGreetingEnded or TelnyxWebhookEvent.MachinePremiumGreetingEnded
+            ? CallAmd.Machine
+            : result switch
+            {
+                "human" or "human_residence" or "human_business" => CallAmd.Human,
+                "machine" => CallAmd.Machine,
+                "fax_detected" => CallAmd.Fax,
+                _ => CallAmd.Unknown,
+            };
 
     private static string NewCommandId() => Guid.NewGuid().ToString("N");
 }

@@ -32,4 +32,10 @@ internal static partial class TelnyxEventProcessorLog
 
     [LoggerMessage(EventId = 3109, EventName = "AnswerCodecAdapted", Level = LogLevel.Information, Message = "Telnyx call {CallId} is answered streaming {Codec}, not the configured {Configured}: answer cannot set the two-way sampling rate (dialed calls keep it)")]
     public static partial void AnswerCodecAdapted(ILogger logger, string callId, TelnyxCodec configured, TelnyxCodec codec);
+
+    [LoggerMessage(EventId = 3130, EventName = "MachineDetection", Level = LogLevel.Information, Message = "Telnyx call {CallId}: {EventType} says {Result} ({ProviderResult})")]
+    public static partial void MachineDetection(ILogger logger, string callId, string eventType, string result, string providerResult);
+
+    [LoggerMessage(EventId = 3131, EventName = "MachineDetectionForUnknownCall", Level = LogLevel.Information, Message = "Telnyx {EventType} for {CallControlId} ({ProviderResult}) matches no live call; acknowledged and dropped")]
+    public static partial void MachineDetectionForUnknownCall(ILogger logger, string eventType, string callControlId, string providerResult);
 }

@@ -13,7 +13,8 @@ internal sealed record TelnyxWebhookEvent(
     string? To,
     string? State,
     string? HangupCause,
-    string? FailureReason)
+    string? FailureReason,
+    string? Result = null)
 {
     public const string CallInitiated = "call.initiated";
     public const string CallAnswered = "call.answered";
@@ -21,6 +22,10 @@ internal sealed record TelnyxWebhookEvent(
     public const string StreamingStarted = "streaming.started";
     public const string StreamingStopped = "streaming.stopped";
     public const string StreamingFailed = "streaming.failed";
+    public const string MachineDetectionEnded = "call.machine.detection.ended";
+    public const string MachineGreetingEnded = "call.machine.greeting.ended";
+    public const string MachinePremiumDetectionEnded = "call.machine.premium.detection.ended";
+    public const string MachinePremiumGreetingEnded = "call.machine.premium.greeting.ended";
 
     public bool IsIncoming => string.Equals(Direction, "incoming", StringComparison.Ordinal);
 
@@ -45,7 +50,7 @@ internal sealed record TelnyxWebhookEvent(
 
         var p = data.Payload;
         return new TelnyxWebhookEvent(
-            data.EventType, data.Id, p?.CallControlId, p?.Direction, p?.From, p?.To, p?.State, p?.HangupCause, p?.FailureReason);
+            data.EventType, data.Id, p?.CallControlId, p?.Direction, p?.From, p?.To, p?.State, p?.HangupCause, p?.FailureReason, p?.Result);
     }
 }
 
@@ -65,7 +70,8 @@ internal sealed record WebhookPayload(
     [property: JsonPropertyName("to")] string? To,
     [property: JsonPropertyName("state")] string? State,
     [property: JsonPropertyName("hangup_cause")] string? HangupCause,
-    [property: JsonPropertyName("failure_reason")] string? FailureReason);
+    [property: JsonPropertyName("failure_reason")] string? FailureReason,
+    [property: JsonPropertyName("result")] string? Result = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(WebhookEnvelope))]

@@ -98,8 +98,9 @@ public sealed class TwilioOutboundCalls
             var mediaUrl = PublicUrlResolver.BuildMediaUrl(
                 request.PublicBaseUrl.AbsoluteUri, TwilioProvider.Name, registration.CallId, registration.Token);
             var twiml = Twiml.ConnectStream(mediaUrl, [new("callId", registration.CallId)]);
+            var amdCallback = request.MachineDetection ? AmdStatusCallbackUrl(request.PublicBaseUrl) : null;
             var call = await _twilio.CreateCallAsync(
-                request.To, request.From, twiml, statusCallback, request.TimeoutSeconds, request.MachineDetection, cancellationToken)
+                request.To, request.From, twiml, statusCallback, request.TimeoutSeconds, amdCallback, cancellationToken)
                 .ConfigureAwait(false);
             if (_directory is not null && _directory.TryGet(registration.CallId, out var live))
             {
@@ -114,6 +115,13 @@ public sealed class TwilioOutboundCalls
             _registry.Release(registration.CallId);
             throw;
         }
+    }
+
+    /// <summary><c>{public base URL}/twilio/amd</c>: where Twilio posts the asynchronous detection verdict.</summary>
+    public static Uri AmdStatusCallbackUrl(Uri publicBaseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(publicBaseUrl);
+        return new Uri(publicBaseUrl.AbsoluteUri.TrimEnd('/') + TwilioAmdEndpoint.Path, UriKind.Absolute);
     }
 
     /// <summary>Ends a call (<c>Status=completed</c>). Returns false when Twilio says it had already ended.</summary>

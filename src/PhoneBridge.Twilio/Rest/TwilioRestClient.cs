@@ -43,25 +43,34 @@ public sealed class TwilioRestClient
     /// <summary>Twilio lets a call ring at most this long (<c>Timeout</c>, default 60).</summary>
     public const int MaxRingTimeoutSeconds = 600;
 
-    /// <summary><c>MachineDetection</c> value that reports <c>AnsweredBy</c> as soon as the callee is identified.</summary>
-    public const string MachineDetectionEnable = "Enable";
+    /// <summary>
+    /// <c>MachineDetection</c> value that waits for the end of a machine's greeting (its beep or silence), so an agent
+    /// that hears <c>machine_end_*</c> can leave its message at once
+    /// (https://www.twilio.com/docs/voice/answering-machine-detection).
+    /// </summary>
+    public const string MachineDetectionDetectMessageEnd = "DetectMessageEnd";
 
     /// <summary>
     /// <c>POST /2010-04-01/Accounts/{AccountSid}/Calls.json</c> with <c>To</c>, <c>From</c>, <c>Twiml</c> and an
     /// optional <c>StatusCallback</c>, <c>Timeout</c> (ring time, clamped to 1–600 s as Twilio documents it) and
-    /// <c>MachineDetection=Enable</c>. Never retried: a lost answer does not mean Twilio did not dial.
+    /// answering-machine detection. Never retried: a lost answer does not mean Twilio did not dial.
     /// </summary>
     public Task<TwilioCall> CreateCallAsync(string to, string from, string twiml, string? statusCallback, CancellationToken cancellationToken) =>
-        CreateCallAsync(to, from, twiml, statusCallback, timeoutSeconds: null, machineDetection: false, cancellationToken);
+        CreateCallAsync(to, from, twiml, statusCallback, timeoutSeconds: null, amdStatusCallback: null, cancellationToken);
 
     /// <inheritdoc cref="CreateCallAsync(string, string, string, string?, CancellationToken)"/>
+    /// <param name="amdStatusCallback">
+    /// When set, asynchronous detection: <c>MachineDetection=DetectMessageEnd</c>, <c>AsyncAmd=true</c> and this URL as
+    /// <c>AsyncAmdStatusCallback</c> (POST). The call is connected at once (its media flows while Twilio listens) and
+    /// the verdict arrives there as <c>AnsweredBy</c>.
+    /// </param>
     public async Task<TwilioCall> CreateCallAsync(
         string to,
         string from,
         string twiml,
         string? statusCallback,
         int? timeoutSeconds,
-        bool machineDetection,
+        Uri? amdStatusCallback,
         CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(to);
@@ -73,8 +82,16 @@ public sealed class TwilioRestClient
         {
             Twiml = new Twiml(twiml),
             Timeout = timeoutSeconds is { } timeout ? Math.Clamp(timeout, 1, MaxRingTimeoutSeconds) : null,
-            MachineDetection = machineDetection ? MachineDetectionEnable : null,
         };
+        if (amdStatusCallback is not null)
+        {
+            // Synchronous detection would hold the call (and the agent's first words) until Twilio has decided.
+            options.MachineDetection = MachineDetectionDetectMessageEnd;
+            options.AsyncAmd = "true";
+            options.AsyncAmdStatusCallback = amdStatusCallback;
+            options.AsyncAmdStatusCallbackMethod = SdkHttpMethod.Post;
+        }
+
         if (!string.IsNullOrWhiteSpace(statusCallback))
         {
             options.StatusCallback = new Uri(statusCallback, UriKind.Absolute);

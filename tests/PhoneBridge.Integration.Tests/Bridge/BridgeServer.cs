@@ -24,10 +24,12 @@ public sealed class BridgeServer : WebApplicationFactory<Program>
 
     private readonly TimeProvider? _time;
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    private BridgeServer(TimeProvider? time, IDictionary<string, string?>? settings)
+    private BridgeServer(TimeProvider? time, IDictionary<string, string?>? settings, Action<IServiceCollection>? services)
     {
         _time = time;
+        _services = services;
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Twilio:AuthToken"] = AuthToken,
@@ -44,9 +46,11 @@ public sealed class BridgeServer : WebApplicationFactory<Program>
 
     public long ActiveCalls => Services.GetRequiredService<BridgeCounters>().ActiveCalls;
 
-    public static Task<BridgeServer> StartAsync(TimeProvider? time = null, IDictionary<string, string?>? settings = null)
+    /// <param name="services">Replaces the server's services (a recording event publisher, say).</param>
+    public static Task<BridgeServer> StartAsync(
+        TimeProvider? time = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var server = new BridgeServer(time, settings);
+        var server = new BridgeServer(time, settings, services);
         server.StartServer();
         var address = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUrl = new Uri(address.TrimEnd('/') + "/");
@@ -74,6 +78,11 @@ public sealed class BridgeServer : WebApplicationFactory<Program>
         if (_time is not null)
         {
             builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton(_time)));
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
         }
     }
 }

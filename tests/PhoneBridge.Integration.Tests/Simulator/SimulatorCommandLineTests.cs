@@ -31,6 +31,8 @@ public class SimulatorCommandLineTests
     [InlineData("load", "-h", "--markers")]
     [InlineData("telnyx", "--help", "--swap-chunks")]
     [InlineData("telnyx", "-h", "--bridge-api-key")]
+    [InlineData("call", "--help", "--answer-as")]
+    [InlineData("telnyx", "--help", "--answer-as")]
     public async Task HelpOnEachCommandListsItsOptions(string command, string help, string option)
     {
         var (code, output, error) = await RunAsync(command, help);
@@ -39,6 +41,16 @@ public class SimulatorCommandLineTests
         Assert.Contains($" {command} [options]", output, StringComparison.Ordinal);
         Assert.Contains(option, output, StringComparison.Ordinal);
         Assert.Contains("--server", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("call")]
+    [InlineData("telnyx")]
+    public void AnswerAsTakesHumanOrMachineOnly(string command)
+    {
+        Assert.Empty(Parse(command, "--answer-as", "machine").Errors);
+        Assert.Empty(Parse(command, "--answer-as", "human").Errors);
+        Assert.NotEmpty(Parse(command, "--answer-as", "robot").Errors);
     }
 
     [Fact]

@@ -37,6 +37,24 @@ public sealed class CallsListTests
     }
 
     [Fact]
+    public async Task A_machine_detection_verdict_shows_as_amd_in_the_list_and_the_call()
+    {
+        await using var host = new CallsHost();
+        var call = host.Incoming();
+        host.Directory.ReportAmd(call, new CallAmd("machine", "machine_end_beep"));
+
+        using var list = JsonDocument.Parse(await host.Client.GetStringAsync("/calls"));
+        using var one = JsonDocument.Parse(await host.Client.GetStringAsync("/calls/" + call.CallId));
+
+        foreach (var amd in new[] { Assert.Single(list.RootElement.EnumerateArray()).GetProperty("amd"), one.RootElement.GetProperty("amd") })
+        {
+            Assert.Equal(["providerResult", "result"], amd.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+            Assert.Equal("machine", amd.GetProperty("result").GetString());
+            Assert.Equal("machine_end_beep", amd.GetProperty("providerResult").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Lists_calls_with_masked_numbers()
     {
         await using var host = new CallsHost();
@@ -46,7 +64,7 @@ public sealed class CallsListTests
         using var list = JsonDocument.Parse(await host.Client.GetStringAsync("/calls"));
         var item = Assert.Single(list.RootElement.EnumerateArray());
         Assert.Equal(
-            ["callId", "direction", "from", "held", "linkedCallId", "provider", "providerCallId", "startedAt", "state", "streamCallId", "streamCallType", "to", "transfer"],
+            ["amd", "callId", "direction", "from", "held", "linkedCallId", "provider", "providerCallId", "startedAt", "state", "streamCallId", "streamCallType", "to", "transfer"],
             item.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(call.CallId, item.GetProperty("callId").GetString());
         Assert.Equal("twilio", item.GetProperty("provider").GetString());
@@ -60,6 +78,7 @@ public sealed class CallsListTests
         Assert.Equal("CA-provider-id", item.GetProperty("providerCallId").GetString());
         Assert.False(item.GetProperty("held").GetBoolean());
         Assert.Equal(JsonValueKind.Null, item.GetProperty("linkedCallId").ValueKind);
+        Assert.Equal(JsonValueKind.Null, item.GetProperty("amd").ValueKind);
         Assert.DoesNotContain(CallsHost.Caller, list.RootElement.GetRawText(), StringComparison.Ordinal);
 
         host.Directory.End(call.CallId, "test over");

@@ -99,6 +99,32 @@ public sealed class TelnyxCallControlTests
     }
 
     [Theory]
+    [InlineData("premium", "premium")]
+    [InlineData("Premium", "premium")]
+    [InlineData("detect", "detect")]
+    [InlineData(null, "detect")]
+    public async Task TelnyxMachineDetectionChoosesTheDetectionTheDialAsksFor(string? configured, string sent)
+    {
+        await using var host = await StartAsync(s => s["Telnyx:MachineDetection"] = configured);
+        host.Api.Respond(HttpStatusCode.OK, """{"data":{"call_control_id":"v3:amd"}}""");
+
+        await Control(host).DialAsync(new PhoneDialRequest(CallerNumber, OurNumber, PublicBase, MachineDetection: true), CancellationToken.None);
+
+        Assert.Equal(sent, Body(Assert.Single(host.Api.Requests)).GetProperty("answering_machine_detection").GetString());
+    }
+
+    [Fact]
+    public async Task PremiumConfiguredLeavesAPlainDialWithoutDetection()
+    {
+        await using var host = await StartAsync(s => s["Telnyx:MachineDetection"] = "premium");
+        host.Api.Respond(HttpStatusCode.OK, """{"data":{"call_control_id":"v3:plain"}}""");
+
+        await Control(host).DialAsync(new PhoneDialRequest(CallerNumber, OurNumber, PublicBase), CancellationToken.None);
+
+        Assert.False(Body(Assert.Single(host.Api.Requests)).TryGetProperty("answering_machine_detection", out _));
+    }
+
+    [Theory]
     [InlineData(null, null)]
     [InlineData(2, 5)]
     [InlineData(900, 600)]

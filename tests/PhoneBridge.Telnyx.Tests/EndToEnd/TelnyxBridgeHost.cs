@@ -53,6 +53,7 @@ internal sealed class TelnyxBridgeHost : IAsyncDisposable
     /// <param name="settings">Extra configuration keys (they win over the host's own).</param>
     /// <param name="logs">Receives the server's logs; none are kept otherwise.</param>
     /// <param name="webSockets">Configures the server's WebSocket middleware (keep-alive).</param>
+    /// <param name="services">Replaces services after the bridge's own (a recording event publisher, say).</param>
     public static async Task<TelnyxBridgeHost> StartAsync(
         string codec,
         TelnyxWebhookSigner? signer = null,
@@ -60,7 +61,8 @@ internal sealed class TelnyxBridgeHost : IAsyncDisposable
         int? commandApiPort = null,
         IDictionary<string, string?>? settings = null,
         ILoggerProvider? logs = null,
-        Action<WebSocketOptions>? webSockets = null)
+        Action<WebSocketOptions>? webSockets = null,
+        Action<IServiceCollection>? services = null)
     {
         signer ??= TelnyxWebhookSigner.CreateRandom();
         var api = await FakeCallControlApi.StartAsync(apiKey);
@@ -90,6 +92,7 @@ internal sealed class TelnyxBridgeHost : IAsyncDisposable
 
         builder.Services.AddPhoneBridgeCore();
         builder.Services.AddTelnyx();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         var webSocketOptions = new WebSocketOptions();
         webSockets?.Invoke(webSocketOptions);

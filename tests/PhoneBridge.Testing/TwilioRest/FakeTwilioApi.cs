@@ -22,12 +22,17 @@ namespace PhoneBridge.Testing.TwilioRest;
 /// <list type="bullet">
 /// <item>create, https://www.twilio.com/docs/voice/api/call-resource#create-a-call-resource: <c>To</c>, <c>From</c>,
 /// <c>Twiml</c> or <c>Url</c>, optional <c>Timeout</c> (integer seconds, at most 600) and <c>MachineDetection</c>
-/// (<c>Enable</c> or <c>DetectMessageEnd</c>);</item>
+/// (<c>Enable</c> or <c>DetectMessageEnd</c>) with, for asynchronous detection
+/// (https://www.twilio.com/docs/voice/answering-machine-detection), <c>AsyncAmd</c> (<c>true</c> or <c>false</c>),
+/// <c>AsyncAmdStatusCallback</c> (an absolute URL) and <c>AsyncAmdStatusCallbackMethod</c> (<c>POST</c>);</item>
 /// <item>update, https://www.twilio.com/docs/voice/api/call-resource#update-a-call-resource: <c>Status</c>
 /// (<c>completed</c> or <c>canceled</c>) or new <c>Twiml</c>; a <c>&lt;Dial&gt;</c> in it must name one
 /// <c>&lt;Number&gt;</c>, <c>&lt;Sip&gt;</c> or <c>&lt;Client&gt;</c> and an E.164 <c>callerId</c> if any (else
 /// 13214), and only a call still in progress can be redirected (else 21220).</item>
 /// </list>
+/// For a call created with <c>AsyncAmd=true</c> the fake sends the verdict the way Twilio does: a form POST to the
+/// <c>AsyncAmdStatusCallback</c> signed with the auth token (<see cref="SendAmdCallbackAsync"/>), by itself shortly
+/// after the call is placed when <see cref="AutoAnsweredBy"/> is set.
 /// </summary>
 public sealed class FakeTwilioApi : IAsyncDisposable
 {
@@ -56,6 +61,26 @@ public sealed class FakeTwilioApi : IAsyncDisposable
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
     public ConcurrentDictionary<string, string> Calls { get; } = new();
+
+    /// <summary>The <c>AsyncAmdStatusCallback</c> of each call created with <c>AsyncAmd=true</c>, by CallSid.</summary>
+    public ConcurrentDictionary<string, Uri> AmdCallbacks { get; } = new();
+
+    /// <summary>
+    /// When set, every call created with asynchronous detection gets this <c>AnsweredBy</c> posted to its callback
+    /// <see cref="AutoAmdDelay"/> after the create request was answered, as Twilio does once it has listened.
+    /// </summary>
+    public string? AutoAnsweredBy { get; set; }
+
+    /// <summary>
+    /// How long after placing the call <see cref="AutoAnsweredBy"/> is sent. Twilio takes seconds to decide; the bridge
+    /// learns the CallSid from the create's answer, so a callback sent too early (a loaded machine) finds no call.
+    /// </summary>
+    public TimeSpan AutoAmdDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Status codes the bridge answered to the callbacks sent on its own (<see cref="AutoAnsweredBy"/>).</summary>
+    public ConcurrentQueue<int> AutoAmdAnswers { get; } = new();
+
+    private static readonly HttpClient CallbackHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>An API key (<c>SK…</c>) and secret accepted for Basic auth besides AccountSid:AuthToken, as Twilio does.</summary>
     public (string Sid, string Secret)? ApiKey { get; set; }
@@ -147,7 +172,44 @@ public sealed class FakeTwilioApi : IAsyncDisposable
             return Error(400, 21218, "MachineDetection must be Enable or DetectMessageEnd.");
         }
 
+        var asyncAmd = One(form, "AsyncAmd");
+        if (form.ContainsKey("AsyncAmd") && asyncAmd is not ("true" or "false"))
+        {
+            return Error(400, 21218, "AsyncAmd must be true or false.");
+        }
+
+        Uri? amdCallback = null;
+        if (form.ContainsKey("AsyncAmdStatusCallback")
+            && !(Uri.TryCreate(One(form, "AsyncAmdStatusCallback"), UriKind.Absolute, out amdCallback) && amdCallback.Scheme is "http" or "https"))
+        {
+            return Error(400, 21609, "AsyncAmdStatusCallback must be an absolute http(s) URL.");
+        }
+
+        if (form.ContainsKey("AsyncAmdStatusCallbackMethod") && One(form, "AsyncAmdStatusCallbackMethod") is not "POST")
+        {
+            return Error(400, 21218, "AsyncAmdStatusCallbackMethod must be POST.");
+        }
+
         var sid = AddCall("queued");
+        if (asyncAmd == "true" && form.ContainsKey("MachineDetection") && amdCallback is not null)
+        {
+            // Without a callback Twilio only warns (21262) and keeps the verdict on the call resource.
+            AmdCallbacks[sid] = amdCallback;
+            if (AutoAnsweredBy is { } answeredBy)
+            {
+                var delay = AutoAmdDelay;
+                http.Response.OnCompleted(() =>
+                {
+                    _ = Task.Run(async () =>
+                    {
+                        await Task.Delay(delay);
+                        AutoAmdAnswers.Enqueue((int)await SendAmdCallbackAsync(sid, answeredBy));
+                    });
+                    return Task.CompletedTask;
+                });
+            }
+        }
+
         return Results.Json(
             new Dictionary<string, object?>
             {
@@ -161,6 +223,48 @@ public sealed class FakeTwilioApi : IAsyncDisposable
                 ["uri"] = $"/2010-04-01/Accounts/{account}/Calls/{sid}.json",
             },
             statusCode: 201);
+    }
+
+    /// <summary>
+    /// Posts Twilio's asynchronous AMD verdict for <paramref name="callSid"/> to the callback its create named: form
+    /// fields <c>AccountSid</c>, <c>CallSid</c>, <c>AnsweredBy</c> and <c>MachineDetectionDuration</c>, signed in
+    /// <c>X-Twilio-Signature</c> with <paramref name="signingToken"/> (default the auth token, as Twilio does).
+    /// </summary>
+    /// <returns>The status the bridge answered.</returns>
+    public async Task<System.Net.HttpStatusCode> SendAmdCallbackAsync(
+        string callSid, string answeredBy, int durationMs = 4200, string? signingToken = null, CancellationToken cancellationToken = default)
+    {
+        if (!AmdCallbacks.TryGetValue(callSid, out var url))
+        {
+            throw new InvalidOperationException($"Call {callSid} was not created with AsyncAmd=true and an AsyncAmdStatusCallback.");
+        }
+
+        var fields = new Dictionary<string, string>
+        {
+            ["AccountSid"] = AccountSid,
+            ["CallSid"] = callSid,
+            ["AnsweredBy"] = answeredBy,
+            ["MachineDetectionDuration"] = durationMs.ToString(CultureInfo.InvariantCulture),
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.Add("X-Twilio-Signature", Sign(signingToken ?? AuthToken, url.AbsoluteUri, fields));
+        using var response = await CallbackHttp.SendAsync(request, cancellationToken);
+        return response.StatusCode;
+    }
+
+    /// <summary>
+    /// Twilio's request signature (https://www.twilio.com/docs/usage/webhooks/webhooks-security): base64 HMAC-SHA1,
+    /// keyed with the auth token, of the URL followed by each POST field's name and value in name order.
+    /// </summary>
+    public static string Sign(string authToken, string url, IReadOnlyDictionary<string, string> fields)
+    {
+        var signed = new StringBuilder(url);
+        foreach (var (name, value) in fields.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            signed.Append(name).Append(value);
+        }
+
+        return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(signed.ToString())));
     }
 
     private async Task<IResult> UpdateCallAsync(HttpContext http, string account, string callSid)

@@ -58,7 +58,7 @@ public sealed class TwilioCallControlTests(FakeTwilioApiFixture fixture) : IClas
     }
 
     [Fact]
-    public async Task Dial_into_an_edge_call_registers_an_outbound_leg_and_asks_for_the_timeout_and_machine_detection()
+    public async Task Dial_into_an_edge_call_registers_an_outbound_leg_and_asks_for_the_timeout_and_asynchronous_machine_detection()
     {
         await using var app = await StartAsync();
         fixture.Api.Requests.Clear();
@@ -74,7 +74,13 @@ public sealed class TwilioCallControlTests(FakeTwilioApiFixture fixture) : IClas
         Assert.Equal([CallerNumber], sent.Form["To"]);
         Assert.Equal([OurNumber], sent.Form["From"]);
         Assert.Equal(["25"], sent.Form["Timeout"]);
-        Assert.Equal(["Enable"], sent.Form["MachineDetection"]);
+        // https://www.twilio.com/docs/voice/answering-machine-detection: wait for the end of the greeting, in the
+        // background, and post the verdict to our signed callback.
+        Assert.Equal(["DetectMessageEnd"], sent.Form["MachineDetection"]);
+        Assert.Equal(["true"], sent.Form["AsyncAmd"]);
+        Assert.Equal(["https://bridge.example/twilio/amd"], sent.Form["AsyncAmdStatusCallback"]);
+        Assert.Equal(["POST"], sent.Form["AsyncAmdStatusCallbackMethod"]);
+        Assert.True(fixture.Api.AmdCallbacks.ContainsKey(placed.ProviderCallId));
         var url = XDocument.Parse(sent.Form["Twiml"][0]).Descendants("Stream").Single().Attribute("url")!.Value;
         Assert.StartsWith($"wss://bridge.example/twilio/media/{placed.CallId}/", url, StringComparison.Ordinal);
 
@@ -97,6 +103,8 @@ public sealed class TwilioCallControlTests(FakeTwilioApiFixture fixture) : IClas
         var sent = Assert.Single(fixture.Api.Requests);
         Assert.False(sent.Form.ContainsKey("Timeout"));
         Assert.False(sent.Form.ContainsKey("MachineDetection"));
+        Assert.False(sent.Form.ContainsKey("AsyncAmd"));
+        Assert.False(sent.Form.ContainsKey("AsyncAmdStatusCallback"));
         Assert.True(app.App.Services.GetRequiredService<CallDirectory>().TryGet(placed.CallId, out var live));
         Assert.Equal(CallDirection.Outbound, live.Direction);
     }
