@@ -162,12 +162,13 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
 
     public void OnDtmf(char digit)
     {
-        if (!Ending)
+        if (Ending)
         {
-            _media.Recording.OnDtmf(digit);
+            return;
         }
 
-        if (!Ending && !_digits.Send(digit))
+        _media.Recording.OnDtmf(digit);
+        if (!_digits.Send(digit))
         {
             BridgeLog.DtmfBeforeLive(_bridge.Logger, CallId);
         }
