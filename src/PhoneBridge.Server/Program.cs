@@ -1,6 +1,7 @@
 using PhoneBridge.Core;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Hosting;
+using PhoneBridge.Core.Recording;
 using PhoneBridge.Core.Security;
 using PhoneBridge.Server.Hosting;
 using PhoneBridge.Server.Stats;
@@ -19,6 +20,7 @@ builder.AddTwilio();                        // /twilio/*: webhook, media socket,
 builder.AddTelnyx();                        // /telnyx/*: webhooks, media socket, Call Control
 builder.AddStreamEdgeWhenConfigured();      // Stream Video edge + agent launch when Stream credentials are set
 builder.Services.AddCalls();                // provider-neutral call control behind /calls
+builder.Services.AddRecording();            // PhoneBridge:Recording: a stereo WAV and a JSON sidecar per recorded call
 builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, graceful shutdown, 4xx for malformed requests
 builder.Services.AddPhoneBridgeOpenApi();   // OpenAPI description of every endpoint
 builder.Services.AddStartupSummary();       // once started: edge, providers, webhook URLs to paste, a call to try

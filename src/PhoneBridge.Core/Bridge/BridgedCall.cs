@@ -1,5 +1,6 @@
 using PhoneBridge.Audio;
 using PhoneBridge.Core.Bridge.Pipeline;
+using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Core.Phone;
 using PhoneBridge.Core.Registry;
@@ -66,6 +67,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         string reason;
         var first = await Task.WhenAny(phoneTask, _endRequested.Task).ConfigureAwait(false);
         _media.Close();
+        _bridge.Recorder?.Detach(CallId);
 
         // Only this method cancels the lifetime from inside, and not yet: a cancelled token here means
         // shutdown or release, which may also have stopped the phone stream first.
@@ -144,11 +146,15 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         _bridge.Directory?.MarkAnswered(CallId);
         _media.EarlyAudio.Start(start.Format.SamplesPerFrame, _bridge.Options.PreLiveBuffer);
         _media.Start(start.Format);
-        if (_bridge.Directory?.TryGet(CallId, out var live) == true)
+        LiveCall? live = null;
+        if (_bridge.Directory?.TryGet(CallId, out live) == true)
         {
             // Hold and DTMF from the API act on this pipeline from now; the directory detaches it when the call ends.
             live.AttachMedia(_media.Control);
         }
+
+        // Recorded from here if every call is or this one was asked for, and the API can start a recording from now.
+        _bridge.Recorder?.Attach(_call.Info, live, _media.Recording, start.Format);
 
         // The join (and the prepare it waits for) runs off the receive loop, which must keep reading.
         Volatile.Write(ref _joinTask, Task.Run(() => JoinAndWatchAsync(start)));
@@ -156,7 +162,13 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
 
     public void OnDtmf(char digit)
     {
-        if (!Ending && !_digits.Send(digit))
+        if (Ending)
+        {
+            return;
+        }
+
+        _media.Recording.OnDtmf(digit);
+        if (!_digits.Send(digit))
         {
             BridgeLog.DtmfBeforeLive(_bridge.Logger, CallId);
         }

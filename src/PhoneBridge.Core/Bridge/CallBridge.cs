@@ -4,6 +4,7 @@ using PhoneBridge.Core.Bridge.Hold;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Core.Phone;
+using PhoneBridge.Core.Recording;
 using PhoneBridge.Core.Registry;
 
 namespace PhoneBridge.Core.Bridge;
@@ -22,7 +23,8 @@ public sealed class CallBridge
         TimeProvider time,
         ILogger<CallBridge> logger,
         CallDirectory? directory = null,
-        HoldAudio? holdAudio = null)
+        HoldAudio? holdAudio = null,
+        CallRecorder? recorder = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Edge = edge;
@@ -33,6 +35,7 @@ public sealed class CallBridge
         Logger = logger;
         Directory = directory;
         HoldAudio = holdAudio ?? HoldAudio.Chime;
+        Recorder = recorder;
     }
 
     internal IEdge Edge { get; }
@@ -52,6 +55,9 @@ public sealed class CallBridge
 
     /// <summary>What held callers hear (<c>PhoneBridge:Hold:AudioFile</c>, or the built-in chime).</summary>
     internal HoldAudio HoldAudio { get; }
+
+    /// <summary>Records calls when configured or asked to; null outside a server.</summary>
+    internal CallRecorder? Recorder { get; }
 
     /// <summary>
     /// Runs the call: the phone stream's receive loop, the edge join once the stream has started, and

@@ -12,6 +12,7 @@ namespace PhoneBridge.Core.Calls;
 /// Handed to the agent in the phone participant's custom data: Twilio stream <c>&lt;Parameter&gt;</c>s, Telnyx
 /// <c>client_state</c> (base64 of their JSON). See <see cref="Calls.CustomParameters"/> for the limits.
 /// </param>
+/// <param name="Recording">Record the call from when it is answered (needs <c>PhoneBridge:Recording:Directory</c>).</param>
 public sealed record CallDialRequest(
     string? Provider,
     string? To,
@@ -20,4 +21,5 @@ public sealed record CallDialRequest(
     string? StreamCallId = null,
     bool? MachineDetection = null,
     int? TimeoutSeconds = null,
-    Dictionary<string, string?>? CustomParameters = null);
+    Dictionary<string, string?>? CustomParameters = null,
+    bool? Recording = null);

@@ -37,3 +37,9 @@ public sealed record PhoneAmdEvent(string CallId, string Result, string Provider
 {
     public const string EventType = "phone.amd";
 }
+
+/// <summary><c>{"type":"phone.recording","callId","state":"started"|"stopped"|"failed"}</c>.</summary>
+public sealed record PhoneRecordingEvent(string CallId, string State) : CallEvent(EventType, CallId)
+{
+    public const string EventType = "phone.recording";
+}

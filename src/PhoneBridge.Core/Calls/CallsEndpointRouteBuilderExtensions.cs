@@ -10,7 +10,7 @@ public static class CallsEndpointRouteBuilderExtensions
     /// <summary>
     /// The provider-neutral management API (PhoneBridge API key, JSON, problem details): <c>GET /calls</c>,
     /// <c>GET /calls/{callId}</c>, <c>POST /calls</c> (dial into a Stream call), and
-    /// <c>POST /calls/{callId}/hangup|transfer|dtmf|hold|unhold</c>. Needs <see cref="CallsServiceCollectionExtensions.AddCalls"/>.
+    /// <c>POST /calls/{callId}/hangup|transfer|dtmf|hold|unhold</c> and <c>/recording/start|stop</c>. Needs <see cref="CallsServiceCollectionExtensions.AddCalls"/>.
     /// </summary>
     public static RouteGroupBuilder MapCalls(this IEndpointRouteBuilder endpoints)
     {
@@ -35,7 +35,7 @@ public static class CallsEndpointRouteBuilderExtensions
             .DescribeRequestBody<CallDialRequest>("application/json")
             .WithName("DialCall")
             .WithSummary("Places an outbound call through Twilio or Telnyx whose audio joins a Stream call")
-            .WithDescription("Without streamCallId the call gets a new Stream call named like an incoming one; with it the phone joins that call (type \"default\" unless streamCallType is given). 202 with the new callId; 400 for a bad number, an unknown or unconfigured provider, bad Stream ids or a timeout out of range; 502 when the provider refuses or cannot be reached.")
+            .WithDescription("Without streamCallId the call gets a new Stream call named like an incoming one; with it the phone joins that call (type \"default\" unless streamCallType is given). 202 with the new callId; 400 for a bad number, an unknown or unconfigured provider, bad Stream ids, a timeout out of range or recording asked for without PhoneBridge:Recording:Directory; 502 when the provider refuses or cannot be reached.")
             .ProducesProblem(StatusCodes.Status502BadGateway);
         calls.MapPost("/{callId}/hangup", CallsEndpoints.HangUpAsync)
             .WithName("HangUpCall")
@@ -68,6 +68,19 @@ public static class CallsEndpointRouteBuilderExtensions
             .WithName("UnholdCall")
             .WithSummary("Takes the caller off hold")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        calls.MapPost("/{callId}/recording/start", CallsEndpoints.StartRecording)
+            .WithName("StartCallRecording")
+            .WithSummary("Starts recording the call: a stereo WAV (caller, what the caller heard) and a JSON sidecar named by the call id")
+            .WithDescription("Told in the Stream call as phone.recording events (started, stopped, failed). 409 when the call's media has not started or it is already being recorded; 503 when PhoneBridge:Recording:Directory is not configured.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        calls.MapPost("/{callId}/recording/stop", CallsEndpoints.StopRecording)
+            .WithName("StopCallRecording")
+            .WithSummary("Stops recording the call; the files are finished shortly after")
+            .WithDescription("409 when the call is not being recorded.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         return calls;
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Hosting;
+using PhoneBridge.Core.Recording;
 
 namespace PhoneBridge.Core.Calls;
 
@@ -34,7 +35,7 @@ internal static class CallsEndpoints
     }
 
     public static async Task<Results<Accepted<CallDialResponse>, ValidationProblem, ProblemHttpResult>> DialAsync(
-        HttpRequest request, CallControl control, PublicUrlResolver urls, CancellationToken cancellationToken)
+        HttpRequest request, CallControl control, PublicUrlResolver urls, CallRecorder recorder, CallDirectory directory, CancellationToken cancellationToken)
     {
         const string action = "dial";
         var (body, invalid) = await CallRequestBody.ReadAsync<CallDialRequest>(request, cancellationToken).ConfigureAwait(false);
@@ -89,6 +90,11 @@ internal static class CallsEndpoints
             errors["customParameters"] = [parametersProblem];
         }
 
+        if (body.Recording == true && !recorder.IsAvailable)
+        {
+            errors["recording"] = ["Recording needs PhoneBridge:Recording:Directory to be configured."];
+        }
+
         if (errors.Count > 0)
         {
             control.LogRefused(action, null, StatusCodes.Status400BadRequest, "invalid " + string.Join(", ", errors.Keys));
@@ -103,6 +109,11 @@ internal static class CallsEndpoints
         try
         {
             var placed = await control.DialAsync(provider!, dial, cancellationToken).ConfigureAwait(false);
+            if (body.Recording == true && directory.TryGet(placed.CallId, out var placedCall))
+            {
+                recorder.Request(placedCall);
+            }
+
             return TypedResults.Accepted(Location(placed.CallId), new CallDialResponse(placed.CallId));
         }
         catch (PhoneProviderException e)
@@ -292,6 +303,33 @@ internal static class CallsEndpoints
 
         control.SetHeld(call, held);
         return TypedResults.Accepted((string?)null);
+    }
+
+    public static Results<Accepted, ProblemHttpResult> StartRecording(string callId, CallDirectory directory, CallRecorder recorder, CallControl control) =>
+        ChangeRecording(callId, start: true, directory, recorder, control);
+
+    public static Results<Accepted, ProblemHttpResult> StopRecording(string callId, CallDirectory directory, CallRecorder recorder, CallControl control) =>
+        ChangeRecording(callId, start: false, directory, recorder, control);
+
+    private static Results<Accepted, ProblemHttpResult> ChangeRecording(
+        string callId, bool start, CallDirectory directory, CallRecorder recorder, CallControl control)
+    {
+        var action = start ? "recording start" : "recording stop";
+        if (!directory.TryGet(callId, out var call))
+        {
+            return NotFound(control, action, callId);
+        }
+
+        return (start ? recorder.Start(call.CallId) : recorder.Stop(call.CallId)) switch
+        {
+            RecordingCommandResult.Done => TypedResults.Accepted((string?)null),
+            RecordingCommandResult.NotConfigured => Refuse(control, action, call.CallId, StatusCodes.Status503ServiceUnavailable,
+                "Recording not configured", "Recording needs PhoneBridge:Recording:Directory to be configured."),
+            RecordingCommandResult.NoMedia => Conflict(control, action, call.CallId, start
+                ? "The call's media has not started yet; dial with \"recording\": true to record it from its start."
+                : "The call's media has not started yet, so it is not being recorded."),
+            _ => Conflict(control, action, call.CallId, start ? "The call is already being recorded." : "The call is not being recorded."),
+        };
     }
 
     private static string Location(string callId) => "/calls/" + Uri.EscapeDataString(callId);

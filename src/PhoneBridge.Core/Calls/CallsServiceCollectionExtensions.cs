@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PhoneBridge.Core.Recording;
 
 namespace PhoneBridge.Core.Calls;
 
@@ -7,7 +8,8 @@ public static class CallsServiceCollectionExtensions
 {
     /// <summary>
     /// What <see cref="CallsEndpointRouteBuilderExtensions.MapCalls"/> needs: <see cref="CallControl"/> over every
-    /// registered <see cref="IPhoneCallControl"/>, and <see cref="CallListOptions"/> (<c>Stream:ShowFullNumber</c>).
+    /// registered <see cref="IPhoneCallControl"/>, <see cref="CallListOptions"/> (<c>Stream:ShowFullNumber</c>), and
+    /// call recording, which its <c>/recording</c> endpoints drive (<see cref="RecordingServiceCollectionExtensions.AddRecording"/>).
     /// Needs <see cref="PhoneBridgeCoreServiceCollectionExtensions.AddPhoneBridgeCore"/>. Idempotent.
     /// </summary>
     public static IServiceCollection AddCalls(this IServiceCollection services)
@@ -17,6 +19,7 @@ public static class CallsServiceCollectionExtensions
             .BindConfiguration(CallListOptions.SectionName)
             .ValidateOnStart();
         services.TryAddSingleton<CallControl>();
+        services.AddRecording();
         return services;
     }
 }

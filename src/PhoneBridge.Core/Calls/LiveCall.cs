@@ -15,6 +15,7 @@ public sealed class LiveCall
     private ICallMediaControl? _media;
     private CallTransfer? _transfer;
     private CallAmd? _amd;
+    private volatile bool _recordingRequested;
 
     public LiveCall(CallInfo info)
     {
@@ -55,6 +56,13 @@ public sealed class LiveCall
     public ICallMediaControl? Media
     {
         get { lock (_gate) { return _media; } }
+    }
+
+    /// <summary>Record this call from when its media starts (<c>recording: true</c> on <c>POST /calls</c>).</summary>
+    public bool RecordingRequested
+    {
+        get => _recordingRequested;
+        set => _recordingRequested = value;
     }
 
     /// <summary>The call's latest transfer (in progress or over); null when it was never transferred.</summary>

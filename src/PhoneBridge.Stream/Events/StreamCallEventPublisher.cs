@@ -14,7 +14,8 @@ namespace PhoneBridge.Stream.Events;
 /// Tells each call's Stream call what happened to the phone: every <see cref="CallEvent"/> becomes a Stream
 /// <c>custom</c> event (like the caller's <c>phone.dtmf</c>) sent as the phone's user, with exactly the fields
 /// <c>{"type":"phone.call","callId","state","reason"?}</c>, <c>{"type":"phone.transfer","callId","mode","state","reason"?,"legCallId"?}</c>
-/// <c>{"type":"phone.hold","callId","held"}</c> and <c>{"type":"phone.amd","callId","result","providerResult"}</c>.
+/// <c>{"type":"phone.hold","callId","held"}</c>, <c>{"type":"phone.amd","callId","result","providerResult"}</c> and
+/// <c>{"type":"phone.recording","callId","state"}</c>.
 /// <para>
 /// <see cref="Publish"/> never blocks and never throws: events wait in one bounded queue read by a single sender, so
 /// they reach Stream in the order they were published (across calls too). A full queue drops the new event; a
@@ -181,6 +182,9 @@ public sealed class StreamCallEventPublisher : ICallEventPublisher, IHostedLifec
             case PhoneAmdEvent e:
                 custom["result"] = Json(e.Result);
                 custom["providerResult"] = Json(e.ProviderResult);
+                break;
+            case PhoneRecordingEvent e:
+                custom["state"] = Json(e.State);
                 break;
         }
 

@@ -5,6 +5,7 @@ using PhoneBridge.Core.Bridge;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Core.Phone;
+using PhoneBridge.Core.Recording;
 using PhoneBridge.Core.Registry;
 
 namespace PhoneBridge.Core.Tests.Bridge;
@@ -18,7 +19,8 @@ internal sealed class BridgeHarness : IDisposable
         string? from = "+15551234567",
         TimeSpan? preLiveBuffer = null,
         ILogger<CallBridge>? logger = null,
-        CallDirectory? directory = null)
+        CallDirectory? directory = null,
+        CallRecorder? recorder = null)
     {
         Edge = edge;
         Registry = new InMemoryCallRegistry(
@@ -33,7 +35,8 @@ internal sealed class BridgeHarness : IDisposable
             Options.Create(new BridgeOptions { PreLiveBuffer = preLiveBuffer ?? TimeSpan.FromMilliseconds(200) }),
             TimeProvider.System,
             logger ?? NullLogger<CallBridge>.Instance,
-            directory);
+            directory,
+            recorder: recorder);
     }
 
     public IEdge Edge { get; }

@@ -1,5 +1,6 @@
 using PhoneBridge.Core.Bridge.Hold;
 using PhoneBridge.Core.Phone;
+using PhoneBridge.Core.Recording;
 
 namespace PhoneBridge.Core.Bridge.Pipeline;
 
@@ -30,6 +31,7 @@ internal sealed class CallMediaPipeline
             _phoneGate,
             new FrameCounter("count-from-phone", Control.CountFromPhone),
             _fill,
+            Recording.Caller,
             new HoldGate(Control),
             EarlyAudio,
             EdgePublish = new EdgePublish());
@@ -39,6 +41,7 @@ internal sealed class CallMediaPipeline
             _edgeGate,
             _holdAudio,
             _tones,
+            Recording.Heard,
             new FrameCounter("count-to-phone", Control.CountToPhone),
             new PhonePlayout(phone));
         _fill.FeedInto(EdgeToPhone.Input);
@@ -55,6 +58,9 @@ internal sealed class CallMediaPipeline
 
     /// <summary>The phone-to-edge stage that publishes on the edge session.</summary>
     public EdgePublish EdgePublish { get; }
+
+    /// <summary>The recording taps: the caller before hold keeps them from the edge, and what the caller hears.</summary>
+    public CallRecordingTap Recording { get; } = new();
 
     /// <summary>Hold, in-band DTMF and this call's counters, for the management API.</summary>
     public CallMediaControl Control { get; }
