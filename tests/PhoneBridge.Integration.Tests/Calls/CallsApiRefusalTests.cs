@@ -29,12 +29,16 @@ public sealed class CallsApiRefusalTests
 
             Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync("calls/nosuchcall")).Status);
 
-            foreach (var digits in new object?[] { "12x", string.Empty, "1 2", new string('1', 65), 5, null })
+            foreach (var digits in new string?[] { "12x", string.Empty, "1 2", "1a", new string('1', 65), null })
             {
                 var bad = await api.PostAsync($"calls/{callId}/dtmf", new { digits });
                 Assert.True(bad.Status == HttpStatusCode.BadRequest, $"digits {digits}: {bad}");
                 Assert.True(bad.Body.GetProperty("errors").TryGetProperty("digits", out _), bad.ToString());
             }
+
+            // Digits as a JSON number are not the request's shape at all.
+            var notText = await api.PostAsync($"calls/{callId}/dtmf", new { digits = 159 });
+            Assert.True(notText.Status == HttpStatusCode.BadRequest, notText.ToString());
 
             var badTone = await api.PostAsync($"calls/{callId}/dtmf", new { digits = "1", toneMs = 20 });
             Assert.True(badTone.Status == HttpStatusCode.BadRequest, badTone.ToString());
