@@ -129,7 +129,7 @@ public sealed class TelnyxCallsApiTests
         return CallsApi.CallId(listed);
     }
 
-    private static async Task RunAsync(Func<BridgeServer, CallsApi, FakeCallControlApi, TelnyxPhone, Task> test)
+    internal static async Task RunAsync(Func<BridgeServer, CallsApi, FakeCallControlApi, TelnyxPhone, Task> test, IDictionary<string, string?>? settings = null)
     {
         using var signer = TelnyxWebhookSigner.CreateRandom();
         await using var fake = await FakeCallControlApi.StartAsync(TelnyxApiKey);
@@ -140,7 +140,7 @@ public sealed class TelnyxCallsApiTests
             ["Telnyx:ConnectionId"] = "calls-integration",
             ["Telnyx:Codec"] = "PCMU",
             ["Telnyx:ApiBaseUrl"] = fake.BaseUrl.ToString(),
-        }));
+        }.Concat(settings ?? new Dictionary<string, string?>()).ToDictionary()));
         using var api = new CallsApi(server);
         using var http = server.NewHttpClient();
         var phone = new TelnyxPhone(http, server.BaseUrl, signer, fake, TimeProvider.System);

@@ -84,11 +84,11 @@ public sealed class TwilioCallsApiTests
         return CallsApi.CallId(listed);
     }
 
-    internal static async Task RunAsync(Func<BridgeServer, CallsApi, FakeTwilioApi, HttpClient, Task> test)
+    internal static async Task RunAsync(Func<BridgeServer, CallsApi, FakeTwilioApi, HttpClient, Task> test, IDictionary<string, string?>? settings = null)
     {
         var accountSid = new TwilioCallerOptions { Server = new Uri("http://127.0.0.1/") }.AccountSid;
         await using var fake = await FakeTwilioApi.StartAsync(accountSid, BridgeServer.AuthToken);
-        await using var server = await BridgeServer.StartAsync(settings: Settings(fake));
+        await using var server = await BridgeServer.StartAsync(settings: Settings(fake, settings));
         using var api = new CallsApi(server);
         using var http = server.NewHttpClient();
         await test(server, api, fake, http);
