@@ -22,6 +22,10 @@ namespace PhoneBridge.Core.Registry;
 /// The rate the phone stream will have, when the provider fixes it at registration (Twilio: always 8000). With it the
 /// edge call is joined at registration, beside the prepare step, instead of when the media stream starts.
 /// </param>
+/// <param name="RingTimeout">
+/// For a call we dial: how long the provider lets it ring before giving up. The registration waits that long on top of
+/// the usual connect allowance, since the provider opens the media stream only once the callee answers.
+/// </param>
 public sealed record CallRegistrationRequest(
     string Provider,
     string? ProviderCallId = null,
@@ -33,4 +37,5 @@ public sealed record CallRegistrationRequest(
     EdgeCallAddress? EdgeCall = null,
     string? LinkedCallId = null,
     bool JoinsExistingCall = false,
-    int? ExpectedSampleRate = null);
+    int? ExpectedSampleRate = null,
+    TimeSpan? RingTimeout = null);

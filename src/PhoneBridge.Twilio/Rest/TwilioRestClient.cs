@@ -43,6 +43,9 @@ public sealed class TwilioRestClient
     /// <summary>Twilio lets a call ring at most this long (<c>Timeout</c>, default 60).</summary>
     public const int MaxRingTimeoutSeconds = 600;
 
+    /// <summary>How long Twilio lets a call ring when <c>Timeout</c> is not given.</summary>
+    public const int DefaultRingTimeoutSeconds = 60;
+
     /// <summary><c>MachineDetection</c> value that reports <c>AnsweredBy</c> as soon as the callee is identified.</summary>
     public const string MachineDetectionEnable = "Enable";
 
