@@ -129,6 +129,59 @@ public sealed class StreamCallsApiTests(ITestOutputHelper output)
         });
     }
 
+    [Fact]
+    public async Task A_held_caller_does_not_hear_the_warm_transfer_leg_nor_the_leg_the_caller_until_unhold()
+    {
+        var legVoice = AudioQuality.ToneAndFallingChirp(Rate, 2.0);
+        await RunAsync("silent", async (fake, media, server, api, twilio, caller, callerId, agent) =>
+        {
+            // The agent puts the caller on hold to brief the human in private.
+            var held = await api.PostAsync($"calls/{callerId}/hold");
+            Assert.True(held.Status == HttpStatusCode.Accepted, held.ToString());
+            var answer = await api.PostAsync($"calls/{callerId}/transfer", new { to = "+15550003333", mode = "warm" });
+            Assert.True(answer.Status == HttpStatusCode.Accepted, answer.ToString());
+            var legId = answer.Body.GetProperty("legCallId").GetString()!;
+            var create = Assert.Single(twilio.Requests, r => r.Path.EndsWith("/Calls.json", StringComparison.Ordinal));
+            var legSid = (await api.GetAsync($"calls/{legId}")).Body.GetProperty("providerCallId").GetString()!;
+            twilio.Calls[legSid] = "in-progress";
+            await using var pacer = new FramePacer(TimeProvider.System);
+            var legAudio = CallerAudio.FromPcm(Enumerable.Repeat(legVoice, 30).SelectMany(s => s).ToArray(), Rate);
+            await using var legPhone = await TwilioMediaCall.ConnectAsync(
+                TwimlConnectStream.Parse(Assert.Single(create.Form["Twiml"])), legSid, twilio.AccountSid, BridgeServer.AuthToken, TimeProvider.System,
+                new TwilioMediaCallOptions { Record = true }, CancellationToken.None);
+            await legPhone.StartAsync(CancellationToken.None);
+            legPhone.Play(legAudio, legAudio.FrameCount, pacer);
+            await FakeStream.WaitUntilAsync(() => fake.Joins.Count(j => j.UserId != "agent") == 2, "the leg to join the Stream call", 60000);
+
+            // Four seconds of the leg in the call while the caller is held: each hears nothing of the other.
+            var (callerStart, legStart) = (caller.Recording().Samples.Length, legPhone.Recording().Samples.Length);
+            await FakeStream.WaitUntilAsync(() => caller.Recording().Samples.Length >= callerStart + (Rate * 4)
+                && legPhone.Recording().Samples.Length >= legStart + (Rate * 4), "4 s heard by each phone", 60000);
+            var callerWhileHeld = caller.Recording().Samples[callerStart..(callerStart + (Rate * 4))];
+            var legWhileHeld = legPhone.Recording().Samples[legStart..(legStart + (Rate * 4))];
+            Assert.True(FakeStream.Peak(legWhileHeld) < 1000, $"the leg heard the held caller (peak {FakeStream.Peak(legWhileHeld)})");
+            Assert.True(FakeStream.Peak(callerWhileHeld) > 1000, "the held caller hears hold audio");
+            var overheard = AudioQuality.Measure(callerWhileHeld[(Rate / 2)..], legVoice, Rate);
+            Assert.False(AudioQuality.IsGood(overheard), "the held caller heard the leg: " + overheard);
+
+            var unheld = await api.PostAsync($"calls/{callerId}/unhold");
+            Assert.True(unheld.Status == HttpStatusCode.Accepted, unheld.ToString());
+            var (callerHears, legHears) = (default(AudioQuality.Measurement), default(AudioQuality.Measurement));
+            for (var window = 0; window < 3 && !(AudioQuality.IsGood(callerHears) && AudioQuality.IsGood(legHears)); window++)
+            {
+                (callerStart, legStart) = (caller.Recording().Samples.Length, legPhone.Recording().Samples.Length);
+                await FakeStream.WaitUntilAsync(() => caller.Recording().Samples.Length >= callerStart + (Rate * 7 / 2)
+                    && legPhone.Recording().Samples.Length >= legStart + (Rate * 7 / 2), "3.5 s heard by each phone", 60000);
+                callerHears = AudioQuality.Measure(caller.Recording().Samples[(callerStart + (Rate / 2))..(callerStart + (Rate * 7 / 2))], legVoice, Rate);
+                legHears = AudioQuality.Measure(legPhone.Recording().Samples[(legStart + (Rate / 2))..(legStart + (Rate * 7 / 2))], Signal, Rate);
+                output.WriteLine($"after unhold, leg → caller: {callerHears}; caller → leg: {legHears}");
+            }
+
+            Assert.True(AudioQuality.IsGood(callerHears), "after unhold, leg → caller: " + callerHears);
+            Assert.True(AudioQuality.IsGood(legHears), "after unhold, caller → leg: " + legHears);
+        });
+    }
+
     private static IEnumerable<JsonNode> Events(FakeStream fake, string type, string callId) =>
         fake.CustomEvents
             .Select(e => e["custom"]!)
