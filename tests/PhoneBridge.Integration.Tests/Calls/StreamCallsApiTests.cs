@@ -182,6 +182,29 @@ public sealed class StreamCallsApiTests(ITestOutputHelper output)
         });
     }
 
+    [Fact]
+    public async Task Hangup_through_the_api_ends_the_call_at_twilio_and_the_bridge_leaves_the_stream_call()
+    {
+        await RunAsync("echo", async (fake, media, server, api, twilio, caller, callerId, agent) =>
+        {
+            await FakeStream.WaitUntilAsync(() => Audible(caller.Recording().Samples), "the caller to hear the agent", 60000);
+            var phoneSession = fake.Sessions.Single(s => s.UserId == "phone-" + callerId);
+
+            var hangup = await api.PostAsync($"calls/{callerId}/hangup");
+            Assert.True(hangup.Status == HttpStatusCode.Accepted, hangup.ToString());
+            var ended = Assert.Single(twilio.Requests, r => r.Path.EndsWith($"/Calls/{caller.CallSid}.json", StringComparison.Ordinal));
+            Assert.Equal(["completed"], ended.Form["Status"]);
+
+            await api.WaitGoneAsync(callerId);
+            await FakeStream.WaitUntilAsync(() => fake.WsFrames.Any(f => f.Request.LeaveCallRequest?.SessionId == phoneSession.SessionId), "LeaveCallRequest", 60000);
+            await FakeStream.WaitUntilAsync(() => Events(fake, "phone.call", callerId).Any(e => e["state"]!.GetValue<string>() == "ended"), "the ended event", 60000);
+            var endedEvent = Events(fake, "phone.call", callerId).Single(e => e["state"]!.GetValue<string>() == "ended");
+            Assert.Equal("hung up through the API", endedEvent["reason"]?.GetValue<string>());
+            await caller.Completion.WaitAsync(CallsApi.Generous);
+            Assert.True(caller.Report().ClosedByServer, "the server closed the phone's media socket");
+        });
+    }
+
     private static IEnumerable<JsonNode> Events(FakeStream fake, string type, string callId) =>
         fake.CustomEvents
             .Select(e => e["custom"]!)
