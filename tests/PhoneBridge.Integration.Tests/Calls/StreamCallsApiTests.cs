@@ -188,15 +188,21 @@ public sealed class StreamCallsApiTests(ITestOutputHelper output)
         await RunAsync("echo", async (fake, media, server, api, twilio, caller, callerId, agent) =>
         {
             await FakeStream.WaitUntilAsync(() => Audible(caller.Recording().Samples), "the caller to hear the agent", 60000);
-            var phoneSession = fake.Sessions.Single(s => s.UserId == "phone-" + callerId);
-
+            var phoneSessions = fake.Sessions.Where(s => s.UserId == "phone-" + callerId).Select(s => s.SessionId).ToHashSet();
+            Assert.NotEmpty(phoneSessions);
             var hangup = await api.PostAsync($"calls/{callerId}/hangup");
             Assert.True(hangup.Status == HttpStatusCode.Accepted, hangup.ToString());
-            var ended = Assert.Single(twilio.Requests, r => r.Path.EndsWith($"/Calls/{caller.CallSid}.json", StringComparison.Ordinal));
-            Assert.Equal(["completed"], ended.Form["Status"]);
+
+            // Ending a call is safe to repeat, so a slow answer on a loaded machine may have been retried.
+            var ended = twilio.Requests.Where(r => r.Path.EndsWith($"/Calls/{caller.CallSid}.json", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(ended);
+            Assert.All(ended, r => Assert.Equal(["completed"], r.Form["Status"]));
 
             await api.WaitGoneAsync(callerId);
-            await FakeStream.WaitUntilAsync(() => fake.WsFrames.Any(f => f.Request.LeaveCallRequest?.SessionId == phoneSession.SessionId), "LeaveCallRequest", 60000);
+
+            // The phone's SFU session (any of them, should the edge have rejoined on a loaded machine) leaves the call.
+            await FakeStream.WaitUntilAsync(
+                () => fake.WsFrames.Any(f => f.Request.LeaveCallRequest?.SessionId is { } left && phoneSessions.Contains(left)), "LeaveCallRequest", 60000);
             await FakeStream.WaitUntilAsync(() => Events(fake, "phone.call", callerId).Any(e => e["state"]!.GetValue<string>() == "ended"), "the ended event", 60000);
             var endedEvent = Events(fake, "phone.call", callerId).Single(e => e["state"]!.GetValue<string>() == "ended");
             Assert.Equal("hung up through the API", endedEvent["reason"]?.GetValue<string>());
