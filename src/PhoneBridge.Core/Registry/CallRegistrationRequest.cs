@@ -24,6 +24,10 @@ namespace PhoneBridge.Core.Registry;
 /// </param>
 /// <param name="CustomParameters">The provider's custom parameters known at registration (see <see cref="CallInfo.CustomParameters"/>).</param>
 /// <param name="StirVerstat">The caller id's STIR/SHAKEN verification, when the provider gives it.</param>
+/// <param name="RingTimeout">
+/// For a call we dial: how long the provider lets it ring before giving up. The registration waits that long on top of
+/// the usual connect allowance, since the provider opens the media stream only once the callee answers.
+/// </param>
 public sealed record CallRegistrationRequest(
     string Provider,
     string? ProviderCallId = null,
@@ -37,4 +41,5 @@ public sealed record CallRegistrationRequest(
     bool JoinsExistingCall = false,
     int? ExpectedSampleRate = null,
     IReadOnlyDictionary<string, string>? CustomParameters = null,
-    string? StirVerstat = null);
+    string? StirVerstat = null,
+    TimeSpan? RingTimeout = null);

@@ -7,7 +7,8 @@ public sealed class CallRegistryOptions
 
     /// <summary>
     /// How long a registered call waits for its media socket. The provider normally connects within a
-    /// second or two of the webhook answer; the margin covers slow networks and ringing before answer.
+    /// second or two of the webhook answer; the margin covers slow networks. A call we dial waits its ring timeout
+    /// (<see cref="CallRegistrationRequest.RingTimeout"/>) on top, as its stream opens only once it is answered.
     /// </summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

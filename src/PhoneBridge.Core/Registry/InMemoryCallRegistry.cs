@@ -78,6 +78,13 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
             throw new ArgumentException("The expected sample rate must be positive.", nameof(request));
         }
 
+        if (request.RingTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentException("The ring timeout must not be negative.", nameof(request));
+        }
+
+        // A dialled call's media stream opens only once it is answered, so its ring time comes on top.
+        var waitFor = _connectTimeout + (request.RingTimeout ?? TimeSpan.Zero);
         var now = _time.GetUtcNow();
         var callId = request.CallId ?? CallIds.NewCallId();
         var edgeCall = request.EdgeCall ?? _edge?.AddressFor(callId) ?? new EdgeCallAddress("local", callId);
@@ -85,7 +92,7 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
             callId, request.Provider, request.ProviderCallId, request.From, request.To, now, request.Direction, edgeCall, request.LinkedCallId,
             request.ExpectedSampleRate, request.CustomParameters, request.StirVerstat);
         var token = CallIds.NewToken();
-        var entry = new Entry(this, info, Encoding.UTF8.GetBytes(token), now + _connectTimeout);
+        var entry = new Entry(this, info, Encoding.UTF8.GetBytes(token), now + waitFor);
         var prepare = request.Prepare
             ?? (_preparer is { IsEnabled: true } preparer && !request.JoinsExistingCall ? preparer.PrepareAsync : null);
         entry.Prepared = prepare is null
@@ -105,9 +112,9 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
 
         Interlocked.Increment(ref _live);
         _directory?.Add(info);
-        entry.Timer = _time.CreateTimer(static s => ((Entry)s!).Owner.OnTimer((Entry)s!), entry, _connectTimeout, Timeout.InfiniteTimeSpan);
+        entry.Timer = _time.CreateTimer(static s => ((Entry)s!).Owner.OnTimer((Entry)s!), entry, waitFor, Timeout.InfiniteTimeSpan);
 
-        InMemoryCallRegistryLog.Registered(_logger, info.CallId, info.Provider, _connectTimeout.TotalSeconds);
+        InMemoryCallRegistryLog.Registered(_logger, info.CallId, info.Provider, waitFor.TotalSeconds);
         return new CallRegistration(info, token, entry.ExpiresAt);
     }
 

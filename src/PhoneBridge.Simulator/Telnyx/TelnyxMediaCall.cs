@@ -276,9 +276,10 @@ public sealed class TelnyxMediaCall : IPacedCall, IAsyncDisposable
                 await HandleAsync(buffer.AsMemory(0, count)).ConfigureAwait(false);
             }
         }
-        catch (WebSocketException)
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException)
         {
-            // The connection dropped; the report shows it through CloseStatus.
+            // The connection dropped (the report shows it through CloseStatus), or DisposeAsync aborted the socket,
+            // which disposes it under a pending receive.
         }
         finally
         {

@@ -75,8 +75,8 @@ public sealed class TelnyxOutboundCalls
     /// <summary>
     /// Registers the call (outbound, joining <see cref="PhoneDialRequest.EdgeCall"/> when given, which then skips the
     /// agent launch), then dials it with the tokenized media URL under <see cref="PhoneDialRequest.PublicBaseUrl"/>
-    /// (http(s) or ws(s)), the request's <c>timeout_secs</c> and <c>answering_machine_detection</c> (<c>Telnyx:MachineDetection</c>). The registration
-    /// is released if the dial is refused.
+    /// (http(s) or ws(s)), the request's <c>timeout_secs</c> and <c>answering_machine_detection</c> (<c>Telnyx:MachineDetection</c>).
+    /// The registration waits for the media stream through the ring timeout too, and is released if the dial is refused.
     /// </summary>
     /// <exception cref="TelnyxApiException">Telnyx refused the dial.</exception>
     /// <exception cref="InvalidOperationException"><c>Telnyx:ConnectionId</c> is not configured.</exception>
@@ -100,7 +100,9 @@ public sealed class TelnyxOutboundCalls
             EdgeCall: request.EdgeCall,
             LinkedCallId: request.LinkedCallId,
             JoinsExistingCall: request.EdgeCall is not null,
-            CustomParameters: request.CustomParameters));
+            CustomParameters: request.CustomParameters,
+            RingTimeout: TimeSpan.FromSeconds(Math.Clamp(
+                request.TimeoutSeconds ?? TelnyxCallControlClient.DefaultTimeoutSeconds, TelnyxCallControlClient.MinTimeoutSeconds, TelnyxCallControlClient.MaxTimeoutSeconds))));
         var stream = new TelnyxStreamSettings(
             TelnyxMediaUrl.Build(webSocketBase, registration.CallId, registration.Token), _options.Codec);
         TelnyxDialResult dial;

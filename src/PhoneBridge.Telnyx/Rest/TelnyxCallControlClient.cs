@@ -24,6 +24,9 @@ public sealed class TelnyxCallControlClient
     /// <inheritdoc cref="MinTimeoutSeconds"/>
     public const int MaxTimeoutSeconds = 600;
 
+    /// <summary>How long Telnyx lets a dialled call ring when <c>timeout_secs</c> is not given.</summary>
+    public const int DefaultTimeoutSeconds = 30;
+
     /// <summary><c>answering_machine_detection</c> value for plain human/machine detection.</summary>
     public const string MachineDetectionDetect = "detect";
 

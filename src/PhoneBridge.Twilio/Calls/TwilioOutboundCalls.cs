@@ -75,7 +75,8 @@ public sealed class TwilioOutboundCalls
     /// Registers the call (outbound, joining <see cref="PhoneDialRequest.EdgeCall"/> when given, which then skips the
     /// agent launch), then asks Twilio to dial it with TwiML that streams to the tokenized media URL under
     /// <see cref="PhoneDialRequest.PublicBaseUrl"/>, with the request's ring timeout and answering-machine detection.
-    /// The registration is released if Twilio refuses or cannot be reached.
+    /// The registration waits for the media stream through the ring timeout too, and is released if Twilio refuses or
+    /// cannot be reached.
     /// </summary>
     /// <exception cref="TwilioApiException">Twilio refused the call.</exception>
     public async Task<TwilioOutboundCall> PlaceCallAsync(PhoneDialRequest request, string? statusCallback, CancellationToken cancellationToken)
@@ -93,7 +94,8 @@ public sealed class TwilioOutboundCalls
             EdgeCall: request.EdgeCall,
             LinkedCallId: request.LinkedCallId,
             JoinsExistingCall: request.EdgeCall is not null,
-            CustomParameters: request.CustomParameters));
+            CustomParameters: request.CustomParameters,
+            RingTimeout: TimeSpan.FromSeconds(Math.Clamp(request.TimeoutSeconds ?? TwilioRestClient.DefaultRingTimeoutSeconds, 1, TwilioRestClient.MaxRingTimeoutSeconds))));
         try
         {
             var mediaUrl = PublicUrlResolver.BuildMediaUrl(

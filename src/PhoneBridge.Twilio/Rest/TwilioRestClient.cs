@@ -50,6 +50,9 @@ public sealed class TwilioRestClient
     /// </summary>
     public const string MachineDetectionDetectMessageEnd = "DetectMessageEnd";
 
+    /// <summary>How long Twilio lets a call ring when <c>Timeout</c> is not given.</summary>
+    public const int DefaultRingTimeoutSeconds = 60;
+
     /// <summary>
     /// <c>POST /2010-04-01/Accounts/{AccountSid}/Calls.json</c> with <c>To</c>, <c>From</c>, <c>Twiml</c> and an
     /// optional <c>StatusCallback</c>, <c>Timeout</c> (ring time, clamped to 1–600 s as Twilio documents it) and
