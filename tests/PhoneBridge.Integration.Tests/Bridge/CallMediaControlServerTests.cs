@@ -25,7 +25,7 @@ public sealed class CallMediaControlServerTests : IDisposable
     {
         await using var server = await BridgeServer.StartAsync();
         var calls = server.Services.GetRequiredService<CallDirectory>();
-        var audio = SpeechWav();
+        var audio = Speech();
 
         var call = CallAsync(server, [.. audio, "--seconds", "10", "--expect-dtmf", "159#", "--json"]);
         var media = await LiveMediaAsync(calls, call);
@@ -138,27 +138,9 @@ public sealed class CallMediaControlServerTests : IDisposable
     }
 
     /// <summary>Speech from espeak-ng as the caller's audio when it is installed; the simulator's test signal otherwise.</summary>
-    private string[] SpeechWav()
-    {
-        var path = Path.Combine(_directory.FullName, "speech.wav");
-        try
-        {
-            var start = new ProcessStartInfo("espeak-ng") { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var argument in new[] { "-w", path, "Thank you for calling. Please hold while I look up your booking. It will only take a moment. Your parcel number is nine one five two." })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(start)!;
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode == 0 ? ["--wav", path] : [];
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return [];
-        }
-    }
+    private string[] Speech() => SpeechWav.Options(
+        Path.Combine(_directory.FullName, "speech.wav"),
+        "Thank you for calling. Please hold while I look up your booking. It will only take a moment. Your parcel number is nine one five two.");
 
     private static async Task<(int Code, string Output, string Error)> CallAsync(BridgeServer server, string[] options)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using PhoneBridge.Integration.Tests.Bridge;
@@ -23,7 +22,7 @@ public sealed class InBandDtmfApiTests : IDisposable
         await using var server = await BridgeServer.StartAsync(settings: CallsApi.Settings());
         using var api = new CallsApi(server);
 
-        var call = CallAsync(server, [.. SpeechWav(), "--seconds", "10", "--expect-dtmf", "159#", "--json"]);
+        var call = CallAsync(server, [.. Speech(), "--seconds", "10", "--expect-dtmf", "159#", "--json"]);
         var listed = await api.WaitForCallAsync(c => CallsApi.State(c) == "answered" || call.IsCompleted, "the caller to be answered");
         if (call.IsCompleted)
         {
@@ -46,27 +45,9 @@ public sealed class InBandDtmfApiTests : IDisposable
     }
 
     /// <summary>Speech from espeak-ng as the caller's audio when it is installed; the simulator's test signal otherwise.</summary>
-    private string[] SpeechWav()
-    {
-        var path = Path.Combine(_directory.FullName, "speech.wav");
-        try
-        {
-            var start = new ProcessStartInfo("espeak-ng") { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var argument in new[] { "-w", path, "Hello, you are through to the parcel desk. I will press the keys for the booking line now. One moment please, the number is nine one five two." })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(start)!;
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode == 0 ? ["--wav", path] : [];
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return [];
-        }
-    }
+    private string[] Speech() => SpeechWav.Options(
+        Path.Combine(_directory.FullName, "speech.wav"),
+        "Hello, you are through to the parcel desk. I will press the keys for the booking line now. One moment please, the number is nine one five two.");
 
     private static async Task<(int Code, string Output, string Error)> CallAsync(BridgeServer server, string[] options)
     {

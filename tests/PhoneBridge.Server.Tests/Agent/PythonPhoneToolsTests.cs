@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using PhoneBridge.Testing.Server;
 using Xunit.Abstractions;
 
@@ -13,7 +11,7 @@ namespace PhoneBridge.Server.Tests.Agent;
 /// </summary>
 public sealed class PythonPhoneToolsTests(ITestOutputHelper output)
 {
-    private const string Python = "/usr/bin/python3";
+    private const string Python = PythonUnittest.Python;
     private const string ApiKey = "python-tools-api-key";
     private const string WrongApiKey = "not-the-key";
     private const string AuthToken = "python-tools-auth-token";
@@ -66,66 +64,9 @@ public sealed class PythonPhoneToolsTests(ITestOutputHelper output)
         Assert.All(NeverLogged, secret => Assert.DoesNotContain(secret, serverLog, StringComparison.Ordinal));
     }
 
-    private static async Task<(int ExitCode, string Output)> RunSuiteAsync(string agentDirectory, Dictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo(Python)
-        {
-            ArgumentList = { "-m", "unittest", "discover", "-s", "tests", "-v" },
-            WorkingDirectory = agentDirectory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        // The suite resolves calls exactly as configured here, and leaves no bytecode in the checkout.
-        start.Environment.Remove("PHONEBRIDGE_CALL_ID_PREFIX");
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-        start.Environment["PYTHONUNBUFFERED"] = "1";
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
-        var text = new StringBuilder();
-        void OnLine(string? line)
-        {
-            if (line is not null)
-            {
-                lock (text)
-                {
-                    text.AppendLine(line);
-                }
-            }
-        }
-
-        process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(SuiteTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // The simulated phone is its child: take it down too.
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            lock (text)
-            {
-                throw new TimeoutException($"the Python suite did not finish within {SuiteTimeout}:\n{text}");
-            }
-        }
-
-        // Drains the redirected streams.
-        await process.WaitForExitAsync();
-        lock (text)
-        {
-            return (process.ExitCode, text.ToString());
-        }
-    }
+    // The suite resolves calls exactly as configured here.
+    private static Task<(int ExitCode, string Output)> RunSuiteAsync(string agentDirectory, Dictionary<string, string> environment) =>
+        PythonUnittest.RunAsync(agentDirectory, "tests", environment, ["PHONEBRIDGE_CALL_ID_PREFIX"], SuiteTimeout);
 
     private static string SampleAgentDirectory()
     {

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Xunit.Abstractions;
 
 namespace PhoneBridge.Server.Tests.Agent;
@@ -11,7 +9,7 @@ namespace PhoneBridge.Server.Tests.Agent;
 /// </summary>
 public sealed class SupportAgentSampleTests(ITestOutputHelper output)
 {
-    private const string Python = "/usr/bin/python3";
+    private const string Python = PythonUnittest.Python;
 
     /// <summary>Generous: the suite takes well under a second, but the machine running it may be loaded.</summary>
     private static readonly TimeSpan SuiteTimeout = TimeSpan.FromMinutes(2);
@@ -33,61 +31,9 @@ public sealed class SupportAgentSampleTests(ITestOutputHelper output)
         Assert.DoesNotContain("skipped", text, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunSuiteAsync(string root)
-    {
-        var start = new ProcessStartInfo(Python)
-        {
-            ArgumentList = { "-m", "unittest", "discover", "-s", "samples/support-agent/tests", "-v" },
-            WorkingDirectory = root,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-
-        // The sample's modules come from the checkout only, and leave no bytecode in it.
-        start.Environment.Remove("PYTHONPATH");
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-        start.Environment["PYTHONUNBUFFERED"] = "1";
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
-        var text = new StringBuilder();
-        void OnLine(string? line)
-        {
-            if (line is not null)
-            {
-                lock (text)
-                {
-                    text.AppendLine(line);
-                }
-            }
-        }
-
-        process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(SuiteTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            lock (text)
-            {
-                throw new TimeoutException($"the support-agent suite did not finish within {SuiteTimeout}:\n{text}");
-            }
-        }
-
-        // Drains the redirected streams.
-        await process.WaitForExitAsync();
-        lock (text)
-        {
-            return (process.ExitCode, text.ToString());
-        }
-    }
+    // The sample's modules come from the checkout only.
+    private static Task<(int ExitCode, string Output)> RunSuiteAsync(string root) =>
+        PythonUnittest.RunAsync(root, "samples/support-agent/tests", new Dictionary<string, string>(), ["PYTHONPATH"], SuiteTimeout);
 
     private static string RepositoryRoot()
     {
