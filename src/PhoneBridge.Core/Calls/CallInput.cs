@@ -1,14 +1,16 @@
 using System.Text.RegularExpressions;
+using PhoneBridge.Audio.Tones;
 
 namespace PhoneBridge.Core.Calls;
 
 /// <summary>What the management API accepts as a destination, DTMF digits and Stream call names.</summary>
 public static partial class CallInput
 {
-    public const int MaxDtmfDigits = 64;
-    public const int MinToneMs = 50;
-    public const int MaxToneMs = 1000;
-    public const int DefaultToneMs = 100;
+    // The tone generator's limits: what the API accepts is what the in-band path can play.
+    public const int MaxDtmfDigits = DtmfToneGenerator.MaxKeys;
+    public const int MinToneMs = DtmfToneGenerator.MinToneMilliseconds;
+    public const int MaxToneMs = DtmfToneGenerator.MaxToneMilliseconds;
+    public const int DefaultToneMs = DtmfToneGenerator.DefaultToneMilliseconds;
     public const int MinTimeoutSeconds = 5;
     public const int MaxTimeoutSeconds = 600;
 
@@ -20,7 +22,8 @@ public static partial class CallInput
         value is not null && (E164().IsMatch(value) || IsSipAddress(value));
 
     /// <summary>1–64 of <c>0-9 * # A-D</c> (upper case, as Q.23 names the keys).</summary>
-    public static bool IsDtmf(string? digits) => digits is { Length: > 0 and <= MaxDtmfDigits } && Dtmf().IsMatch(digits);
+    public static bool IsDtmf(string? digits) =>
+        digits is { Length: > 0 and <= MaxDtmfDigits } && digits.All(key => DtmfKeys.IndexOf(key) >= 0);
 
     /// <summary>A Stream call type: <c>[a-z0-9_-]</c>, 1–64 characters.</summary>
     public static bool IsStreamCallType(string? value) => value is not null && StreamCallType().IsMatch(value);
@@ -48,9 +51,6 @@ public static partial class CallInput
 
     [GeneratedRegex(@"^\+[1-9][0-9]{1,14}\z")]
     private static partial Regex E164();
-
-    [GeneratedRegex(@"^[0-9*#A-D]+\z")]
-    private static partial Regex Dtmf();
 
     [GeneratedRegex(@"^[a-z0-9_-]{1,64}\z")]
     private static partial Regex StreamCallType();
