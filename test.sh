@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every PhoneBridge test. On a fresh Debian/Ubuntu machine it first installs the real peers the tests
-# talk to on loopback (libopus, aiortc, Chromium, coturn, sox, espeak-ng); it needs root or sudo for that.
+# talk to on loopback (libopus, aiortc, Chromium, coturn, sox, espeak-ng, redis-server, nginx); it needs root or sudo for that.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,14 +11,18 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v turnserver >/dev/null || need+=(coturn)
 command -v sox >/dev/null || need+=(sox)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
+command -v redis-server >/dev/null || need+=(redis-server)
+{ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } || need+=(nginx)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "Installing test peers: ${need[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-# coturn's package starts a system daemon on 3478; the tests start their own on free ports.
-systemctl stop coturn >/dev/null 2>&1 || true
+# coturn, redis-server and nginx packages start system daemons; the tests start their own on free ports.
+for daemon in coturn redis-server nginx; do
+  systemctl stop "$daemon" >/dev/null 2>&1 || service "$daemon" stop >/dev/null 2>&1 || true
+done
 
 log=$(mktemp)
 set +e
