@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Bridge;
 using PhoneBridge.Core.Bridge.Hold;
 using PhoneBridge.Core.Calls;
+using PhoneBridge.Core.Cluster;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Core.Registry;
 
@@ -50,6 +51,7 @@ public static class PhoneBridgeCoreServiceCollectionExtensions
 
         services.TryAddSingleton<ICallEventPublisher, NullCallEventPublisher>();
         services.TryAddSingleton<CallDirectory>();
+        services.TryAddSingleton<ICallOwnership, LocalCallOwnership>();
         services.TryAddSingleton<EdgePreJoiner>();
         services.TryAddSingleton<InMemoryCallRegistry>();
         services.TryAddSingleton<ICallRegistry>(sp => sp.GetRequiredService<InMemoryCallRegistry>());

@@ -52,6 +52,9 @@ public sealed class LiveCall
         get { lock (_gate) { return _held; } }
     }
 
+    /// <summary>Jitter, loss, latency and levels as the media path measures them.</summary>
+    public CallQuality Quality { get; } = new();
+
     /// <summary>The call's media pipeline once its media stream is attached; null before and after.</summary>
     public ICallMediaControl? Media
     {
