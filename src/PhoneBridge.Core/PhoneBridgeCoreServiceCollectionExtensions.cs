@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Admission;
 using PhoneBridge.Core.Bridge;
 using PhoneBridge.Core.Bridge.Hold;
 using PhoneBridge.Core.Calls;
@@ -13,7 +14,7 @@ namespace PhoneBridge.Core;
 public static class PhoneBridgeCoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the call registry, the bridge, its counters, the hold audio, the local echo edge and their options.
+    /// Registers the call registry, the bridge, its counters, admission control and the drain flag, the hold audio, the local echo edge and their options.
     /// Registrations made earlier win (<see cref="ICallRegistry"/>, <see cref="IEdge"/>, <see cref="TimeProvider"/>),
     /// so e.g. the Stream edge replaces the echo edge by being registered first, or by
     /// <c>services.Replace(...)</c> afterwards.
@@ -59,6 +60,7 @@ public static class PhoneBridgeCoreServiceCollectionExtensions
         services.TryAddSingleton<CallBridge>();
         services.TryAddSingleton<LocalEchoEdge>();
         services.TryAddSingleton<IEdge>(sp => sp.GetRequiredService<LocalEchoEdge>());
+        services.AddCallAdmission();
 
         return services;
     }

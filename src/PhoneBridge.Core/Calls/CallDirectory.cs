@@ -16,6 +16,12 @@ public sealed class CallDirectory(ICallEventPublisher events)
 
     public int Count => _calls.Count;
 
+    /// <summary>
+    /// Raised after a call left the directory (ended and removed), on the thread that ended it; handlers must be quick
+    /// and must not throw. The host's drain waits on it for the last call.
+    /// </summary>
+    public event Action<LiveCall>? Removed;
+
     public IEnumerable<LiveCall> Calls => _calls.Values;
 
     public bool TryGet(string callId, [NotNullWhen(true)] out LiveCall? call) => _calls.TryGetValue(callId, out call);
@@ -55,7 +61,10 @@ public sealed class CallDirectory(ICallEventPublisher events)
             }
         }
 
-        _calls.TryRemove(callId, out _);
+        if (_calls.TryRemove(callId, out var removed))
+        {
+            Removed?.Invoke(removed);
+        }
     }
 
     /// <summary>Tells the call's edge call something else (transfer, hold).</summary>

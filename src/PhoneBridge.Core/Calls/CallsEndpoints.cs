@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Admission;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Recording;
 
@@ -35,7 +36,8 @@ internal static class CallsEndpoints
     }
 
     public static async Task<Results<Accepted<CallDialResponse>, ValidationProblem, ProblemHttpResult>> DialAsync(
-        HttpRequest request, CallControl control, PublicUrlResolver urls, CallRecorder recorder, CallDirectory directory, CancellationToken cancellationToken)
+        HttpRequest request, CallControl control, PublicUrlResolver urls, CallRecorder recorder, CallDirectory directory, CallAdmission admission,
+        CancellationToken cancellationToken)
     {
         const string action = "dial";
         var (body, invalid) = await CallRequestBody.ReadAsync<CallDialRequest>(request, cancellationToken).ConfigureAwait(false);
@@ -99,6 +101,12 @@ internal static class CallsEndpoints
         {
             control.LogRefused(action, null, StatusCodes.Status400BadRequest, "invalid " + string.Join(", ", errors.Keys));
             return TypedResults.ValidationProblem(errors);
+        }
+
+        // Admission control logs its own refusal: one line, and 503 with Retry-After so a client may try another instance.
+        if (admission.Admit(provider!.Provider) is var verdict && verdict != AdmissionVerdict.Admitted)
+        {
+            return CallAdmission.Unavailable(request.HttpContext.Response, verdict);
         }
 
         // A named Stream call is joined as it is; none: the registry names a new one like an incoming call's.

@@ -18,7 +18,7 @@ namespace PhoneBridge.Simulator.Telnyx;
 /// <summary>
 /// A local stand-in for the Telnyx Call Control API on 127.0.0.1: it checks requests as Telnyx would (Bearer key,
 /// JSON fields and values, <c>command_id</c> replays ignored for 60 s) and reports the commands it accepted (dial,
-/// answer, hangup, transfer, send_dtmf), so a simulated phone can open the media socket an <c>answer</c> asked for.
+/// answer, reject, hangup, transfer, send_dtmf), so a simulated phone can open the media socket an <c>answer</c> asked for.
 /// </summary>
 public sealed class FakeCallControlApi : IAsyncDisposable
 {
@@ -176,7 +176,7 @@ public sealed class FakeCallControlApi : IAsyncDisposable
         using (body)
         {
             var root = body!.RootElement;
-            if (action is not ("answer" or "hangup" or "transfer" or "send_dtmf"))
+            if (action is not ("answer" or "reject" or "hangup" or "transfer" or "send_dtmf"))
             {
                 return Refuse(StatusCodes.Status404NotFound, "10005", "Resource not found");
             }
@@ -198,7 +198,7 @@ public sealed class FakeCallControlApi : IAsyncDisposable
 
             if (!IsReplay(root))
             {
-                if (action == "hangup")
+                if (action is "hangup" or "reject")
                 {
                     _liveCalls.TryRemove(callControlId, out _);
                 }
@@ -213,7 +213,8 @@ public sealed class FakeCallControlApi : IAsyncDisposable
     /// <summary>
     /// transfer (https://developers.telnyx.com/api/call-control/transfer-call): <c>to</c> required, <c>timeout_secs</c>
     /// 5–600; send_dtmf (https://developers.telnyx.com/api/call-control/send-dtmf): <c>digits</c> of 0-9, A-D, *, #, w,
-    /// W and <c>duration_millis</c> 100–500.
+    /// W and <c>duration_millis</c> 100–500; reject (https://developers.telnyx.com/api/call-control/reject-call):
+    /// <c>cause</c> required, <c>CALL_REJECTED</c> or <c>USER_BUSY</c>.
     /// </summary>
     private IResult? CheckAction(string action, JsonElement root)
     {
@@ -226,6 +227,11 @@ public sealed class FakeCallControlApi : IAsyncDisposable
                 }
 
                 return CheckTimeout(root);
+            case "reject":
+                return root.TryGetProperty("cause", out var cause) && cause.ValueKind == JsonValueKind.String
+                    && cause.GetString() is "CALL_REJECTED" or "USER_BUSY"
+                        ? null
+                        : Refuse(StatusCodes.Status422UnprocessableEntity, "10015", "Invalid value for cause");
             case "send_dtmf":
                 if (!root.TryGetProperty("digits", out var digits) || digits.ValueKind != JsonValueKind.String
                     || digits.GetString() is not { Length: > 0 } text || text.AsSpan().ContainsAnyExcept("0123456789ABCD*#wW"))

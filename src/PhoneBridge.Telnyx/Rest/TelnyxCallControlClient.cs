@@ -115,6 +115,33 @@ public sealed class TelnyxCallControlClient
         return new TelnyxDialResult(data.CallControlId, data.CallLegId, data.CallSessionId);
     }
 
+    /// <summary>The <c>cause</c> of a reject that the caller hears as busy.</summary>
+    public const string RejectCauseUserBusy = "USER_BUSY";
+
+    /// <summary>
+    /// Rejects a parked incoming call without answering it (<c>POST /calls/{id}/actions/reject</c> with <c>cause</c>
+    /// <c>USER_BUSY</c> or <c>CALL_REJECTED</c> and <c>command_id</c>, https://developers.telnyx.com/api/call-control/reject-call).
+    /// Returns false when Telnyx says the call had already ended (422, code 90018).
+    /// </summary>
+    public async Task<bool> RejectAsync(string callControlId, string cause, string commandId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(callControlId);
+        ArgumentException.ThrowIfNullOrEmpty(cause);
+        ArgumentException.ThrowIfNullOrEmpty(commandId);
+        try
+        {
+            using var response = await SendAsync(
+                "reject", ActionPath(callControlId, "reject"), new RejectRequestBody(cause, commandId),
+                CallControlJsonContext.Default.RejectRequestBody, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TelnyxApiException e) when (e.StatusCode == HttpStatusCode.UnprocessableEntity
+            && e.HasErrorCode(TelnyxApiException.CallAlreadyEndedCode))
+        {
+            return false;
+        }
+    }
+
     /// <summary>Hangs up a call. Returns false when Telnyx says it had already ended (422, code 90018).</summary>
     public async Task<bool> HangUpAsync(string callControlId, string commandId, CancellationToken cancellationToken)
     {

@@ -72,6 +72,8 @@ internal sealed record DialRequestBody(
 
 internal sealed record HangupRequestBody(string CommandId);
 
+internal sealed record RejectRequestBody(string Cause, string CommandId);
+
 internal sealed record TransferRequestBody(string To, string? From, string CommandId);
 
 internal sealed record SendDtmfRequestBody(string Digits, int DurationMillis, string CommandId);
@@ -90,6 +92,7 @@ internal sealed record ErrorEntry(JsonElement Code, string? Title, string? Detai
 [JsonSerializable(typeof(AnswerRequestBody))]
 [JsonSerializable(typeof(DialRequestBody))]
 [JsonSerializable(typeof(HangupRequestBody))]
+[JsonSerializable(typeof(RejectRequestBody))]
 [JsonSerializable(typeof(TransferRequestBody))]
 [JsonSerializable(typeof(SendDtmfRequestBody))]
 [JsonSerializable(typeof(DataEnvelope<DialResponseData>))]

@@ -65,6 +65,10 @@ internal sealed class TelnyxCommandWorker(
 
                 TelnyxCommandWorkerLog.Answered(logger, answer.CallId, answer.CallControlId, answer.Stream.Codec);
                 break;
+            case TelnyxRejectWork reject:
+                // Admission control logged the refusal already: one line per refused call.
+                await client.RejectAsync(reject.CallControlId, reject.Cause, reject.CommandId, cancellationToken).ConfigureAwait(false);
+                break;
             case TelnyxHangupWork hangup:
                 var hungUp = await client.HangUpAsync(hangup.CallControlId, hangup.CommandId, cancellationToken).ConfigureAwait(false);
                 TelnyxCommandWorkerLog.HungUp(logger, hangup.CallControlId, hangup.Reason, hungUp);
@@ -84,6 +88,7 @@ internal sealed class TelnyxCommandWorker(
     {
         TelnyxAnswerWork => "answer",
         TelnyxHangupWork => "hangup",
+        TelnyxRejectWork => "reject",
         _ => command.GetType().Name,
     };
 }

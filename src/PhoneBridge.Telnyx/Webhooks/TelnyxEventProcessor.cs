@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Admission;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Telnyx.Rest;
@@ -12,7 +13,10 @@ namespace PhoneBridge.Telnyx.Webhooks;
 /// Acts on verified Call Control webhooks. Telnyx may deliver an event twice, concurrently or out of order,
 /// so every decision is keyed (event id, call_control_id) in a bounded expiring memory and only cheap work
 /// happens here; REST commands go to the background queue. Answering-machine detection verdicts go to the call in
-/// <paramref name="directory"/> (its <c>amd</c> and a <c>phone.amd</c> event), when the host lists its calls.
+/// <paramref name="directory"/> (its <c>amd</c> and a <c>phone.amd</c> event), when the host lists its calls. A new
+/// incoming call passes <paramref name="admission"/> first: refused as busy it is rejected (<c>USER_BUSY</c>) and never
+/// registered; while draining the webhook is answered 503, so Telnyx retries it or tries the failover URL. Every
+/// other event, for calls already here, is processed while draining.
 /// </summary>
 internal sealed class TelnyxEventProcessor(
     ICallRegistry registry,
@@ -21,7 +25,8 @@ internal sealed class TelnyxEventProcessor(
     IOptions<TelnyxOptions> options,
     TimeProvider timeProvider,
     ILogger<TelnyxEventProcessor> logger,
-    CallDirectory? directory = null)
+    CallDirectory? directory = null,
+    CallAdmission? admission = null)
 {
     public const int SeenCapacity = 8192;
 
@@ -52,7 +57,7 @@ internal sealed class TelnyxEventProcessor(
             _ => TelnyxWebhookOutcome.Ignored,
         };
 
-        if (outcome == TelnyxWebhookOutcome.Busy && eventKey is not null)
+        if (outcome is TelnyxWebhookOutcome.Busy or TelnyxWebhookOutcome.Draining && eventKey is not null)
         {
             _seen.Remove(eventKey);
         }
@@ -80,6 +85,22 @@ internal sealed class TelnyxEventProcessor(
         {
             TelnyxEventProcessorLog.DuplicateEvent(logger, webhook.EventType, controlId);
             return TelnyxWebhookOutcome.Duplicate;
+        }
+
+        switch (admission?.Admit(TelnyxProvider.Name))
+        {
+            case AdmissionVerdict.Draining:
+                _seen.Remove(initiatedKey);
+                return TelnyxWebhookOutcome.Draining;
+            case AdmissionVerdict.TooManyCalls or AdmissionVerdict.CpuTooHigh:
+                if (!commands.TryEnqueue(new TelnyxRejectWork(controlId, NewCommandId(), TelnyxCallControlClient.RejectCauseUserBusy)))
+                {
+                    _seen.Remove(initiatedKey);
+                    TelnyxEventProcessorLog.QueueFull(logger, controlId);
+                    return TelnyxWebhookOutcome.Busy;
+                }
+
+                return TelnyxWebhookOutcome.Handled;
         }
 
         // Known before the answer, so the edge call is joined while Telnyx answers and opens the media socket.

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PhoneBridge.Core.Admission;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Telnyx.Media;
 
@@ -9,7 +10,7 @@ namespace PhoneBridge.Telnyx.Webhooks;
 /// <summary><c>POST /telnyx/events</c>: hands a verified Call Control event to the processor.</summary>
 internal static class TelnyxWebhookEndpoint
 {
-    public static Results<Ok, BadRequest<string>, StatusCodeHttpResult> Handle(
+    public static Results<Ok, BadRequest<string>, StatusCodeHttpResult, ProblemHttpResult> Handle(
         HttpContext context, TelnyxEventProcessor processor, PublicUrlResolver publicUrls)
     {
         // The filter only lets verified requests through, with the body it verified.
@@ -20,8 +21,11 @@ internal static class TelnyxWebhookEndpoint
             return TypedResults.BadRequest("Not a Telnyx webhook event.");
         }
 
-        return processor.Handle(webhook, TelnyxMediaUrl.PublicWebSocketBase(publicUrls, context.Request)) == TelnyxWebhookOutcome.Busy
-            ? TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable)
-            : TypedResults.Ok();
+        return processor.Handle(webhook, TelnyxMediaUrl.PublicWebSocketBase(publicUrls, context.Request)) switch
+        {
+            TelnyxWebhookOutcome.Busy => TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable),
+            TelnyxWebhookOutcome.Draining => CallAdmission.Unavailable(context.Response, AdmissionVerdict.Draining),
+            _ => TypedResults.Ok(),
+        };
     }
 }

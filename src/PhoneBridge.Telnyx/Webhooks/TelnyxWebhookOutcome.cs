@@ -13,4 +13,7 @@ internal enum TelnyxWebhookOutcome
 
     /// <summary>Could not take the work now; answering 503 lets Telnyx deliver it again.</summary>
     Busy,
+
+    /// <summary>A new call while the instance drains: 503 with <c>Retry-After</c>, so Telnyx tries the failover URL.</summary>
+    Draining,
 }

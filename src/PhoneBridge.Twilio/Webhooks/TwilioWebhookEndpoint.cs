@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Admission;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Phone;
 using PhoneBridge.Core.Registry;
@@ -11,16 +12,19 @@ namespace PhoneBridge.Twilio.Webhooks;
 
 /// <summary>
 /// <c>POST /twilio/voice</c>: registers the incoming call (with its <c>StirVerstat</c> and <c>Twilio:StreamParameters</c>)
-/// and answers with a two-way stream to its media URL carrying our call id and those parameters.
+/// and answers with a two-way stream to its media URL carrying our call id and those parameters. Admission control
+/// comes first: over a limit the call is rejected as busy (<c>&lt;Reject reason="busy"/&gt;</c>) and never registered;
+/// while draining the webhook gets 503 with <c>Retry-After</c>, so Twilio tries the number's fallback URL.
 /// </summary>
 internal static class TwilioWebhookEndpoint
 {
-    public static async Task<Results<ContentHttpResult, BadRequest<string>>> HandleAsync(
+    public static async Task<Results<ContentHttpResult, BadRequest<string>, ProblemHttpResult>> HandleAsync(
         HttpRequest request,
         ICallRegistry registry,
         PublicUrlResolver urls,
         IOptionsMonitor<TwilioOptions> options,
         ILoggerFactory loggers,
+        CallAdmission admission,
         CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(TwilioWebhookEndpoint).FullName!);
@@ -37,6 +41,14 @@ internal static class TwilioWebhookEndpoint
         {
             TwilioWebhookEndpointLog.VoiceWebhookWithoutCallSid(logger);
             return TypedResults.BadRequest("CallSid is missing.");
+        }
+
+        switch (admission.Admit(TwilioProvider.Name))
+        {
+            case AdmissionVerdict.Draining:
+                return CallAdmission.Unavailable(request.HttpContext.Response, AdmissionVerdict.Draining);
+            case AdmissionVerdict.TooManyCalls or AdmissionVerdict.CpuTooHigh:
+                return TypedResults.Text(Twiml.RejectBusy(), Twiml.ContentType, Encoding.UTF8);
         }
 
         // Configured parameters go into the TwiML and, already now, into the call's metadata: Twilio echoes them only

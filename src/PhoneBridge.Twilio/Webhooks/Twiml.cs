@@ -53,6 +53,12 @@ public static class Twiml
         return Write(new VoiceResponse().Append(dial));
     }
 
+    /// <summary>
+    /// <c>&lt;Response&gt;&lt;Reject reason="busy"/&gt;&lt;/Response&gt;</c>: the caller hears a busy signal and the call is
+    /// never answered (not billed), for a call admission control refuses.
+    /// </summary>
+    public static string RejectBusy() => Write(new VoiceResponse().Reject(reason: Reject.ReasonEnum.Busy));
+
     /// <summary>One line with the UTF-8 declaration, as Twilio and our tests read it.</summary>
     private static string Write(TwiML response) => response.ToString(SaveOptions.DisableFormatting);
 }
