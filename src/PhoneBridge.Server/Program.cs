@@ -4,6 +4,7 @@ using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Recording;
 using PhoneBridge.Core.Security;
 using PhoneBridge.Server.Hosting;
+using PhoneBridge.Server.Hosting.Management;
 using PhoneBridge.Server.Stats;
 using PhoneBridge.Stream;
 using PhoneBridge.Telnyx;
@@ -14,6 +15,7 @@ var builder = WebApplication.CreateBuilder(args);
 // TWILIO_AUTH_TOKEN, NGROK_URL, STREAM_API_KEY, … as aliases of their section keys.
 builder.Configuration.AddPhoneBridgeEnvironmentAliases();
 builder.PreferInlineSocketCompletions();    // socket continuations on the epoll threads (before any socket is used)
+builder.ListenForManagement();              // PhoneBridge:Server:ManagementUrls: a second listener for /stats, /metrics, /health/*
 
 builder.Services.AddPhoneBridgeCore();      // call registry, bridge, counters, local echo edge
 builder.AddTwilio();                        // /twilio/*: webhook, media socket, outbound calls
@@ -21,7 +23,7 @@ builder.AddTelnyx();                        // /telnyx/*: webhooks, media socket
 builder.AddStreamEdgeWhenConfigured();      // Stream Video edge + agent launch when Stream credentials are set
 builder.Services.AddCalls();                // provider-neutral call control behind /calls
 builder.Services.AddRecording();            // PhoneBridge:Recording: a stereo WAV and a JSON sidecar per recorded call
-builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, graceful shutdown, 4xx for malformed requests
+builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, drain on SIGTERM, 4xx for malformed requests
 builder.Services.AddPhoneBridgeOpenApi();   // OpenAPI description of every endpoint
 builder.Services.AddStartupSummary();       // once started: edge, providers, webhook URLs to paste, a call to try
 
@@ -29,12 +31,16 @@ var app = builder.Build();
 
 app.UseExceptionHandler();                  // malformed bodies and forms: 4xx and one log line, not 500
 app.UseForwardedHeaders();
+app.UseManagementListener();                // management endpoints only on the management listener, when there is one
 app.UseFailedAuthLimit();                   // 429 for addresses past PhoneBridge:Security:MaxFailedAuthPerMinute
 app.UseWebSockets();
 
-app.MapHealth();                            // GET /health
-app.MapStats();                             // GET /stats for load tests and dashboards
-app.MapFullGc();                            // POST /stats/gc (API key): heap after a forced full GC, for soak tests
+app.MapHealth();                            // GET /health/live, /health/ready (and /health, as ready): anonymous probes
+app.MapManagement(management =>             // API key, or anonymous on the management listener only
+{
+    management.MapStats();                  // GET /stats for load tests and dashboards
+    management.MapFullGc();                 // POST /stats/gc: heap after a forced full GC, for soak tests
+});
 app.MapTwilio();
 app.MapTelnyx();
 app.MapStreamEdge();                        // POST /stream/calls/{type}/{id}/hangup for agents (Stream edge only)

@@ -24,7 +24,8 @@ public static class StreamServiceCollectionExtensions
     /// when <c>Stream:ApiKey</c>/<c>ApiSecret</c> are set, the local echo edge otherwise. Media runs on
     /// <see cref="PeerConnectionFactory"/> (<c>AddPhoneBridgeRtc</c>) unless another <see cref="IStreamMediaFactory"/> was registered first.
     /// With the Stream edge, <see cref="ICallEventPublisher"/> becomes <see cref="StreamCallEventPublisher"/> (call events
-    /// as custom events in each Stream call), stopped with the host.
+    /// as custom events in each Stream call), stopped with the host. A readiness check (<c>stream</c>, tagged
+    /// <see cref="ReadyHealthCheckTag"/>) asks whether the coordinator answers, cached for 20 s.
     /// </summary>
     public static IServiceCollection AddStreamEdge(this IServiceCollection services)
     {
@@ -56,8 +57,18 @@ public static class StreamServiceCollectionExtensions
                 ? sp.GetRequiredService<StreamCallEventPublisher>()
                 : new NullCallEventPublisher()));
         services.AddHostedService(sp => sp.GetRequiredService<StreamCallEventPublisher>());
+        if (services.Any(d => d.ServiceType == typeof(StreamCoordinatorHealthCheck)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<StreamCoordinatorHealthCheck>();
+        services.AddHealthChecks().AddCheck<StreamCoordinatorHealthCheck>(StreamCoordinatorHealthCheck.Name, tags: [ReadyHealthCheckTag]);
         return services;
     }
+
+    /// <summary>The tag of the checks the host's <c>/health/ready</c> runs.</summary>
+    public const string ReadyHealthCheckTag = "ready";
 
     /// <summary>Section of the coordinator client's timeouts and retry budget.</summary>
     public const string CoordinatorHttpSection = StreamOptions.SectionName + ":Http";

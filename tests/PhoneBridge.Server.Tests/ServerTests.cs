@@ -166,6 +166,7 @@ public class ServerTests
                 ["PhoneBridge:Server:WebSocketKeepAlive"] = "00:00:00.200",
                 ["PhoneBridge:Server:KeepAliveTimeout"] = "00:00:00.500",
                 ["PhoneBridge:Registry:StartTimeout"] = "00:05:00",
+                ["PhoneBridge:ApiKey"] = StatsApiKey,
             },
             logs: logs);
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -220,9 +221,15 @@ public class ServerTests
         return (http, url);
     }
 
+    private const string StatsApiKey = "server-tests-stats-key";
+
     private static async Task<long> StatAsync(HttpClient http, string name)
     {
-        using var stats = JsonDocument.Parse(await http.GetStringAsync("/stats"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/stats");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", StatsApiKey);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        using var stats = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return stats.RootElement.GetProperty(name).GetInt64();
     }
 

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Server.Hosting.Drain;
+using PhoneBridge.Server.Hosting.Management;
 
 namespace PhoneBridge.Server.Hosting;
 
@@ -11,8 +13,9 @@ public static class ServerHostingExtensions
     /// <summary>
     /// Forwarded headers (scheme, host and client address from a trusted proxy, so signatures and media URLs see
     /// the public URL), WebSocket keep-alive (pings, and aborting sockets that stop answering them), health checks,
-    /// a shutdown long enough to hang up active calls, and 4xx instead of 500 for malformed requests
-    /// (<see cref="MalformedRequestExceptionHandler"/>, with <c>UseExceptionHandler</c>).
+    /// a drain on SIGTERM or SIGINT (<see cref="DrainingHostLifetime"/>) that waits for the calls in progress, a
+    /// shutdown long enough to hang up active calls, health checks (the drain's, tagged <c>ready</c>), and 4xx instead
+    /// of 500 for malformed requests (<see cref="MalformedRequestExceptionHandler"/>, with <c>UseExceptionHandler</c>).
     /// </summary>
     public static IServiceCollection AddServerHosting(this IServiceCollection services)
     {
@@ -23,6 +26,8 @@ public static class ServerHostingExtensions
             .Validate(o => o.WebSocketKeepAlive >= TimeSpan.Zero && o.WebSocketKeepAlive <= TimeSpan.FromMinutes(10), "PhoneBridge:Server:WebSocketKeepAlive must be between 0 and 10 minutes.")
             .Validate(o => o.KeepAliveTimeoutIsValid, "PhoneBridge:Server:KeepAliveTimeout must be 0 (off), infinite (off) or up to 10 minutes.")
             .Validate(o => o.ShutdownTimeout > TimeSpan.Zero && o.ShutdownTimeout <= TimeSpan.FromMinutes(5), "PhoneBridge:Server:ShutdownTimeout must be between 0 and 5 minutes.")
+            .Validate(o => o.DrainTimeout > TimeSpan.Zero && o.DrainTimeout <= TimeSpan.FromHours(24), "PhoneBridge:Server:DrainTimeout must be between 0 (exclusive) and 24 hours.")
+            .Validate(o => o.ManagementUrls.All(u => ManagementListener.TryPort(u, out _)), "PhoneBridge:Server:ManagementUrls must hold http URLs with a port, e.g. http://0.0.0.0:9090.")
             .ValidateOnStart();
 
         services.AddOptions<ForwardedHeadersOptions>()
@@ -52,7 +57,9 @@ public static class ServerHostingExtensions
 
         // Anything else keeps the default answer: an empty 500 (and the middleware logs the fault).
         services.Configure<ExceptionHandlerOptions>(o => o.ExceptionHandler ??= _ => Task.CompletedTask);
-        services.AddHealthChecks();
+        services.AddSingleton<CallDrainCoordinator>();
+        services.AddSingleton<IHostLifetime, DrainingHostLifetime>();
+        services.AddHealthChecks().AddCheck<DrainHealthCheck>(DrainHealthCheck.Name, tags: [HealthEndpoint.ReadyTag]);
         return services;
     }
 }

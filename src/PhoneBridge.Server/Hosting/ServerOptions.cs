@@ -41,6 +41,20 @@ public sealed class ServerOptions
     /// </summary>
     public bool InlineSocketScheduling { get; set; } = true;
 
-    /// <summary>How long shutdown waits for active calls to hang up.</summary>
+    /// <summary>How long the final shutdown (after a drain, or at once on a second signal) waits for active calls to hang up.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long a drain (SIGTERM or SIGINT) lets the calls in progress carry on before hanging them up through their
+    /// provider; the process exits as soon as the last call has ended. Kubernetes' <c>terminationGracePeriodSeconds</c>
+    /// should be a little longer.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Addresses of a second listener (e.g. <c>http://0.0.0.0:9090</c>) that serves <c>/stats</c>, <c>/stats/gc</c>,
+    /// <c>/metrics</c> and <c>/health/*</c> anonymously and nothing else; the public listener then no longer serves
+    /// <c>/stats</c> and <c>/metrics</c>. Empty (the default): they are on the public listener behind the API key.
+    /// </summary>
+    public IList<string> ManagementUrls { get; } = [];
 }

@@ -5,7 +5,10 @@ namespace PhoneBridge.Server.Stats;
 
 public static class StatsEndpoint
 {
-    /// <summary><c>GET /stats</c>: what a load test needs to compute CPU per call and frame loss.</summary>
+    /// <summary>
+    /// <c>GET /stats</c>: what a load test needs to compute CPU per call and frame loss. Mapped inside
+    /// <c>MapManagement</c>: behind the API key, or on the management listener only.
+    /// </summary>
     public static RouteHandlerBuilder MapStats(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);

@@ -127,6 +127,23 @@ public sealed class StreamCoordinatorClient
     /// </summary>
     internal static void CallerLogsErrors() => CallerLogsErrorsFlag.Value = true;
 
+    /// <summary>
+    /// Whether the coordinator answers this client: <c>GET /api/v2/app</c> (the app's settings; read-only, server
+    /// token) against the same base URL and credentials as every other request, sent once (no retries: the health
+    /// check asks again). Returns the HTTP status; throws <see cref="HttpRequestException"/> when it cannot be reached.
+    /// </summary>
+    public async Task<System.Net.HttpStatusCode> GetAppStatusAsync(CancellationToken cancellationToken)
+    {
+        var options = _options.CurrentValue;
+        var apiKey = options.ApiKey ?? throw new InvalidOperationException("Stream:ApiKey is not configured.");
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(WithTrailingSlash(options.BaseUrl), "api/v2/app?api_key=" + Uri.EscapeDataString(apiKey)));
+        request.Headers.TryAddWithoutValidation("Authorization", _tokens.CreateServerToken());
+        request.Headers.TryAddWithoutValidation("stream-auth-type", "jwt");
+        request.Headers.TryAddWithoutValidation("X-Stream-Client", "phonebridge-dotnet");
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        return response.StatusCode;
+    }
+
     private static string CallPath(string callType, string callId) =>
         $"api/v2/video/call/{Uri.EscapeDataString(callType)}/{Uri.EscapeDataString(callId)}";
 

@@ -83,7 +83,7 @@ public static class StreamEdgeProbe
         return mode switch
         {
             "join" => await JoinAsync(http, caller, fakes, Int(options, "calls", 20), cts.Token),
-            "run" => await LoadAsync(http, caller, fakes, server, options, echoRate, cts.Token),
+            "run" => await LoadAsync(http, caller, fakes, server, options, echoRate, apiKey, cts.Token),
             "idle" => await IdleAsync(server, Int(options, "samples", 6), cts.Token),
             "soak" => await StreamSoak.RunAsync(http, caller, server, apiKey, options, cts.Token),
             _ => throw new ArgumentException("stream-load join|run|idle|soak [options]"),
@@ -172,7 +172,7 @@ public static class StreamEdgeProbe
 
     private static async Task<int> LoadAsync(
         HttpClient http, TwilioCallerOptions caller, StreamFakes fakes, ServerProcess server, Dictionary<string, string> args, int echoRate,
-        CancellationToken ct)
+        string apiKey, CancellationToken ct)
     {
 
         var seconds = Double(args, "seconds", 30);
@@ -184,6 +184,7 @@ public static class StreamEdgeProbe
             Duration = TimeSpan.FromSeconds(seconds),
             Ramp = TimeSpan.FromSeconds(Double(args, "ramp-seconds", Math.Min(5, seconds / 3))),
             ServerProcessId = server.Id,
+            ApiKey = apiKey,
             EchoMatching = EchoMatching.Markers,
             MarkerPeriodFrames = period,
         };

@@ -137,7 +137,11 @@ internal static class StreamSoak
         response.EnsureSuccessStatusCode();
         using var gc = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(ct));
         var proc = ProcStatus.Read(server.Id);
-        using var stats = JsonDocument.Parse(await http.GetByteArrayAsync(new Uri(server.Url, "/stats"), ct));
+        using var statsRequest = new HttpRequestMessage(HttpMethod.Get, new Uri(server.Url, "/stats"));
+        statsRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        using var statsResponse = await http.SendAsync(statsRequest, ct);
+        statsResponse.EnsureSuccessStatusCode();
+        using var stats = JsonDocument.Parse(await statsResponse.Content.ReadAsByteArrayAsync(ct));
         var totals = calling.Totals();
         return new SoakSample(
             label,

@@ -22,6 +22,9 @@ public sealed class BridgeServer : WebApplicationFactory<Program>
 {
     public const string AuthToken = "integration-auth-token";
 
+    /// <summary>The management key <see cref="StatsAsync"/> sends, unless the test's settings name another.</summary>
+    public const string ApiKey = "integration-stats-api-key";
+
     private readonly TimeProvider? _time;
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
@@ -35,6 +38,7 @@ public sealed class BridgeServer : WebApplicationFactory<Program>
             ["Twilio:AuthToken"] = AuthToken,
             ["PhoneBridge:PublicUrl"] = string.Empty,
         };
+        _settings.TryAdd("PhoneBridge:ApiKey", ApiKey);
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
 
@@ -62,7 +66,7 @@ public sealed class BridgeServer : WebApplicationFactory<Program>
     public async Task<ServerStats?> StatsAsync()
     {
         using var http = NewHttpClient();
-        return await ServerStats.TryGetAsync(http, BaseUrl, null, CancellationToken.None);
+        return await ServerStats.TryGetAsync(http, BaseUrl, _settings["PhoneBridge:ApiKey"], CancellationToken.None);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

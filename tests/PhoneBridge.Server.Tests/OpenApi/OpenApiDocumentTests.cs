@@ -62,7 +62,7 @@ public class OpenApiDocumentTests
                  {
                      "POST /twilio/voice", "POST /twilio/amd", "GET /twilio/media/{callId}/{token}", "POST /twilio/calls", "DELETE /twilio/calls/{callSid}",
                      "POST /telnyx/events", "GET /telnyx/media/{callId}/{token}", "POST /telnyx/calls", "DELETE /telnyx/calls/{callControlId}",
-                     "POST /stream/calls/{type}/{id}/hangup", "GET /stats", "GET /health",
+                     "POST /stream/calls/{type}/{id}/hangup", "GET /stats", "GET /health", "GET /health/live", "GET /health/ready",
                      "POST /twilio/calls/{callSid}/transfer", "POST /stats/gc",
                      "GET /calls", "GET /calls/{callId}", "POST /calls", "POST /calls/{callId}/hangup", "POST /calls/{callId}/transfer",
                      "POST /calls/{callId}/dtmf", "POST /calls/{callId}/hold", "POST /calls/{callId}/unhold",
@@ -97,7 +97,7 @@ public class OpenApiDocumentTests
         var bearer = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
         Assert.Equal("http", bearer.GetProperty("type").GetString());
         Assert.Equal("bearer", bearer.GetProperty("scheme").GetString());
-        string[] protectedOperations = ["POST /twilio/calls", "DELETE /twilio/calls/{callSid}", "POST /twilio/calls/{callSid}/transfer", "POST /stats/gc", "POST /telnyx/calls", "DELETE /telnyx/calls/{callControlId}", "POST /stream/calls/{type}/{id}/hangup",
+        string[] protectedOperations = ["POST /twilio/calls", "DELETE /twilio/calls/{callSid}", "POST /twilio/calls/{callSid}/transfer", "GET /stats", "POST /stats/gc", "POST /telnyx/calls", "DELETE /telnyx/calls/{callControlId}", "POST /stream/calls/{type}/{id}/hangup",
             "GET /calls", "GET /calls/{callId}", "POST /calls", "POST /calls/{callId}/hangup", "POST /calls/{callId}/transfer", "POST /calls/{callId}/dtmf", "POST /calls/{callId}/hold", "POST /calls/{callId}/unhold",
             "POST /calls/{callId}/recording/start", "POST /calls/{callId}/recording/stop"];
         foreach (var (key, operation) in operations)

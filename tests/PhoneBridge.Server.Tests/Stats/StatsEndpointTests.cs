@@ -12,13 +12,22 @@ public sealed class StatsEndpointTests
     [Fact]
     public async Task Health_and_stats_answer()
     {
-        await using var factory = new ServerFactory();
+        const string key = "stats-key-123";
+        await using var factory = new ServerFactory(settings: new Dictionary<string, string?> { ["PhoneBridge:ApiKey"] = key });
         using var client = factory.CreateClient();
 
         using var health = await client.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
 
-        using var stats = JsonDocument.Parse(await client.GetStringAsync("/stats"));
+        // Without a management listener /stats is behind the API key.
+        using var anonymous = await client.GetAsync("/stats");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/stats");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var stats = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var names = stats.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(["activeCalls", "allocatedBytes", "callsTotal", "framesDropped", "framesFromPhone", "framesToPhone", "gen0Collections", "jitCompiledMethods", "jitTimeMs", "processCpuMs"], names);
         Assert.True(stats.RootElement.GetProperty("processCpuMs").GetInt64() > 0);

@@ -37,6 +37,11 @@ internal sealed partial class FakeStream : IAsyncDisposable
     /// <summary>Every coordinator request: path, headers that matter, api_key.</summary>
     public ConcurrentQueue<CoordinatorRequest> CoordinatorRequests { get; } = new();
 
+    /// <summary><c>GET /api/v2/app</c> requests (the server's readiness check), which are not in <see cref="CoordinatorRequests"/>.</summary>
+    public int AppRequests => Volatile.Read(ref _appRequests);
+
+    private int _appRequests;
+
     /// <summary>Every accepted <c>/join</c>: who, which call, the JSON body, the edge given out.</summary>
     public ConcurrentQueue<JoinRecord> Joins { get; } = new();
 
@@ -93,6 +98,14 @@ internal sealed partial class FakeStream : IAsyncDisposable
 
     private void MapCoordinator(WebApplication app)
     {
+        // The readiness check's request: answered like Stream's Get App Settings, counted apart from the
+        // coordinator requests the tests inspect, since a probe may come at any time.
+        app.MapGet("/api/v2/app", (HttpContext http) =>
+        {
+            Interlocked.Increment(ref _appRequests);
+            var (_, error) = Authenticate(http, requireServer: true, record: false);
+            return error ?? Results.Json(new { app = new { name = "phonebridge-tests" }, duration = "0.10ms" });
+        });
         app.MapPost("/api/v2/users", async (HttpContext http) =>
         {
             var (claims, error) = Authenticate(http, requireServer: true);
@@ -280,12 +293,16 @@ internal sealed partial class FakeStream : IAsyncDisposable
         });
     }
 
-    private (Dictionary<string, object>? Claims, IResult? Error) Authenticate(HttpContext http, bool requireServer)
+    private (Dictionary<string, object>? Claims, IResult? Error) Authenticate(HttpContext http, bool requireServer, bool record = true)
     {
         var auth = http.Request.Headers.Authorization.ToString();
         var authType = http.Request.Headers["stream-auth-type"].ToString();
         var apiKey = http.Request.Query["api_key"].ToString();
-        CoordinatorRequests.Enqueue(new CoordinatorRequest(http.Request.Path, auth, authType, apiKey));
+        if (record)
+        {
+            CoordinatorRequests.Enqueue(new CoordinatorRequest(http.Request.Path, auth, authType, apiKey));
+        }
+
         if (apiKey != TestOptions.ApiKey)
         {
             return (null, StreamError(4, "api_key not valid", 401));
