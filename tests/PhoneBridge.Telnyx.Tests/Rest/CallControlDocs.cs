@@ -12,6 +12,8 @@ namespace PhoneBridge.Telnyx.Tests.Rest;
 /// premium, detect, detect_beep, detect_words, greeting_end, disabled.</item>
 /// <item>answer, https://developers.telnyx.com/api/call-control/answer-call.</item>
 /// <item>hangup, https://developers.telnyx.com/api/call-control/hangup-call: only <c>client_state</c>, <c>command_id</c>.</item>
+/// <item>reject, https://developers.telnyx.com/api/call-control/reject-call: required <c>cause</c>, <c>CALL_REJECTED</c> or
+/// <c>USER_BUSY</c>.</item>
 /// <item>transfer, https://developers.telnyx.com/api/call-control/transfer-call: required <c>to</c>; <c>from</c>;
 /// <c>timeout_secs</c> 5–600.</item>
 /// <item>send_dtmf, https://developers.telnyx.com/api/call-control/send-dtmf: required <c>digits</c> (0-9, A-D, *, #,
@@ -88,6 +90,9 @@ internal static class CallControlDocs
                 ?? Streaming(root),
             "answer" => Fields(root, [.. StreamFields]) ?? Streaming(root),
             "hangup" => Fields(root, []),
+            "reject" => Fields(root, ["cause"])
+                ?? Required(root, "cause")
+                ?? OneOf(root, "cause", ["CALL_REJECTED", "USER_BUSY"]),
             "transfer" => Fields(root, ["to", "from", "timeout_secs"])
                 ?? Required(root, "to")
                 ?? Integer(root, "timeout_secs", 5, 600),

@@ -104,6 +104,22 @@ public sealed class TelnyxCallControlClientTests
         Assert.Equal("""{"command_id":"h-2"}""", handler.Requests[1].Body);
     }
 
+    [Fact]
+    public async Task RejectPostsTheCauseAndCommandIdAndAnEndedCallIsNotAnError()
+    {
+        var (client, handler, http) = Create();
+        using var owner = http;
+        handler.Respond(HttpStatusCode.UnprocessableEntity, """{"errors":[{"code":"90018","title":"Call has already ended"}]}""");
+
+        Assert.False(await client.RejectAsync("v3:gone", TelnyxCallControlClient.RejectCauseUserBusy, "r-1", CancellationToken.None));
+        Assert.True(await client.RejectAsync("v3:busy", TelnyxCallControlClient.RejectCauseUserBusy, "r-2", CancellationToken.None));
+
+        // https://developers.telnyx.com/api/call-control/reject-call: cause (CALL_REJECTED or USER_BUSY), command_id.
+        Assert.Equal(HttpMethod.Post, handler.Requests[1].Method);
+        Assert.Equal("https://api.example.test/v2/calls/v3%3Abusy/actions/reject", handler.Requests[1].Uri.AbsoluteUri);
+        Assert.Equal("""{"cause":"USER_BUSY","command_id":"r-2"}""", handler.Requests[1].Body);
+    }
+
     [Theory]
     [InlineData(HttpStatusCode.InternalServerError, "<html>bad gateway</html>", true)]
     [InlineData(HttpStatusCode.TooManyRequests, "{}", true)]
