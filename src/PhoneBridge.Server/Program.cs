@@ -3,6 +3,7 @@ using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Recording;
 using PhoneBridge.Core.Security;
+using PhoneBridge.Core.Telemetry;
 using PhoneBridge.Server.Hosting;
 using PhoneBridge.Server.Stats;
 using PhoneBridge.Stream;
@@ -24,6 +25,7 @@ builder.Services.AddRecording();            // PhoneBridge:Recording: a stereo W
 builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, graceful shutdown, 4xx for malformed requests
 builder.Services.AddPhoneBridgeOpenApi();   // OpenAPI description of every endpoint
 builder.Services.AddStartupSummary();       // once started: edge, providers, webhook URLs to paste, a call to try
+builder.AddTelemetry();                     // OpenTelemetry metrics and traces; Prometheus, OTLP when set; off with OTEL_SDK_DISABLED=true
 
 var app = builder.Build();
 
@@ -35,6 +37,7 @@ app.UseWebSockets();
 app.MapHealth();                            // GET /health
 app.MapStats();                             // GET /stats for load tests and dashboards
 app.MapFullGc();                            // POST /stats/gc (API key): heap after a forced full GC, for soak tests
+app.MapMetrics().RequirePhoneBridgeApiKey(); // GET /metrics (API key): Prometheus scrape of the PhoneBridge meter
 app.MapTwilio();
 app.MapTelnyx();
 app.MapStreamEdge();                        // POST /stream/calls/{type}/{id}/hangup for agents (Stream edge only)
