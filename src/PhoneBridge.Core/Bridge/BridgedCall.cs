@@ -28,7 +28,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
 
     private int _started;
     private LiveCall? _live;
-    private Activity? _firstAudio;
+    private FirstAudioSpan? _firstAudio;
     private IEdgeSession? _session;
     private Task? _joinTask;
 
@@ -305,7 +305,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
     /// </summary>
     private void WatchFirstAudio()
     {
-        // Started without becoming the current span here: it ends on the media thread, not in this flow.
+        // Started without becoming the current span here: it ends elsewhere, not in this flow.
         var current = Activity.Current;
         var span = CallTracing.StartCallSpan(CallTracing.FirstAudio, _call.Info);
         Activity.Current = current;
@@ -314,15 +314,9 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
             return;
         }
 
-        _firstAudio = span;
-        _media.Control.OnNextRemoteFrame(EndFirstAudio);
-    }
-
-    private void EndFirstAudio()
-    {
-        var current = Activity.Current;
-        Interlocked.Exchange(ref _firstAudio, null)?.Dispose();
-        Activity.Current = current;
+        var firstAudio = new FirstAudioSpan(span, _bridge.Time);
+        _firstAudio = firstAudio;
+        _media.Control.OnNextRemoteFrame(firstAudio.Arrived);
     }
 
     private async Task FinishEdgeAsync()
@@ -340,7 +334,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
             _media.EarlyAudio.Release();
             _digits.Release();
             _media.Control.OnNextRemoteFrame(null);
-            EndFirstAudio();
+            _firstAudio?.Abandon();
         }
 
         // The last statistics stay on the call for whoever reads it as it ends; the session is not read after this.
