@@ -36,12 +36,14 @@ internal static class HttpTraceRedaction
         }
     }
 
-    /// <summary>Outgoing requests: the URL without its query.</summary>
+    /// <summary>Outgoing requests: the URL without its query, and without a media token should one be requested.</summary>
     public static void EnrichClientRequest(Activity activity, HttpRequestMessage request)
     {
         if (request.RequestUri is { IsAbsoluteUri: true } uri)
         {
-            activity.SetTag(UrlFull, uri.GetLeftPart(UriPartial.Path));
+            activity.SetTag(UrlFull, RedactMediaPath(uri.AbsolutePath) is { } path
+                ? uri.GetLeftPart(UriPartial.Authority) + path
+                : uri.GetLeftPart(UriPartial.Path));
         }
     }
 

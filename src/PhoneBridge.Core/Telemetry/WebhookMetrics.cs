@@ -3,7 +3,10 @@ using PhoneBridge.Core.Bridge;
 
 namespace PhoneBridge.Core.Telemetry;
 
-/// <summary><c>phonebridge.webhooks.rejected</c>: provider webhooks and media sockets refused, by reason.</summary>
+/// <summary>
+/// <c>phonebridge.webhooks.rejected</c>: provider webhooks and media sockets refused, by reason. Every reason is
+/// published from the start (zero included), so an alert on a rate never sees a series appear out of nothing.
+/// </summary>
 public sealed class WebhookMetrics
 {
     private static readonly KeyValuePair<string, object?>[] Reasons =
@@ -14,14 +17,27 @@ public sealed class WebhookMetrics
         new(TagNames.RejectReason, "reused"),
     ];
 
-    private readonly Counter<long> _rejected;
+    private readonly long[] _counts = new long[Reasons.Length];
 
     public WebhookMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        _rejected = meterFactory.Create(BridgeCounters.MeterName)
-            .CreateCounter<long>("phonebridge.webhooks.rejected", "{request}", "Provider webhooks and media sockets refused, by reason (signature, token, expired, reused)");
+        meterFactory.Create(BridgeCounters.MeterName).CreateObservableCounter(
+            "phonebridge.webhooks.rejected", Observe, "{request}", "Provider webhooks and media sockets refused, by reason (signature, token, expired, reused)");
     }
 
-    public void Rejected(WebhookRejection reason) => _rejected.Add(1, Reasons[(int)reason]);
+    public long Count(WebhookRejection reason) => Interlocked.Read(ref _counts[(int)reason]);
+
+    public void Rejected(WebhookRejection reason) => Interlocked.Increment(ref _counts[(int)reason]);
+
+    private Measurement<long>[] Observe()
+    {
+        var measurements = new Measurement<long>[Reasons.Length];
+        for (var i = 0; i < Reasons.Length; i++)
+        {
+            measurements[i] = new Measurement<long>(Interlocked.Read(ref _counts[i]), Reasons[i]);
+        }
+
+        return measurements;
+    }
 }

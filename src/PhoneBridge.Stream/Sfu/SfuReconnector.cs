@@ -63,7 +63,7 @@ internal sealed class SfuReconnector : IAsyncDisposable
                             continue;
                         }
 
-                        _metrics?.Reconnecting("fast");
+                        _metrics?.Reconnecting(EdgeReconnectStrategy.Fast);
                         if (!await FastReconnectAsync(failures, ct).ConfigureAwait(false))
                         {
                             strategy = WebsocketReconnectStrategy.Rejoin;
@@ -72,11 +72,11 @@ internal sealed class SfuReconnector : IAsyncDisposable
 
                         return true;
                     case WebsocketReconnectStrategy.Migrate:
-                        _metrics?.Reconnecting("migrate");
+                        _metrics?.Reconnecting(EdgeReconnectStrategy.Migrate);
                         await Migration.StartAsync(failures, ct).ConfigureAwait(false);
                         return true;
                     default:
-                        _metrics?.Reconnecting("rejoin");
+                        _metrics?.Reconnecting(EdgeReconnectStrategy.Rejoin);
                         await RejoinAsync(failures, ct).ConfigureAwait(false);
                         return true;
                 }
