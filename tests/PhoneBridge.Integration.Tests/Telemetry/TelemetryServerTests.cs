@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Telemetry;
@@ -178,6 +179,35 @@ public sealed class TelemetryServerTests(ITestOutputHelper output)
         var token = TokenOf(firstStreamUrl);
         Assert.DoesNotContain(all, s => s.TagObjects.Any(t => t.Value?.ToString()?.Contains(token, StringComparison.Ordinal) == true) || s.DisplayName.Contains(token, StringComparison.Ordinal));
         NoNumbers(all, "5005550006", "5005550001");
+    }
+
+    [Fact]
+    public async Task With_OTEL_SDK_DISABLED_nothing_listens_and_metrics_answers_404_while_calls_still_work()
+    {
+        await using var server = await BridgeServer.StartAsync(settings: new Dictionary<string, string?>
+        {
+            [TelemetrySwitch.DisabledKey] = "true",
+            ["PhoneBridge:ApiKey"] = ApiKey,
+        });
+        Assert.False(server.Services.GetRequiredService<TelemetrySwitch>().Enabled);
+        Assert.Null(server.Services.GetService<MeterProvider>());
+        Assert.Null(server.Services.GetService<TracerProvider>());
+
+        using var http = server.NewHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.BaseUrl, "metrics"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("OTEL_SDK_DISABLED", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The bridge itself is unchanged: an echo call carries audio and is counted where the counters are read directly.
+        await using var pacer = new FramePacer(TimeProvider.System);
+        var audio = CallerAudio.TestSignal(TimeSpan.FromSeconds(1));
+        await using var call = await TwilioPhone.DialAsync(http, server.Caller, TimeProvider.System, null, CancellationToken.None);
+        call.Play(audio, audio.FrameCount, pacer);
+        Assert.True(await call.WaitForEchoesAsync(Generous, CancellationToken.None));
+        await call.HangUpAsync(Generous, CancellationToken.None);
+        Assert.True(await Eventually.TrueAsync(() => server.ActiveCalls == 0));
     }
 
     private static async Task<(string CallId, Uri StreamUrl)> CallUntilMeasuredAndHangUpAsync(
