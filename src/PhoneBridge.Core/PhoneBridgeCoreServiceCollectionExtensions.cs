@@ -8,6 +8,7 @@ using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Cluster;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Core.Registry;
+using PhoneBridge.Core.Telemetry;
 
 namespace PhoneBridge.Core;
 
@@ -57,6 +58,7 @@ public static class PhoneBridgeCoreServiceCollectionExtensions
         services.TryAddSingleton<InMemoryCallRegistry>();
         services.TryAddSingleton<ICallRegistry>(sp => sp.GetRequiredService<InMemoryCallRegistry>());
         services.TryAddSingleton<BridgeCounters>();
+        services.AddTelemetryInstruments();
         services.TryAddSingleton<CallBridge>();
         services.TryAddSingleton<LocalEchoEdge>();
         services.TryAddSingleton<IEdge>(sp => sp.GetRequiredService<LocalEchoEdge>());

@@ -3,6 +3,7 @@ using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Recording;
 using PhoneBridge.Core.Security;
+using PhoneBridge.Core.Telemetry;
 using PhoneBridge.Server.Hosting;
 using PhoneBridge.Server.Hosting.Management;
 using PhoneBridge.Server.Stats;
@@ -26,6 +27,7 @@ builder.Services.AddRecording();            // PhoneBridge:Recording: a stereo W
 builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, drain on SIGTERM, 4xx for malformed requests
 builder.Services.AddPhoneBridgeOpenApi();   // OpenAPI description of every endpoint
 builder.Services.AddStartupSummary();       // once started: edge, providers, webhook URLs to paste, a call to try
+builder.AddTelemetry();                     // OpenTelemetry metrics and traces; Prometheus, OTLP when set; off with OTEL_SDK_DISABLED=true
 
 var app = builder.Build();
 
@@ -40,6 +42,7 @@ app.MapManagement(management =>             // API key, or anonymous on the mana
 {
     management.MapStats();                  // GET /stats for load tests and dashboards
     management.MapFullGc();                 // POST /stats/gc: heap after a forced full GC, for soak tests
+    management.MapMetrics();                // GET /metrics: Prometheus scrape of the PhoneBridge meter
 });
 app.MapTwilio();
 app.MapTelnyx();

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using PhoneBridge.Audio;
 using PhoneBridge.Core.Bridge.Pipeline;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Edge;
 using PhoneBridge.Core.Phone;
 using PhoneBridge.Core.Registry;
+using PhoneBridge.Core.Telemetry;
 
 namespace PhoneBridge.Core.Bridge;
 
@@ -25,6 +27,8 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
     private readonly EarlyDigitBuffer _digits = new();
 
     private int _started;
+    private LiveCall? _live;
+    private FirstAudioSpan? _firstAudio;
     private IEdgeSession? _session;
     private Task? _joinTask;
 
@@ -66,6 +70,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
 
         string reason;
         var first = await Task.WhenAny(phoneTask, _endRequested.Task).ConfigureAwait(false);
+        using var endSpan = CallTracing.StartCallSpan(CallTracing.End, _call.Info);
         _media.Close();
         _bridge.Recorder?.Detach(CallId);
 
@@ -107,6 +112,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         }
 
         await FinishEdgeAsync().ConfigureAwait(false);
+        endSpan?.SetTag(TagNames.EndReason, reason);
         return reason;
     }
 
@@ -149,6 +155,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         LiveCall? live = null;
         if (_bridge.Directory?.TryGet(CallId, out live) == true)
         {
+            _live = live;
             // Hold and DTMF from the API act on this pipeline from now; the directory detaches it when the call ends.
             live.AttachMedia(_media.Control);
         }
@@ -226,19 +233,24 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
             _call.Info);
 
         IEdgeSession session;
-        try
+        using (var joinSpan = CallTracing.StartCallSpan(CallTracing.EdgeJoin, _call.Info))
         {
-            session = await _bridge.JoinEdgeAsync(_call, request, this, token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception ex)
-        {
-            BridgeLog.JoinFailed(_bridge.Logger, CallId, _bridge.Edge.Name, ex);
-            RequestEnd("edge join failed");
-            return;
+            joinSpan?.SetTag(TagNames.Edge, _bridge.Edge.Name);
+            try
+            {
+                session = await _bridge.JoinEdgeAsync(_call, request, this, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                joinSpan?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+                BridgeLog.JoinFailed(_bridge.Logger, CallId, _bridge.Edge.Name, ex);
+                RequestEnd("edge join failed");
+                return;
+            }
         }
 
         int flushed;
@@ -253,7 +265,11 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
             _media.EdgePublish.Attach(session);
             flushed = _media.EarlyAudio.GoLive();
             _digits.GoLive(session);
+            WatchFirstAudio();
         }
+
+        _live?.Quality.AttachEdge(session);
+        _bridge.Counters.EdgeLive(_call.Info.Provider, _bridge.Edge.Name, _call.Info.Direction, _bridge.Time.GetUtcNow() - _call.Info.RegisteredAt);
 
         // Here, not in OnStarted: this runs off the receive loop, and the session exists now.
         session.OnPhoneStreamStarted(start);
@@ -283,6 +299,26 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         RequestEnd("edge call ended");
     }
 
+    /// <summary>
+    /// The first-audio span runs from the edge going live to the first frame the edge sends towards the caller (the
+    /// agent's first words, or its silence); under the gate, so a call ending meanwhile closes it.
+    /// </summary>
+    private void WatchFirstAudio()
+    {
+        // Started without becoming the current span here: it ends elsewhere, not in this flow.
+        var current = Activity.Current;
+        var span = CallTracing.StartCallSpan(CallTracing.FirstAudio, _call.Info);
+        Activity.Current = current;
+        if (span is null)
+        {
+            return;
+        }
+
+        var firstAudio = new FirstAudioSpan(span, _bridge.Time);
+        _firstAudio = firstAudio;
+        _media.Control.OnNextRemoteFrame(firstAudio.Arrived);
+    }
+
     private async Task FinishEdgeAsync()
     {
         var join = Volatile.Read(ref _joinTask);
@@ -297,7 +333,13 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
             session = _session;
             _media.EarlyAudio.Release();
             _digits.Release();
+            _media.Control.OnNextRemoteFrame(null);
+            _firstAudio?.Abandon();
         }
+
+        // The last statistics stay on the call for whoever reads it as it ends; the session is not read after this.
+        _live?.Quality.Refresh();
+        _live?.Quality.AttachEdge(null);
 
         if (session is not null)
         {

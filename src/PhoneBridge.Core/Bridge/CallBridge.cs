@@ -76,7 +76,8 @@ public sealed class CallBridge
 
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, call.Ended);
         var bridged = new BridgedCall(this, call, phone, phoneUserId, lifetime);
-        Counters.CallStarted();
+        var started = Time.GetTimestamp();
+        Counters.CallStarted(phone.Provider, Edge.Name, call.Info.Direction);
         BridgeLog.Attached(Logger, call.CallId, phone.Provider, Edge.Name);
         var reason = "bridge failed";
         try
@@ -87,7 +88,7 @@ public sealed class CallBridge
         {
             Directory?.End(call.CallId, reason);
             Registry.Release(call.CallId);
-            Counters.CallEnded();
+            Counters.CallEnded(phone.Provider, Edge.Name, call.Info.Direction, reason, Time.GetElapsedTime(started));
         }
 
         BridgeLog.Ended(Logger, call.CallId, reason);

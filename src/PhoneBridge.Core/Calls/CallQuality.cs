@@ -1,3 +1,5 @@
+using PhoneBridge.Core.Edge;
+
 namespace PhoneBridge.Core.Calls;
 
 /// <summary>
@@ -13,14 +15,21 @@ public sealed class CallQuality
     private long _framesConcealed;
     private float _levelFromPhone;
     private float _levelToPhone;
+    private volatile IEdgeSession? _edge;
 
     /// <summary>Interarrival jitter of the audio received from the edge (RFC 3550 §6.4.1), in ms.</summary>
     public double? JitterMs => Read(ref _jitterMs);
 
-    /// <summary>Caller's frame in to the edge's send, in ms (one-way, inside this process).</summary>
+    /// <summary>
+    /// Caller's frame in to the edge's send, in ms (one-way, inside this process). Not measured today: once the edge
+    /// is live that path has no queue (the frame is encoded and sent on its arriving thread), so it stays null.
+    /// </summary>
     public double? LatencyFromPhoneMs => Read(ref _latencyFromPhoneMs);
 
-    /// <summary>The edge's audio in to the phone's send, in ms (one-way, inside this process).</summary>
+    /// <summary>
+    /// The edge's audio in to the phone's send, in ms (one-way, inside this process): the edge's receive buffer delay,
+    /// where the audio waits; the rest of the path runs on the arriving frame's thread without a queue.
+    /// </summary>
     public double? LatencyToPhoneMs => Read(ref _latencyToPhoneMs);
 
     /// <summary>RTP packets from the edge that never arrived.</summary>
@@ -34,6 +43,26 @@ public sealed class CallQuality
 
     /// <summary>Level of the latest frame the caller heard, 0 to 1, RMS.</summary>
     public float LevelToPhone => Volatile.Read(ref _levelToPhone);
+
+    /// <summary>
+    /// The edge session whose receive statistics <see cref="Refresh"/> copies in (jitter, loss, concealment, and its
+    /// buffer delay as the latency to the phone); null before the edge is live and after the call.
+    /// </summary>
+    public void AttachEdge(IEdgeSession? edge) => _edge = edge;
+
+    /// <summary>
+    /// Copies the attached edge's current receive statistics in. Called by whoever reads the values (metrics
+    /// collection, the dashboard), never on the media path; without an edge that measures, nothing changes.
+    /// </summary>
+    public void Refresh()
+    {
+        if (_edge?.ReceiveStats is { } stats)
+        {
+            SetJitter(stats.JitterMs);
+            SetLoss(stats.PacketsLost, stats.FramesConcealed);
+            SetLatencyToPhone(stats.BufferDelayMs);
+        }
+    }
 
     public void SetJitter(double ms) => Volatile.Write(ref _jitterMs, ms);
 

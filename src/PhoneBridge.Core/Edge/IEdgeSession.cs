@@ -26,6 +26,12 @@ public interface IEdgeSession : IAudioFrameSink, IAsyncDisposable
     void OnPhoneStreamStarted(PhoneStreamStart start)
     {
     }
+
+    /// <summary>
+    /// The receive statistics of the edge's audio for the phone, read off the media path (when metrics are collected
+    /// or the dashboard asks); null for an edge that measures none (the default).
+    /// </summary>
+    EdgeReceiveStats? ReceiveStats => null;
 }
 
 /// <summary>Receives what the edge call sends to the phone. Implementations must not block.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using PhoneBridge.Core.Bridge;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Core.Security;
+using PhoneBridge.Core.Telemetry;
 
 namespace PhoneBridge.Core.Phone;
 
@@ -27,7 +29,8 @@ public sealed class PhoneMediaEndpoint(
     BridgeCounters counters,
     FailedAuthLimiter limiter,
     IHostApplicationLifetime lifetime,
-    ILogger<PhoneMediaEndpoint> logger)
+    ILogger<PhoneMediaEndpoint> logger,
+    WebhookMetrics? metrics = null)
 {
     /// <summary>The answers of a media endpoint, for its OpenAPI description.</summary>
     public const string ResponsesDescription =
@@ -67,9 +70,17 @@ public sealed class PhoneMediaEndpoint(
                 PhoneMediaEndpointLog.ClaimRefused(logger, provider, validId ? callId : "(invalid)", claim);
             }
 
+            metrics?.Rejected(claim switch
+            {
+                ClaimResult.Expired => WebhookRejection.Expired,
+                ClaimResult.AlreadyClaimed => WebhookRejection.Reused,
+                _ => WebhookRejection.Token,
+            });
             return TypedResults.NotFound();
         }
 
+        // The socket is a request of its own: this span puts it, and the whole bridged call, into the call's trace.
+        using var span = CallTracing.StartCallSpan(CallTracing.Media, call.Info, ActivityKind.Server);
         try
         {
             using var socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);

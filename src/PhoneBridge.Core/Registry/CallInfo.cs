@@ -12,6 +12,10 @@ namespace PhoneBridge.Core.Registry;
 /// Null when there are none. Not logged: callers may put personal data in them.
 /// </param>
 /// <param name="StirVerstat">The carrier's STIR/SHAKEN verification of the caller id (Twilio's <c>StirVerstat</c>), when given.</param>
+/// <param name="TraceParent">
+/// The W3C <c>traceparent</c> of the call's trace, set at registration (the webhook's request span); the media socket,
+/// another request perhaps on another instance, continues that trace from it. Null when nothing traced.
+/// </param>
 public sealed record CallInfo(
     string CallId,
     string Provider,
@@ -24,4 +28,5 @@ public sealed record CallInfo(
     string? LinkedCallId = null,
     int? ExpectedSampleRate = null,
     IReadOnlyDictionary<string, string>? CustomParameters = null,
-    string? StirVerstat = null);
+    string? StirVerstat = null,
+    string? TraceParent = null);

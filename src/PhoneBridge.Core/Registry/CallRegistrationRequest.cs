@@ -28,6 +28,9 @@ namespace PhoneBridge.Core.Registry;
 /// For a call we dial: how long the provider lets it ring before giving up. The registration waits that long on top of
 /// the usual connect allowance, since the provider opens the media stream only once the callee answers.
 /// </param>
+/// <param name="TraceParent">
+/// The W3C <c>traceparent</c> the call's trace continues from; null for the current request's (the webhook's).
+/// </param>
 public sealed record CallRegistrationRequest(
     string Provider,
     string? ProviderCallId = null,
@@ -42,4 +45,5 @@ public sealed record CallRegistrationRequest(
     int? ExpectedSampleRate = null,
     IReadOnlyDictionary<string, string>? CustomParameters = null,
     string? StirVerstat = null,
-    TimeSpan? RingTimeout = null);
+    TimeSpan? RingTimeout = null,
+    string? TraceParent = null);

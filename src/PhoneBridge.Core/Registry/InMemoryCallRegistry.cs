@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Bridge;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Edge;
+using PhoneBridge.Core.Telemetry;
 
 namespace PhoneBridge.Core.Registry;
 
@@ -88,9 +89,10 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
         var now = _time.GetUtcNow();
         var callId = request.CallId ?? CallIds.NewCallId();
         var edgeCall = request.EdgeCall ?? _edge?.AddressFor(callId) ?? new EdgeCallAddress("local", callId);
+        using var span = CallTracing.StartRegister(request, callId, out var traceParent);
         var info = new CallInfo(
             callId, request.Provider, request.ProviderCallId, request.From, request.To, now, request.Direction, edgeCall, request.LinkedCallId,
-            request.ExpectedSampleRate, request.CustomParameters, request.StirVerstat);
+            request.ExpectedSampleRate, request.CustomParameters, request.StirVerstat, traceParent);
         var token = CallIds.NewToken();
         var entry = new Entry(this, info, Encoding.UTF8.GetBytes(token), now + waitFor);
         var prepare = request.Prepare
@@ -271,7 +273,7 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
     private static Task<object?> RunPrepareAsync(Func<CallInfo, CancellationToken, Task<object?>> prepare, CallInfo info, CancellationToken ct)
     {
         // Run the delegate off the webhook's thread: its synchronous part may be slow.
-        return Task.Run(() => prepare(info, ct), CancellationToken.None);
+        return Task.Run(() => CallTracing.TraceAgentLaunchAsync(prepare, info, ct), CancellationToken.None);
     }
 
     private async Task DisposePreparedAsync(Entry entry)

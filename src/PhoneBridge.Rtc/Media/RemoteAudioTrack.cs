@@ -48,6 +48,26 @@ public sealed class RemoteAudioTrack : IDisposable
 
     public JitterBufferStats Stats => _jitter.Stats;
 
+    /// <summary>
+    /// RTP packets expected (by sequence number) and never received so far (RFC 3550 A.3 cumulative loss, never
+    /// negative); 0 before the first packet. Read without locking, like <see cref="Stats"/>.
+    /// </summary>
+    public long PacketsLost
+    {
+        get
+        {
+            var jitter = _jitter;
+            var stats = jitter.Stats;
+            if (stats.Received == 0)
+            {
+                return 0;
+            }
+
+            var expected = jitter.HighestSequence - jitter.BaseSequence + 1;
+            return Math.Max(0, expected - (stats.Received - stats.Duplicates));
+        }
+    }
+
     internal int AudioLevelExtensionId { get; }
 
     internal JitterBuffer Jitter => _jitter;

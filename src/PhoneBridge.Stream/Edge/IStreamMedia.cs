@@ -1,4 +1,5 @@
 using PhoneBridge.Audio;
+using PhoneBridge.Core.Edge;
 using PhoneBridge.Stream.Sfu;
 
 namespace PhoneBridge.Stream.Edge;
@@ -13,6 +14,9 @@ public interface IStreamMedia : ISfuMediaHandler, IAudioFrameSink, IAsyncDisposa
 {
     /// <summary>Connects the media to its SFU session (local candidates, failures). Called once before join.</summary>
     void Attach(SfuSession session);
+
+    /// <summary>Receive statistics of the remote audio so far; null when this media measures none.</summary>
+    EdgeReceiveStats? ReceiveStats => null;
 }
 
 /// <summary>Where decoded remote audio goes: one frame sink per remote track.</summary>

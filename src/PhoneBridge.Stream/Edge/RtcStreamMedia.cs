@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PhoneBridge.Audio;
+using PhoneBridge.Core.Edge;
 using PhoneBridge.Rtc;
 using PhoneBridge.Rtc.Ice;
 using PhoneBridge.Rtc.Media;
@@ -46,6 +47,43 @@ internal sealed class RtcStreamMedia : IStreamMedia
     }
 
     public void Attach(SfuSession session) => _session = session;
+
+    /// <summary>
+    /// The current subscriber's remote tracks: the worst jitter and buffer delay, loss and concealment summed. Read
+    /// at metrics collection, off the media path; a migration starts the counts afresh with the new subscriber.
+    /// </summary>
+    public EdgeReceiveStats? ReceiveStats
+    {
+        get
+        {
+            if (_subscriber is not { } subscriber)
+            {
+                return null;
+            }
+
+            double jitter = 0;
+            double delay = 0;
+            long lost = 0;
+            long concealed = 0;
+            var any = false;
+            foreach (var track in subscriber.RemoteTracks)
+            {
+                var stats = track.Stats;
+                if (stats.Received == 0)
+                {
+                    continue;
+                }
+
+                any = true;
+                jitter = Math.Max(jitter, stats.JitterMs);
+                delay = Math.Max(delay, stats.TargetDelayMs);
+                lost += track.PacketsLost;
+                concealed += stats.Concealed;
+            }
+
+            return any ? new EdgeReceiveStats(jitter, lost, concealed, delay) : null;
+        }
+    }
 
     public void OnFrame(ReadOnlySpan<short> pcm)
     {

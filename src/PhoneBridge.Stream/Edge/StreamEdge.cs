@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Edge;
+using PhoneBridge.Core.Telemetry;
 using PhoneBridge.Stream.Agents;
 using PhoneBridge.Stream.Coordinator;
 using PhoneBridge.Stream.Sfu;
@@ -32,14 +33,18 @@ public sealed partial class StreamEdge : IEdge
     private readonly Lock _liveGate = new();
     private int _active;
 
+    private readonly EdgeReconnectMetrics? _reconnectMetrics;
+
     public StreamEdge(
         StreamCoordinatorClient coordinator,
         IHttpClientFactory httpFactory,
         IStreamMediaFactory mediaFactory,
         IOptionsMonitor<StreamOptions> options,
         TimeProvider time,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        EdgeReconnectMetrics? reconnectMetrics = null)
     {
+        _reconnectMetrics = reconnectMetrics;
         _coordinator = coordinator;
         _httpFactory = httpFactory;
         _mediaFactory = mediaFactory;
@@ -78,7 +83,7 @@ public sealed partial class StreamEdge : IEdge
         };
         var media = _mediaFactory.Create(request.CallId, request.SampleRate, session);
         var sfu = new SfuSession(callType, callId, userId, media, _coordinator, _httpFactory.CreateClient(SfuHttpClientName), options, _time,
-            _loggerFactory.CreateLogger<SfuSession>());
+            _loggerFactory.CreateLogger<SfuSession>(), _reconnectMetrics);
         media.Attach(sfu);
         try
         {

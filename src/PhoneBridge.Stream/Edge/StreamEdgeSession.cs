@@ -60,6 +60,8 @@ internal sealed class StreamEdgeSession : IEdgeSession, IStreamMediaSink
 
     public Task Completion => _completion.Task;
 
+    public EdgeReceiveStats? ReceiveStats => _media?.ReceiveStats;
+
     /// <summary>What the join wrote on the phone user; null when it knew nothing of the call.</summary>
     public PhoneUserWritten? PhoneUser { get; init; }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PhoneBridge.Core.Telemetry;
 using PhoneBridge.Stream.Sfu.Models;
 
 namespace PhoneBridge.Stream.Sfu;
@@ -20,11 +21,14 @@ internal sealed class SfuReconnector : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Queue<long> _reconnectTimes = new();
+    private readonly EdgeReconnectMetrics? _metrics;
     private long _socketLostAt;
 
-    public SfuReconnector(SfuSession session, ISfuMediaHandler media, StreamOptions options, TimeProvider time, ILogger logger)
+    public SfuReconnector(SfuSession session, ISfuMediaHandler media, StreamOptions options, TimeProvider time, ILogger logger,
+        EdgeReconnectMetrics? metrics = null)
     {
         _session = session;
+        _metrics = metrics;
         _options = options;
         _time = time;
         _logger = logger;
@@ -59,6 +63,7 @@ internal sealed class SfuReconnector : IAsyncDisposable
                             continue;
                         }
 
+                        _metrics?.Reconnecting(EdgeReconnectStrategy.Fast);
                         if (!await FastReconnectAsync(failures, ct).ConfigureAwait(false))
                         {
                             strategy = WebsocketReconnectStrategy.Rejoin;
@@ -67,9 +72,11 @@ internal sealed class SfuReconnector : IAsyncDisposable
 
                         return true;
                     case WebsocketReconnectStrategy.Migrate:
+                        _metrics?.Reconnecting(EdgeReconnectStrategy.Migrate);
                         await Migration.StartAsync(failures, ct).ConfigureAwait(false);
                         return true;
                     default:
+                        _metrics?.Reconnecting(EdgeReconnectStrategy.Rejoin);
                         await RejoinAsync(failures, ct).ConfigureAwait(false);
                         return true;
                 }

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using PhoneBridge.Core.Telemetry;
 using PhoneBridge.Stream.Coordinator;
 using PhoneBridge.Stream.Sfu.Events;
 using PhoneBridge.Stream.Sfu.Models;
@@ -54,7 +55,8 @@ public sealed class SfuSession : IAsyncDisposable
         HttpClient sfuHttp,
         StreamOptions options,
         TimeProvider time,
-        ILogger<SfuSession> logger)
+        ILogger<SfuSession> logger,
+        EdgeReconnectMetrics? reconnectMetrics = null)
     {
         CallType = callType;
         CallId = callId;
@@ -68,7 +70,7 @@ public sealed class SfuSession : IAsyncDisposable
         SessionId = Guid.NewGuid().ToString();
         _unifiedSessionId = SessionId;
         Roster = new SfuRoster(SessionId);
-        _reconnector = new SfuReconnector(this, media, options, time, logger);
+        _reconnector = new SfuReconnector(this, media, options, time, logger, reconnectMetrics);
     }
 
     public string CallType { get; }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Security;
+using PhoneBridge.Core.Telemetry;
 
 namespace PhoneBridge.Telnyx.Webhooks;
 
@@ -18,7 +19,8 @@ internal sealed class TelnyxSignatureFilter(
     TelnyxSignatureVerifier verifier,
     IOptions<WebhookLimitsOptions> limits,
     FailedAuthLimiter limiter,
-    ILogger<TelnyxSignatureFilter> logger)
+    ILogger<TelnyxSignatureFilter> logger,
+    WebhookMetrics? metrics = null)
     : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -66,6 +68,7 @@ internal sealed class TelnyxSignatureFilter(
             body);
         if (result != TelnyxSignatureResult.Valid)
         {
+            metrics?.Rejected(result == TelnyxSignatureResult.TimestampOutOfTolerance ? WebhookRejection.Expired : WebhookRejection.Signature);
             if (limiter.RecordFailure(remote, "Telnyx signature " + result))
             {
                 TelnyxSignatureFilterLog.Rejected(logger, result);

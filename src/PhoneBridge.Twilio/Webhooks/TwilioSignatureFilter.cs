@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Security;
+using PhoneBridge.Core.Telemetry;
 
 namespace PhoneBridge.Twilio.Webhooks;
 
@@ -19,7 +20,8 @@ internal sealed class TwilioSignatureFilter(
     PublicUrlResolver urls,
     FailedAuthLimiter limiter,
     MediaSignatureAlarm mediaAlarm,
-    ILogger<TwilioSignatureFilter> logger) : IEndpointFilter
+    ILogger<TwilioSignatureFilter> logger,
+    WebhookMetrics? metrics = null) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -46,6 +48,11 @@ internal sealed class TwilioSignatureFilter(
             if (upgrade)
             {
                 mediaAlarm.Raise(reason);
+            }
+
+            if (reason is SignatureFailure.Missing or SignatureFailure.Invalid or SignatureFailure.NotConfigured)
+            {
+                metrics?.Rejected(WebhookRejection.Signature);
             }
 
             var remote = http.Connection.RemoteIpAddress;

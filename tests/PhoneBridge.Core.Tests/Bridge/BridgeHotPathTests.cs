@@ -10,6 +10,7 @@ using PhoneBridge.Core.Tests.Recording;
 
 namespace PhoneBridge.Core.Tests.Bridge;
 
+[Collection(HotPathCollection.Name)]
 public class BridgeHotPathTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using PhoneBridge.Core.Phone;
 namespace PhoneBridge.Core.Tests.Bridge;
 
 /// <summary>The edge joined at registration, before the media socket, and taken by the bridge when the stream starts.</summary>
+[Collection(HotPathCollection.Name)]
 public class EarlyEdgeJoinTests
 {
     private static readonly TimeSpan Wait = TestTimeouts.Wait;

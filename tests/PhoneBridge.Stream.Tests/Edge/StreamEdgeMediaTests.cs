@@ -78,6 +78,12 @@ public class StreamEdgeMediaTests
         Assert.True(Interlocked.Read(ref sfuSession.AudibleFramesFromClient) >= 25, $"SFU heard {sfuSession.AudibleFramesFromClient} frames");
         Assert.True(Interlocked.Read(ref handler.AudibleFrames) >= 25, $"phone heard {handler.AudibleFrames} frames");
         Assert.All(handler.FrameSizes, size => Assert.Equal(160, size));
+
+        // What the subscriber measured of the agent's RTP, for the call's quality and the metrics.
+        var stats = Assert.IsType<EdgeReceiveStats>(session.ReceiveStats);
+        Assert.InRange(stats.JitterMs, 0, 1000);
+        Assert.InRange(stats.BufferDelayMs, 20, 60);
+        Assert.True(stats.PacketsLost >= 0 && stats.FramesConcealed >= 0, stats.ToString());
         await session.LeaveAsync(CancellationToken.None);
     }
 }

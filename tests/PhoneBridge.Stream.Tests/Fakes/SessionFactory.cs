@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using PhoneBridge.Core.Telemetry;
 using PhoneBridge.Stream.Auth;
 using PhoneBridge.Stream.Coordinator;
 using PhoneBridge.Stream.Sfu;
@@ -20,10 +23,15 @@ internal static class SessionFactory
         new(new HttpClient(), new StreamTokenFactory(TestOptions.Monitor(options), TimeProvider.System),
             TestOptions.Monitor(options), NullLogger<StreamCoordinatorClient>.Instance);
 
-    public static SfuSession Create(FakeStream fake, RecordingMediaHandler media, string callId = "call-1", StreamOptions? options = null)
+    public static SfuSession Create(
+        FakeStream fake, RecordingMediaHandler media, string callId = "call-1", StreamOptions? options = null, EdgeReconnectMetrics? reconnects = null)
     {
         options ??= Options(fake);
         return new SfuSession("default", callId, "phone-1234", media, Coordinator(options), new HttpClient(), options,
-            TimeProvider.System, NullLogger<SfuSession>.Instance);
+            TimeProvider.System, NullLogger<SfuSession>.Instance, reconnects);
     }
+
+    /// <summary>Reconnect counters on a meter of their own.</summary>
+    public static EdgeReconnectMetrics ReconnectMetrics() =>
+        new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
 }

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using PhoneBridge.Core.Telemetry;
 using PhoneBridge.Stream.Sfu;
 using PhoneBridge.Stream.Sfu.Events;
 using PhoneBridge.Stream.Sfu.Models;
@@ -146,7 +147,8 @@ public class SfuSessionTests
     {
         await using var fake = await FakeStream.StartAsync();
         var media = new RecordingMediaHandler();
-        await using var session = SessionFactory.Create(fake, media);
+        var reconnects = SessionFactory.ReconnectMetrics();
+        await using var session = SessionFactory.Create(fake, media, reconnects: reconnects);
         await session.JoinAsync(CancellationToken.None);
         var id = session.SessionId;
 
@@ -162,6 +164,7 @@ public class SfuSessionTests
         await FakeStream.WaitUntilAsync(() => media.PublisherOfferIceRestarts.Contains(true), "publisher ICE restart");
         Assert.Equal(1, media.Resets);
         Assert.Equal(id, session.SessionId);
+        Assert.Equal(1, reconnects.Count(EdgeReconnectStrategy.Fast));
     }
 
     [Fact]
@@ -169,7 +172,8 @@ public class SfuSessionTests
     {
         await using var fake = await FakeStream.StartAsync();
         var media = new RecordingMediaHandler();
-        await using var session = SessionFactory.Create(fake, media);
+        var reconnects = SessionFactory.ReconnectMetrics();
+        await using var session = SessionFactory.Create(fake, media, reconnects: reconnects);
         await session.JoinAsync(CancellationToken.None);
         var oldId = session.SessionId;
 
@@ -182,6 +186,7 @@ public class SfuSessionTests
         Assert.Equal(session.SessionId, join.SessionId);
         Assert.Equal(2, media.Resets);
         Assert.Contains(fake.WsFrames, f => f.Request.LeaveCallRequest?.SessionId == oldId);
+        Assert.Equal(1, reconnects.Count(EdgeReconnectStrategy.Rejoin));
     }
 
     [Fact]
@@ -189,7 +194,8 @@ public class SfuSessionTests
     {
         await using var fake = await FakeStream.StartAsync();
         var media = new RecordingMediaHandler();
-        await using var session = SessionFactory.Create(fake, media);
+        var reconnects = SessionFactory.ReconnectMetrics();
+        await using var session = SessionFactory.Create(fake, media, reconnects: reconnects);
         await session.JoinAsync(CancellationToken.None);
         var id = session.SessionId;
 
@@ -210,6 +216,7 @@ public class SfuSessionTests
         await fake.SendAsync(id, new SfuEvent { ParticipantMigrationComplete = new ParticipantMigrationComplete() });
         await FakeStream.WaitUntilAsync(() => media.Calls.Contains("release-previous"), "the old connections released once the migration completed");
         Assert.False(session.Completion.IsCompleted);
+        Assert.Equal(1, reconnects.Count(EdgeReconnectStrategy.Migrate));
     }
 
     [Fact]

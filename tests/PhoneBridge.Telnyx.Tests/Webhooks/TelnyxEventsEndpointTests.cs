@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using PhoneBridge.Core.Telemetry;
 using PhoneBridge.Simulator.Telnyx;
 using PhoneBridge.Telnyx.Tests.Hosting;
 
@@ -206,6 +208,12 @@ public sealed class TelnyxEventsEndpointTests
 
         Assert.Equal(0, host.Registry.Count);
         Assert.Empty(host.Api.Requests);
+
+        // Counted by reason: a timestamp out of tolerance is an expired webhook, anything else a bad signature.
+        var rejected = host.App.Services.GetRequiredService<WebhookMetrics>();
+        var expired = defect is "stale" or "future";
+        Assert.Equal(expired ? 1 : 0, rejected.Count(WebhookRejection.Expired));
+        Assert.Equal(expired ? 0 : 1, rejected.Count(WebhookRejection.Signature));
     }
 
     [Fact]

@@ -13,6 +13,7 @@ using PhoneBridge.Audio;
 using PhoneBridge.Core.Audio;
 using PhoneBridge.Core.Bridge;
 using PhoneBridge.Core.Registry;
+using PhoneBridge.Core.Telemetry;
 using PhoneBridge.Twilio.Webhooks;
 using PhoneBridge.Twilio.Tests.Infrastructure;
 
@@ -206,6 +207,7 @@ public class TwilioMediaEndpointTests
         Assert.Equal(404, await HandshakeStatusAsync(ConnectAsync(app, url)));
         var refused = Assert.Single(app.Logs.WithEventId(1421));
         Assert.Contains("AlreadyClaimed", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(1, Rejections(app, WebhookRejection.Reused));
         first.Abort();
     }
 
@@ -224,6 +226,7 @@ public class TwilioMediaEndpointTests
         // Only an address's first rejection is logged; the rest go to the limiter's per-minute summary.
         Assert.Contains("BadToken", Assert.Single(app.Logs.WithEventId(1421)).Message, StringComparison.Ordinal);
         Assert.DoesNotContain(segments[^1], app.Logs.AllText(), StringComparison.Ordinal);
+        Assert.Equal(2, Rejections(app, WebhookRejection.Token));
     }
 
     [Fact]
@@ -236,6 +239,8 @@ public class TwilioMediaEndpointTests
         Assert.Equal(403, await HandshakeStatusAsync(ConnectAsync(app, url, signature: Signer.ComputeSignature("http" + url.OriginalString[2..]))));
         Assert.Contains("Missing", Assert.Single(app.Logs.WithEventId(2100)).Message, StringComparison.Ordinal);
         Assert.Empty(app.Logs.WithEventId(1421));
+        Assert.Equal(2, Rejections(app, WebhookRejection.Signature));
+        Assert.Equal(0, Rejections(app, WebhookRejection.Token));
 
         using var socket = await ConnectAsync(app, url);
         Assert.Equal(WebSocketState.Open, socket.State);
@@ -277,6 +282,7 @@ public class TwilioMediaEndpointTests
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Empty(app.Logs.WithEventId(2101));
+        Assert.Equal(1, Rejections(app, WebhookRejection.Signature));
     }
 
     [Fact]
@@ -319,7 +325,11 @@ public class TwilioMediaEndpointTests
         clock.Advance(TimeSpan.FromMinutes(5));
 
         Assert.Equal(404, await HandshakeStatusAsync(ConnectAsync(app, url)));
+        Assert.Equal(1, Rejections(app, WebhookRejection.Expired));
     }
+
+    private static long Rejections(TwilioTestApp app, WebhookRejection reason) =>
+        app.App.Services.GetRequiredService<WebhookMetrics>().Count(reason);
 
     private static async Task WaitForAsync(Func<bool> condition)
     {

@@ -34,6 +34,8 @@ internal sealed class CallMediaControl : ICallMediaControl
     private volatile bool _held;
     private volatile int _sampleRate;
 
+    private Action? _firstRemoteFrame;
+
     private long _framesFromPhone;
     private long _framesToPhone;
     private long _framesHeld;
@@ -138,7 +140,22 @@ internal sealed class CallMediaControl : ICallMediaControl
     internal int CallerFrameWithoutRemote() => Interlocked.Increment(ref _callerFramesSinceRemote);
 
     /// <summary>A frame from the edge reached the edge-to-phone stages.</summary>
-    internal void RemoteFrame() => Volatile.Write(ref _callerFramesSinceRemote, 0);
+    internal void RemoteFrame()
+    {
+        Volatile.Write(ref _callerFramesSinceRemote, 0);
+        if (Volatile.Read(ref _firstRemoteFrame) is not null)
+        {
+            FirstRemoteFrame();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once, on the media thread, when the next frame from the edge arrives (the call's
+    /// first audio for the tracing span); null cancels it. Costs the media path one read per frame.
+    /// </summary>
+    internal void OnNextRemoteFrame(Action? action) => Volatile.Write(ref _firstRemoteFrame, action);
+
+    private void FirstRemoteFrame() => Interlocked.Exchange(ref _firstRemoteFrame, null)?.Invoke();
 
     internal void CountFromPhone()
     {
