@@ -3,6 +3,7 @@ using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Recording;
 using PhoneBridge.Core.Security;
+using PhoneBridge.Dashboard;
 using PhoneBridge.Server.Hosting;
 using PhoneBridge.Server.Stats;
 using PhoneBridge.Stream;
@@ -21,6 +22,7 @@ builder.AddTelnyx();                        // /telnyx/*: webhooks, media socket
 builder.AddStreamEdgeWhenConfigured();      // Stream Video edge + agent launch when Stream credentials are set
 builder.Services.AddCalls();                // provider-neutral call control behind /calls
 builder.Services.AddRecording();            // PhoneBridge:Recording: a stereo WAV and a JSON sidecar per recorded call
+builder.AddDashboard();                     // /dashboard: login with the API key, live call list, a page per call
 builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, graceful shutdown, 4xx for malformed requests
 builder.Services.AddPhoneBridgeOpenApi();   // OpenAPI description of every endpoint
 builder.Services.AddStartupSummary();       // once started: edge, providers, webhook URLs to paste, a call to try
@@ -39,6 +41,7 @@ app.MapTwilio();
 app.MapTelnyx();
 app.MapStreamEdge();                        // POST /stream/calls/{type}/{id}/hangup for agents (Stream edge only)
 app.MapCalls();                             // /calls: list, dial, hang up, transfer, DTMF, hold (API key)
+app.MapDashboard();                         // /dashboard pages, login, live list (server-sent events), call timelines
 app.MapPhoneBridgeOpenApi();                // GET /openapi/v1.json; Scalar UI at /scalar in Development
 
 app.Run();
