@@ -48,7 +48,7 @@ internal sealed class CallListFeed : IDisposable
         _options = options;
         _time = time;
         _logger = logger;
-        _edgeName = edge is LocalEchoEdge ? "echo" : edge.Name;
+        _edgeName = edge is LocalEchoEdge ? CallRow.EchoEdge : edge.Name;
     }
 
     public int Connections

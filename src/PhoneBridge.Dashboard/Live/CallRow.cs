@@ -24,7 +24,13 @@ internal sealed record CallRow(
     int LevelFromPhone,
     int LevelToPhone)
 {
-    /// <summary>The row of <paramref name="call"/>; its number masked (the API's masking) unless <paramref name="showFullNumber"/>.</summary>
+    /// <summary>The edge shown for every call on the local echo edge, whose call addresses are its own.</summary>
+    public const string EchoEdge = "echo";
+
+    /// <summary>
+    /// The row of <paramref name="call"/>; its number masked (the API's masking) unless <paramref name="showFullNumber"/>;
+    /// its edge the Stream call's type:id, or <see cref="EchoEdge"/> on the local echo edge.
+    /// </summary>
     public static CallRow Of(LiveCall call, bool showFullNumber, string edgeName)
     {
         var outbound = call.Direction == CallDirection.Outbound;
@@ -38,7 +44,7 @@ internal sealed record CallRow(
             call.Info.RegisteredAt,
             CallResponse.StateName(call.State),
             call.IsHeld,
-            call.EdgeCall is { } edge ? $"{edge.Type}:{edge.Id}" : edgeName,
+            edgeName != EchoEdge && call.EdgeCall is { } edge ? $"{edge.Type}:{edge.Id}" : edgeName,
             Round(quality.LatencyFromPhoneMs),
             Round(quality.LatencyToPhoneMs),
             Round(quality.JitterMs),
