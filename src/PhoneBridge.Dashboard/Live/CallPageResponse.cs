@@ -36,7 +36,7 @@ internal sealed partial record CallPageResponse(CallRow Call, string? Transfer, 
     internal static string? MaskNumbers(string? text) =>
         text is null ? null : SipUser().Replace(PhoneNumber().Replace(text, m => Redaction.MaskPhoneNumber(m.Value)), "sip:***@");
 
-    [GeneratedRegex(@"\+?\d[\d \-().]{5,}\d")]
+    [GeneratedRegex(@"[+(]?\d[\d \-().]{5,}\d")]
     private static partial Regex PhoneNumber();
 
     [GeneratedRegex(@"sips?:[^@\s]+@", RegexOptions.IgnoreCase)]

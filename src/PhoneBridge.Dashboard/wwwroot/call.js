@@ -13,7 +13,14 @@ $('call-id').textContent = callId;
 document.title = `PhoneBridge · Call ${callId}`;
 
 function time(at) {
-  return new Date(at).toLocaleTimeString(undefined, { hour12: false, fractionalSecondDigits: 3 });
+  return new Date(at).toLocaleTimeString(undefined, {
+    hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3, hour12: false,
+  });
+}
+
+// Seconds since the call was registered (its first entry), "+1.234 s".
+function since(at, first) {
+  return `+${((Date.parse(at) - Date.parse(first)) / 1000).toFixed(3)} s`;
 }
 
 function renderTimeline(entries, dropped) {
@@ -28,13 +35,16 @@ function renderTimeline(entries, dropped) {
     const when = document.createElement('time');
     when.dateTime = entry.at;
     when.textContent = time(entry.at);
+    const offset = document.createElement('span');
+    offset.className = 'offset';
+    offset.textContent = since(entry.at, entries[0].at);
     const kind = document.createElement('span');
     kind.className = 'kind';
     kind.textContent = entry.kind;
     const detail = document.createElement('span');
     detail.className = 'detail';
     detail.textContent = entry.detail ?? '';
-    item.append(when, kind, detail);
+    item.append(when, offset, kind, detail);
     list.append(item);
   }
   shown = entries.length;

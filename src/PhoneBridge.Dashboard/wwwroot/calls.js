@@ -27,7 +27,7 @@ function createRow(call) {
   link.setAttribute('aria-label', `Open call ${call.id}`);
   cells.call.append(link);
   cells.levels.innerHTML = '<span class="meter" role="meter" aria-label="Caller level" aria-valuemin="0" aria-valuemax="100"><span></span></span>'
-    + '<span class="meter" role="meter" aria-label="Heard level" aria-valuemin="0" aria-valuemax="100"><span></span></span>';
+    + '<span class="meter out" role="meter" aria-label="Heard level" aria-valuemin="0" aria-valuemax="100"><span></span></span>';
   const row = { tr, cells, data: { ...call }, meters: cells.levels.querySelectorAll('.meter') };
   rows.set(call.id, row);
   render(row, call);

@@ -133,6 +133,13 @@ public sealed class DashboardAuthTests
             Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
         }
 
+        using (var hangUp = await client.PostAsync($"calls/{callId}/hangup"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, hangUp.StatusCode);
+        }
+
+        Assert.Equal("answered", CallsApi.State((await api.GetAsync("calls/" + callId)).Body));
+
         Assert.False((await api.GetAsync("calls/" + callId)).Body.GetProperty("held").GetBoolean());
 
         using (var right = await client.PostAsync($"calls/{callId}/hold", csrf: csrf))
