@@ -31,7 +31,9 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     {
         await using var server = await BridgeServer.StartAsync(settings: CallsApi.Settings());
         await using var chromium = await HeadlessChromium.LaunchAsync();
-        var page = await (await chromium.Browser.NewContextAsync()).NewPageAsync();
+        var context = await chromium.Browser.NewContextAsync();
+        context.SetDefaultTimeout((float)Generous.TotalMilliseconds * 2);
+        var page = await context.NewPageAsync();
 
         await page.GotoAsync(Url(server, "dashboard"));
         Assert.EndsWith("/dashboard/login", page.Url, StringComparison.Ordinal);
@@ -157,6 +159,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     private static async Task<IPage> LoggedInPageAsync(HeadlessChromium chromium, BridgeServer server)
     {
         var context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 520 } });
+        // Generous for a first page load on a loaded machine; the timing assertions measure the list itself.
+        context.SetDefaultTimeout((float)Generous.TotalMilliseconds * 2);
         var page = await context.NewPageAsync();
         await page.GotoAsync(Url(server, "dashboard/login"));
         await page.FillAsync("#key", CallsApi.ApiKey);
