@@ -4,6 +4,7 @@ using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Recording;
 using PhoneBridge.Core.Security;
 using PhoneBridge.Core.Telemetry;
+using PhoneBridge.Dashboard;
 using PhoneBridge.Server.Hosting;
 using PhoneBridge.Server.Hosting.Management;
 using PhoneBridge.Server.Stats;
@@ -25,6 +26,7 @@ builder.AddStreamEdgeWhenConfigured();      // Stream Video edge + agent launch 
 builder.Services.AddCalls();                // provider-neutral call control behind /calls
 builder.Services.AddRecording();            // PhoneBridge:Recording: a stereo WAV and a JSON sidecar per recorded call
 builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, drain on SIGTERM, 4xx for malformed requests
+builder.AddDashboard();                     // /dashboard: login with the API key, live call list, a page per call
 builder.Services.AddPhoneBridgeOpenApi();   // OpenAPI description of every endpoint
 builder.Services.AddStartupSummary();       // once started: edge, providers, webhook URLs to paste, a call to try
 builder.AddTelemetry();                     // OpenTelemetry metrics and traces; Prometheus, OTLP when set; off with OTEL_SDK_DISABLED=true
@@ -48,6 +50,7 @@ app.MapTwilio();
 app.MapTelnyx();
 app.MapStreamEdge();                        // POST /stream/calls/{type}/{id}/hangup for agents (Stream edge only)
 app.MapCalls();                             // /calls: list, dial, hang up, transfer, DTMF, hold (API key)
+app.MapDashboard();                         // /dashboard pages, login, live list (server-sent events), call timelines
 app.MapPhoneBridgeOpenApi();                // GET /openapi/v1.json; Scalar UI at /scalar in Development
 
 app.Run();

@@ -25,6 +25,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
     private readonly Lock _gate = new();
     private readonly CallMediaPipeline _media;
     private readonly EarlyDigitBuffer _digits = new();
+    private readonly LiveCall? _live;
 
     private int _started;
     private LiveCall? _live;
@@ -39,7 +40,14 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         _phone = phone;
         _phoneUserId = phoneUserId;
         _lifetime = lifetime;
-        _media = new CallMediaPipeline(phone, bridge.Counters, bridge.HoldAudio);
+        // The levels go to the live call's quality; its timeline notes the first audio (once, not per frame).
+        if (bridge.Directory?.TryGet(call.CallId, out var live) == true)
+        {
+            _live = live;
+        }
+
+        _media = new CallMediaPipeline(
+            phone, bridge.Counters, bridge.HoldAudio, _live?.Quality, _live is null ? null : () => Note("audio", "first audio from the phone"));
     }
 
     private string CallId => _call.CallId;
@@ -175,6 +183,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         }
 
         _media.Recording.OnDtmf(digit);
+        Note("dtmf", "key " + digit);
         if (!_digits.Send(digit))
         {
             BridgeLog.DtmfBeforeLive(_bridge.Logger, CallId);
@@ -274,6 +283,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         // Here, not in OnStarted: this runs off the receive loop, and the session exists now.
         session.OnPhoneStreamStarted(start);
 
+        Note("edge", $"joined the {_bridge.Edge.Name} edge in {(long)_bridge.Time.GetElapsedTime(joinStarted).TotalMilliseconds} ms");
         BridgeLog.Live(
             _bridge.Logger,
             CallId,
@@ -391,6 +401,9 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
             BridgeLog.ShutdownStepFailed(_bridge.Logger, CallId, step, ex);
         }
     }
+
+    /// <summary>Notes something in the live call's timeline (rare events only: never per frame).</summary>
+    private void Note(string kind, string detail) => _live?.Timeline.Add(_bridge.Time.GetUtcNow(), kind, detail);
 
     private static string DisplayName(CallInfo info) => PhoneParticipant.DisplayName(info);
 }

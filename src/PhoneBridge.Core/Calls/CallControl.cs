@@ -163,6 +163,7 @@ public sealed class CallControl(
         {
             await provider.SendDtmfAsync(call, digits, toneMs, cancellationToken).ConfigureAwait(false);
             CallsLog.DtmfSent(logger, call.CallId, digits.Length, toneMs, "through " + provider.Provider);
+            call.Timeline.Add(directory.Time.GetUtcNow(), "dtmf", $"sent {digits} through {provider.Provider}");
             return DtmfOutcome.Sent;
         }
 
@@ -177,6 +178,7 @@ public sealed class CallControl(
         }
 
         CallsLog.DtmfSent(logger, call.CallId, digits.Length, toneMs, "in-band");
+        call.Timeline.Add(directory.Time.GetUtcNow(), "dtmf", $"sent {digits} in-band");
         return DtmfOutcome.Sent;
     }
 

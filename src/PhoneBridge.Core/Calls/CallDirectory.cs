@@ -8,11 +8,20 @@ namespace PhoneBridge.Core.Calls;
 /// The calls of this instance, from registration (<see cref="CallState.Ringing"/>) to release: the registry adds and
 /// removes them, the bridge marks them answered. Each change of state is published once as a <c>phone.call</c> event;
 /// a warm-transfer leg (<see cref="CallInfo.LinkedCallId"/>) also moves its call's transfer on (<c>phone.transfer</c>
-/// answered when its media starts; completed when it ends answered, failed when it ends unanswered).
+/// answered when its media starts; completed when it ends answered, failed when it ends unanswered). Every event it
+/// publishes is also noted in the call's <see cref="LiveCall.Timeline"/>.
 /// </summary>
-public sealed class CallDirectory(ICallEventPublisher events)
+public sealed class CallDirectory(ICallEventPublisher events, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, LiveCall> _calls = new(StringComparer.Ordinal);
+
+    public CallDirectory(ICallEventPublisher events)
+        : this(events, TimeProvider.System)
+    {
+    }
+
+    /// <summary>The clock the timelines are written with.</summary>
+    public TimeProvider Time => time;
 
     public int Count => _calls.Count;
 
@@ -31,6 +40,7 @@ public sealed class CallDirectory(ICallEventPublisher events)
     {
         var call = new LiveCall(info);
         _calls[info.CallId] = call;
+        call.Timeline.Add(time.GetUtcNow(), call.Direction == CallDirection.Outbound ? "dial" : "webhook", $"{call.Provider} call registered, ringing");
         events.Publish(call, new PhoneCallEvent(call.CallId, "ringing"));
         return call;
     }
@@ -40,7 +50,7 @@ public sealed class CallDirectory(ICallEventPublisher events)
     {
         if (_calls.TryGetValue(callId, out var call) && call.Advance(CallState.Answered))
         {
-            events.Publish(call, new PhoneCallEvent(callId, "answered"));
+            Tell(call, new PhoneCallEvent(callId, "answered"));
             if (call.Info.LinkedCallId is not null)
             {
                 AdvanceLinkedTransfer(call, CallTransferState.Answered, reason: null, legEnded: false);
@@ -54,7 +64,7 @@ public sealed class CallDirectory(ICallEventPublisher events)
         if (_calls.TryGetValue(callId, out var call) && call.State is var before && call.Advance(CallState.Ended))
         {
             call.AttachMedia(null);
-            events.Publish(call, new PhoneCallEvent(callId, "ended", reason));
+            Tell(call, new PhoneCallEvent(callId, "ended", reason));
             if (call.Info.LinkedCallId is not null)
             {
                 AdvanceLinkedTransfer(call, before == CallState.Answered ? CallTransferState.Completed : CallTransferState.Failed, reason, legEnded: true);
@@ -68,7 +78,15 @@ public sealed class CallDirectory(ICallEventPublisher events)
     }
 
     /// <summary>Tells the call's edge call something else (transfer, hold).</summary>
-    public void Publish(LiveCall call, CallEvent callEvent) => events.Publish(call, callEvent);
+    public void Publish(LiveCall call, CallEvent callEvent) => Tell(call, callEvent);
+
+    /// <summary>Notes the event in the call's timeline and publishes it.</summary>
+    private void Tell(LiveCall call, CallEvent callEvent)
+    {
+        var (kind, detail) = CallTimeline.Describe(callEvent);
+        call.Timeline.Add(time.GetUtcNow(), kind, detail);
+        events.Publish(call, callEvent);
+    }
 
     /// <summary>
     /// Tells the linked call's warm transfer what its leg did. While the provider has not yet answered the dial
@@ -80,7 +98,7 @@ public sealed class CallDirectory(ICallEventPublisher events)
         var linkedCallId = leg.Info.LinkedCallId!;
         if (!_calls.TryGetValue(linkedCallId, out var linked))
         {
-            events.Publish(leg, new PhoneTransferEvent(linkedCallId, "warm", CallTransfer.StateName(state), state == CallTransferState.Failed ? reason : null, leg.CallId));
+            Tell(leg, new PhoneTransferEvent(linkedCallId, "warm", CallTransfer.StateName(state), state == CallTransferState.Failed ? reason : null, leg.CallId));
             return;
         }
 
@@ -107,7 +125,7 @@ public sealed class CallDirectory(ICallEventPublisher events)
 
         if (transfer.Advance(state))
         {
-            events.Publish(linked, new PhoneTransferEvent(linked.CallId, "warm", CallTransfer.StateName(state), state == CallTransferState.Failed ? reason : null, leg.CallId));
+            Tell(linked, new PhoneTransferEvent(linked.CallId, "warm", CallTransfer.StateName(state), state == CallTransferState.Failed ? reason : null, leg.CallId));
         }
     }
 }

@@ -55,6 +55,9 @@ public sealed class LiveCall
     /// <summary>Jitter, loss, latency and levels as the media path measures them.</summary>
     public CallQuality Quality { get; } = new();
 
+    /// <summary>What happened to the call so far (bounded), for the dashboard's call page.</summary>
+    public CallTimeline Timeline { get; } = new();
+
     /// <summary>The call's media pipeline once its media stream is attached; null before and after.</summary>
     public ICallMediaControl? Media
     {

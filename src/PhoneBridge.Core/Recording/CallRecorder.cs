@@ -312,7 +312,10 @@ public sealed class CallRecorder : BackgroundService
     {
         if (recording.Call is { } call)
         {
-            _events.Publish(call, new PhoneRecordingEvent(recording.CallId, state));
+            var callEvent = new PhoneRecordingEvent(recording.CallId, state);
+            var (kind, detail) = CallTimeline.Describe(callEvent);
+            call.Timeline.Add(_time.GetUtcNow(), kind, detail);
+            _events.Publish(call, callEvent);
         }
     }
 

@@ -29,7 +29,8 @@ public static class RecordingServiceCollectionExtensions
         services.AddSingleton<CallRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<CallRecorder>());
         services.Replace(ServiceDescriptor.Singleton(sp => new CallDirectory(
-            new RecordingCallEvents(sp.GetRequiredService<ICallEventPublisher>(), sp.GetRequiredService<CallRecorder>()))));
+            new RecordingCallEvents(sp.GetRequiredService<ICallEventPublisher>(), sp.GetRequiredService<CallRecorder>()),
+            sp.GetRequiredService<TimeProvider>())));
         return services;
     }
 }

@@ -17,6 +17,7 @@ public sealed partial class LogEventTests
     [
         "PhoneBridge.Audio",
         "PhoneBridge.Core",
+        "PhoneBridge.Dashboard",
         "PhoneBridge.Rtc",
         "PhoneBridge.Stream",
         "PhoneBridge.Twilio",

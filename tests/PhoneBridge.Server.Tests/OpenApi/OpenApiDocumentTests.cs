@@ -22,10 +22,20 @@ public class OpenApiDocumentTests
 
     /// <summary>
     /// The only routes not in the document: the document itself and the Scalar UI (Development), which exclude
-    /// themselves. The media sockets are in it, as the HTTP/1.1 upgrade they start with; so is the health check.
+    /// themselves, and the dashboard, a UI too: its pages and the login, session, live list and timeline only its
+    /// pages use. The media sockets are in it, as the HTTP/1.1 upgrade they start with; so is the health check.
     /// </summary>
     private static readonly string[] NotDescribed =
     [
+        "GET /dashboard",
+        "GET /dashboard/api/calls/{callId}",
+        "GET /dashboard/assets/{name}",
+        "GET /dashboard/calls/{callId}",
+        "GET /dashboard/events",
+        "GET /dashboard/login",
+        "GET /dashboard/session",
+        "POST /dashboard/login",
+        "POST /dashboard/logout",
         "GET /openapi/{documentName}.json",
         "GET /scalar/favicon.svg",
         "GET /scalar/scalar.aspnetcore.js",

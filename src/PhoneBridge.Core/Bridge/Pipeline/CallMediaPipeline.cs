@@ -1,4 +1,5 @@
 using PhoneBridge.Core.Bridge.Hold;
+using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Phone;
 using PhoneBridge.Core.Recording;
 
@@ -18,8 +19,12 @@ internal sealed class CallMediaPipeline
     private readonly HoldAudioStage _holdAudio;
     private readonly DtmfToneStage _tones;
 
-    public CallMediaPipeline(IPhoneMediaStream phone, BridgeCounters counters, HoldAudio? holdAudio = null)
+    /// <param name="quality">Where the level stages store each direction's level (the live call's); a private one when null.</param>
+    /// <param name="firstAudio">Told once, on the first frame from the phone.</param>
+    public CallMediaPipeline(
+        IPhoneMediaStream phone, BridgeCounters counters, HoldAudio? holdAudio = null, CallQuality? quality = null, Action? firstAudio = null)
     {
+        quality ??= new CallQuality();
         EarlyAudio = new EarlyAudioBuffer(counters);
         Control = new CallMediaControl(counters, EarlyAudio, holdAudio ?? HoldAudio.Chime, phone);
         _fill = new EdgeSilenceFill(Control);
@@ -30,6 +35,7 @@ internal sealed class CallMediaPipeline
             "provider-decode",
             _phoneGate,
             new FrameCounter("count-from-phone", Control.CountFromPhone),
+            new LevelMeter("level-from-phone", quality.SetLevelFromPhone, firstAudio),
             _fill,
             Recording.Caller,
             new HoldGate(Control),
@@ -43,6 +49,7 @@ internal sealed class CallMediaPipeline
             _tones,
             Recording.Heard,
             new FrameCounter("count-to-phone", Control.CountToPhone),
+            new LevelMeter("level-to-phone", quality.SetLevelToPhone),
             new PhonePlayout(phone));
         _fill.FeedInto(EdgeToPhone.Input);
     }
