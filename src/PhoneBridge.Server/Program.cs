@@ -1,3 +1,4 @@
+using PhoneBridge.Browser;
 using PhoneBridge.Core;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Hosting;
@@ -18,6 +19,7 @@ builder.PreferInlineSocketCompletions();    // socket continuations on the epoll
 builder.Services.AddPhoneBridgeCore();      // call registry, bridge, counters, local echo edge
 builder.AddTwilio();                        // /twilio/*: webhook, media socket, outbound calls
 builder.AddTelnyx();                        // /telnyx/*: webhooks, media socket, Call Control
+builder.AddBrowser();                       // /browser/*: calls from a browser's microphone over WebRTC, listen-in
 builder.AddStreamEdgeWhenConfigured();      // Stream Video edge + agent launch when Stream credentials are set
 builder.Services.AddCalls();                // provider-neutral call control behind /calls
 builder.Services.AddRecording();            // PhoneBridge:Recording: a stereo WAV and a JSON sidecar per recorded call
@@ -37,6 +39,7 @@ app.MapStats();                             // GET /stats for load tests and das
 app.MapFullGc();                            // POST /stats/gc (API key): heap after a forced full GC, for soak tests
 app.MapTwilio();
 app.MapTelnyx();
+app.MapBrowser();                           // /browser/phone.js, /browser/listen.js, /browser/calls, /calls/{id}/listen
 app.MapStreamEdge();                        // POST /stream/calls/{type}/{id}/hangup for agents (Stream edge only)
 app.MapCalls();                             // /calls: list, dial, hang up, transfer, DTMF, hold (API key)
 app.MapPhoneBridgeOpenApi();                // GET /openapi/v1.json; Scalar UI at /scalar in Development

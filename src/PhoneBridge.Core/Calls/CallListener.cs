@@ -8,6 +8,9 @@ namespace PhoneBridge.Core.Calls;
 /// </summary>
 public sealed class CallListener : IDisposable
 {
+    /// <summary>Listeners one call takes at most; <see cref="ICallListenIn.AddListener"/> refuses more.</summary>
+    public const int MaxPerCall = 4;
+
     private readonly Action<CallListener> _remove;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -14,7 +14,7 @@ namespace PhoneBridge.Core.Bridge.Pipeline;
 internal sealed class ListenMix
 {
     /// <summary>Listeners one call takes at most.</summary>
-    public const int MaxListeners = 4;
+    public const int MaxListeners = CallListener.MaxPerCall;
 
     // Heard audio kept for the caller's clock: enough for the edge's bursts, little enough to stay close to live.
     private const int RingFrames = 4;
