@@ -1,10 +1,13 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PhoneBridge.Integration.Tests.Bridge;
 using PhoneBridge.Integration.Tests.Calls;
 using PhoneBridge.Rtc;
 using PhoneBridge.Rtc.Sdp;
+using PhoneBridge.Testing.Logging;
 
 namespace PhoneBridge.Integration.Tests.Browser;
 
@@ -14,11 +17,16 @@ namespace PhoneBridge.Integration.Tests.Browser;
 /// </summary>
 internal static class BrowserServer
 {
-    public static Task<BridgeServer> StartAsync(IDictionary<string, string?>? more = null)
+    /// <param name="logs">Gets the server's log from Information up, for failure messages.</param>
+    public static Task<BridgeServer> StartAsync(IDictionary<string, string?>? more = null, ListLoggerProvider? logs = null)
     {
         var settings = CallsApi.Settings(more);
         settings["PhoneBridge:Rtc:HostAddresses:0"] = "127.0.0.1";
-        return BridgeServer.StartAsync(settings: settings);
+        return BridgeServer.StartAsync(settings: settings, services: logs is null ? null : services =>
+        {
+            services.AddSingleton<ILoggerProvider>(logs);
+            services.Configure<LoggerFilterOptions>(o => o.MinLevel = LogLevel.Information);
+        });
     }
 
     public static HttpClient Client(BridgeServer server, bool withKey = true)
