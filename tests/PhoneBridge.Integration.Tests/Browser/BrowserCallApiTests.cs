@@ -135,6 +135,59 @@ public sealed class BrowserCallApiTests
         await CallsApi.UntilAsync(() => Task.FromResult(server.ActiveCalls == 0 && server.Registry.Count == 0), "everything released", Generous);
     }
 
+    [Theory]
+    [InlineData("PhoneBridge:Browser:SampleRate", "44100")]
+    [InlineData("PhoneBridge:Browser:MaxCalls", "0")]
+    [InlineData("PhoneBridge:Browser:MaxSdpBytes", "10")]
+    public async Task A_bad_browser_setting_stops_the_server_at_start_naming_the_key(string key, string value)
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var server = await BrowserServer.StartAsync(new Dictionary<string, string?> { [key] = value });
+        });
+
+        var messages = string.Join(" | ", Chain(error).Select(e => e.Message));
+        Assert.Contains(key.Split(':')[^1], messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Listening_to_an_unknown_call_is_404_and_to_a_call_not_yet_answered_is_409()
+    {
+        await using var server = await BrowserServer.StartAsync();
+        using var http = BrowserServer.Client(server);
+        await using var pc = BrowserServer.Peer(MediaDirection.RecvOnly);
+        var offer = await BrowserServer.OfferAsync(pc);
+
+        using (var unknown = await BrowserServer.PostOfferAsync(http, "/calls/nosuchcall/listen", offer))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
+
+        // A registered call whose media has not started yet.
+        var registration = server.Registry.Register(new PhoneBridge.Core.Registry.CallRegistrationRequest("twilio", "CA1"));
+        using (var early = await BrowserServer.PostOfferAsync(http, $"/calls/{registration.CallId}/listen", offer))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        }
+
+        server.Registry.Release(registration.CallId);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            yield return e;
+            if (e is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Chain))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+
     private static async Task<(string CallId, PeerConnection Pc)> CallAsync(HttpClient http)
     {
         var pc = BrowserServer.Peer(MediaDirection.SendRecv);
