@@ -1,3 +1,4 @@
+using PhoneBridge.Browser;
 using PhoneBridge.Core;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Hosting;
@@ -22,6 +23,7 @@ builder.ListenForManagement();              // PhoneBridge:Server:ManagementUrls
 builder.Services.AddPhoneBridgeCore();      // call registry, bridge, counters, local echo edge
 builder.AddTwilio();                        // /twilio/*: webhook, media socket, outbound calls
 builder.AddTelnyx();                        // /telnyx/*: webhooks, media socket, Call Control
+builder.AddBrowser();                       // /browser/*: calls from a browser's microphone over WebRTC, listen-in
 builder.AddStreamEdgeWhenConfigured();      // Stream Video edge + agent launch when Stream credentials are set
 builder.Services.AddCalls();                // provider-neutral call control behind /calls
 builder.Services.AddRecording();            // PhoneBridge:Recording: a stereo WAV and a JSON sidecar per recorded call
@@ -48,6 +50,7 @@ app.MapManagement(management =>             // API key, or anonymous on the mana
 });
 app.MapTwilio();
 app.MapTelnyx();
+app.MapBrowser();                           // /browser/phone.js, /browser/listen.js, /browser/calls, /calls/{id}/listen
 app.MapStreamEdge();                        // POST /stream/calls/{type}/{id}/hangup for agents (Stream edge only)
 app.MapCalls();                             // /calls: list, dial, hang up, transfer, DTMF, hold (API key)
 app.MapDashboard();                         // /dashboard pages, login, live list (server-sent events), call timelines

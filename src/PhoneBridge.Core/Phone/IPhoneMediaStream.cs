@@ -4,14 +4,14 @@ namespace PhoneBridge.Core.Phone;
 
 /// <summary>
 /// The phone side of one call: a provider media socket seen as PCM16 frames.
-/// Twilio and Telnyx implement it; the bridge consumes it. As an <see cref="IAudioFrameSink"/> it is the last hop
+/// Twilio, Telnyx and the browser provider (a WebRTC peer connection) implement it; the bridge consumes it. As an <see cref="IAudioFrameSink"/> it is the last hop
 /// towards the caller: each frame given to <see cref="IAudioFrameSink.OnFrame"/> (PCM16 at the started format's
 /// rate) is encoded and queued for the caller to hear. That never blocks; the queue is bounded and drops the oldest
 /// audio when the socket cannot keep up. Frames before start are ignored.
 /// </summary>
 public interface IPhoneMediaStream : IAudioFrameSink
 {
-    /// <summary>"twilio" or "telnyx"; used in logs and metrics.</summary>
+    /// <summary>"twilio", "telnyx" or "browser"; used in logs and metrics.</summary>
     string Provider { get; }
 
     /// <summary>

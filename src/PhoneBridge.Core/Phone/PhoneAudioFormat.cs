@@ -2,7 +2,7 @@ using PhoneBridge.Audio;
 
 namespace PhoneBridge.Core.Phone;
 
-/// <summary>Wire encodings a telephony provider streams to us.</summary>
+/// <summary>Wire encodings a telephony provider (or a browser) streams to us.</summary>
 public enum PhoneEncoding
 {
     /// <summary>G.711 μ-law (PCMU), 8 kHz.</summary>
@@ -13,6 +13,9 @@ public enum PhoneEncoding
 
     /// <summary>Linear 16-bit PCM, big-endian (network order), usually 16 kHz.</summary>
     L16,
+
+    /// <summary>Opus over WebRTC (the browser provider); the RTC stack decodes it to PCM at the call's rate.</summary>
+    Opus,
 }
 
 /// <summary>The negotiated phone audio format. Mono only: the PSTN has one channel.</summary>

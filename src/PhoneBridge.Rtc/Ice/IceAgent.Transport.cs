@@ -9,7 +9,7 @@ public sealed partial class IceAgent
 {
     private long _droppedDatagrams;
 
-    /// <summary>Datagrams dropped: received from outside the selected (or, before selection, a valid) pair, or not sent because the socket buffer was full.</summary>
+    /// <summary>Datagrams dropped: received from outside the selected pair and the other validated pairs, or not sent because the socket buffer was full.</summary>
     public long DroppedDatagrams => Interlocked.Read(ref _droppedDatagrams);
 
     private void StartReceiving(IceSocket socket)
@@ -138,12 +138,14 @@ public sealed partial class IceAgent
 
     private bool IsFromUsablePair(LocalCandidateEntry local, SocketAddress from)
     {
-        if (_selected is { } selected)
+        if (_selected is { } selected && selected.Local == local && selected.Remote.Address.Equals(from))
         {
-            return selected.Local == local && selected.Remote.Address.Equals(from);
+            return true;
         }
 
-        // Before nomination completes the peer may already start DTLS on a pair it validated.
+        // Before nomination completes the peer may already start DTLS on a pair it validated. After it, a controlling
+        // browser may move to another validated pair that it ranks higher than we do (a second interface of its own,
+        // learnt here as peer-reflexive) and send from there while we still send on ours; both pairs passed the checks.
         foreach (var pair in _validPairs)
         {
             if (pair.Local == local && pair.Remote.Address.Equals(from))

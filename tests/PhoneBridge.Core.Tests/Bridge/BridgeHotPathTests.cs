@@ -77,6 +77,99 @@ public class BridgeHotPathTests
     }
 
     [Fact]
+    public async Task ListeningInDoesNotAllocateAndHearsCallerAndAgentSummedWithClipping()
+    {
+        var edge = new CountingEdge();
+        var phone = new CountingPhone();
+        var directory = new CallDirectory(new NullCallEventPublisher());
+        using var h = new BridgeHarness(edge, directory: directory);
+        var run = h.Bridge.AttachPhoneToCallAsync(h.Call, phone, "phone-1", CancellationToken.None);
+        var handler = await phone.Handler.Task.WaitAsync(TestTimeouts.Wait);
+        handler.OnStarted(new PhoneStreamStart("MZ", null, PhoneAudioFormat.MuLaw8k, new Dictionary<string, string>()));
+        var session = await edge.Session.Task.WaitAsync(TestTimeouts.Wait);
+        var caller = new short[160];
+        for (var i = 0; session.Frames == 0 && i < 3000; i++)
+        {
+            handler.CallerAudio.OnFrame(caller);
+            await Task.Delay(10);
+        }
+
+        Assert.True(directory.TryGet(h.Call.CallId, out var live));
+        var listenIn = Assert.IsAssignableFrom<ICallListenIn>(live.Media);
+        Assert.Equal(8000, listenIn.SampleRate);
+        var first = new LastFrameSink();
+        var second = new LastFrameSink();
+        using var one = listenIn.AddListener(first);
+        var two = listenIn.AddListener(second);
+        Assert.NotNull(one);
+        Assert.NotNull(two);
+
+        // The caller at 1000, the agent at 32000: the mix is their sum, clipped at the top of the range.
+        Array.Fill(caller, (short)1000);
+        var agent = new short[160];
+        Array.Fill(agent, (short)32000);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            session.Handler!.RemoteAudio.OnFrame(agent);
+            handler.CallerAudio.OnFrame(caller);
+        }
+
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Assert.Equal(1000, first.Frames);
+        Assert.Equal(1000, second.Frames);
+        Assert.All(first.Last, s => Assert.Equal(short.MaxValue, s));
+
+        // A silent agent: the caller alone. A listener that leaves gets nothing more; the call's end ends the rest.
+        two!.Dispose();
+        Assert.True(two.Ended.IsCompleted);
+        handler.CallerAudio.OnFrame(caller);
+        Assert.All(first.Last, s => Assert.Equal(1000, s));
+        Assert.Equal(1000, second.Frames);
+
+        phone.Stop.TrySetResult();
+        await run.WaitAsync(TestTimeouts.Wait);
+        await one!.Ended.WaitAsync(TestTimeouts.Wait);
+        Assert.Null(listenIn.AddListener(new LastFrameSink()));
+    }
+
+    [Fact]
+    public async Task A_call_takes_at_most_its_listeners()
+    {
+        var edge = new CountingEdge();
+        var phone = new CountingPhone();
+        var directory = new CallDirectory(new NullCallEventPublisher());
+        using var h = new BridgeHarness(edge, directory: directory);
+        var run = h.Bridge.AttachPhoneToCallAsync(h.Call, phone, "phone-1", CancellationToken.None);
+        var handler = await phone.Handler.Task.WaitAsync(TestTimeouts.Wait);
+        Assert.True(directory.TryGet(h.Call.CallId, out var live));
+        Assert.Null(live.Media);
+        handler.OnStarted(new PhoneStreamStart("MZ", null, PhoneAudioFormat.MuLaw8k, new Dictionary<string, string>()));
+        var listenIn = Assert.IsAssignableFrom<ICallListenIn>(live.Media);
+
+        var listeners = Enumerable.Range(0, 10).Select(_ => listenIn.AddListener(new LastFrameSink())).ToList();
+
+        Assert.Equal(4, listeners.Count(l => l is not null));
+        listeners[0]!.Dispose();
+        Assert.NotNull(listenIn.AddListener(new LastFrameSink()));
+        phone.Stop.TrySetResult();
+        await run.WaitAsync(TestTimeouts.Wait);
+    }
+
+    private sealed class LastFrameSink : PhoneBridge.Audio.IAudioFrameSink
+    {
+        public short[] Last { get; } = new short[160];
+
+        public int Frames { get; private set; }
+
+        public void OnFrame(ReadOnlySpan<short> frame)
+        {
+            frame.CopyTo(Last);
+            Frames++;
+        }
+    }
+
+    [Fact]
     public async Task RecordingBothDirectionsDoesNotAllocateOnTheMediaThreads()
     {
         var folder = Directory.CreateTempSubdirectory("pb-hotpath-rec-").FullName;

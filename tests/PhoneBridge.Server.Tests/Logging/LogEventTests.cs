@@ -24,6 +24,7 @@ public sealed partial class LogEventTests
         "PhoneBridge.Telnyx",
         "PhoneBridge.Server",
         "PhoneBridge.Simulator",
+        "PhoneBridge.Browser",
     ];
 
     private static readonly Lazy<IReadOnlyList<LogEvent>> AllEvents = new(() => ProductAssemblies.SelectMany(EventsOf).ToList());

@@ -109,7 +109,8 @@ public class OpenApiDocumentTests
         Assert.Equal("bearer", bearer.GetProperty("scheme").GetString());
         string[] protectedOperations = ["POST /twilio/calls", "DELETE /twilio/calls/{callSid}", "POST /twilio/calls/{callSid}/transfer", "GET /stats", "POST /stats/gc", "POST /telnyx/calls", "DELETE /telnyx/calls/{callControlId}", "POST /stream/calls/{type}/{id}/hangup",
             "GET /calls", "GET /calls/{callId}", "POST /calls", "POST /calls/{callId}/hangup", "POST /calls/{callId}/transfer", "POST /calls/{callId}/dtmf", "POST /calls/{callId}/hold", "POST /calls/{callId}/unhold",
-            "POST /calls/{callId}/recording/start", "POST /calls/{callId}/recording/stop", "GET /metrics"];
+            "POST /calls/{callId}/recording/start", "POST /calls/{callId}/recording/stop", "GET /metrics",
+            "POST /browser/calls", "DELETE /browser/calls/{callId}", "POST /calls/{callId}/listen"];
         foreach (var (key, operation) in operations)
         {
             var secured = operation.TryGetProperty("security", out var security)

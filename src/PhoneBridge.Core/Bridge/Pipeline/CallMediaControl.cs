@@ -1,3 +1,4 @@
+using PhoneBridge.Audio;
 using PhoneBridge.Audio.Tones;
 using PhoneBridge.Core.Bridge.Hold;
 using PhoneBridge.Core.Calls;
@@ -17,7 +18,7 @@ namespace PhoneBridge.Core.Bridge.Pipeline;
 /// apart. It is held for one frame's trip to the phone stream, and the phone side only tries it: when the edge is
 /// passing a frame at that moment, no generated frame is needed.
 /// </remarks>
-internal sealed class CallMediaControl : ICallMediaControl
+internal sealed class CallMediaControl : ICallMediaControl, ICallListenIn
 {
     /// <summary>Tone strings queued or playing at most; <see cref="PlayDtmf"/> refuses more.</summary>
     public const int MaxQueuedStrings = 8;
@@ -52,6 +53,11 @@ internal sealed class CallMediaControl : ICallMediaControl
     /// <summary>What a held caller hears.</summary>
     public HoldAudio HoldAudio { get; }
 
+    /// <summary>The listen-in taps and their mixer.</summary>
+    public ListenMix Listen { get; } = new();
+
+    int ICallListenIn.SampleRate => Listen.SampleRate;
+
     /// <summary>Serialises the edge-to-phone stages between the edge's thread and the generated frames.</summary>
     public Lock EdgeSide { get; } = new();
 
@@ -74,6 +80,8 @@ internal sealed class CallMediaControl : ICallMediaControl
         Interlocked.Read(ref _dtmfTonesPlayed));
 
     public void SetHeld(bool held) => _held = held;
+
+    public CallListener? AddListener(IAudioFrameSink sink) => Listen.AddListener(sink);
 
     /// <summary>
     /// Queues <paramref name="digits"/> (<c>0-9 * # A-D</c>, 1 to 64) as tones of <paramref name="toneMs"/>

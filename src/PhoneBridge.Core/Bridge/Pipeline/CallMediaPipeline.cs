@@ -8,7 +8,7 @@ namespace PhoneBridge.Core.Bridge.Pipeline;
 /// <summary>
 /// The audio of one bridged call, both directions composed here and nowhere else. Each direction is a list of named
 /// stages run on the thread that delivers the frame (the phone's receive loop, the edge's media loop): adding a
-/// stage (a recording tap, a tone injector, a quality meter) is one line in its direction's list. Hold and in-band
+/// stage (a recording tap, a listen-in tap, a tone injector, a quality meter) is one line in its direction's list. Hold and in-band
 /// DTMF are stages too, driven through <see cref="Control"/>.
 /// </summary>
 internal sealed class CallMediaPipeline
@@ -38,6 +38,7 @@ internal sealed class CallMediaPipeline
             new LevelMeter("level-from-phone", quality.SetLevelFromPhone, firstAudio),
             _fill,
             Recording.Caller,
+            Control.Listen.Caller,
             new HoldGate(Control),
             EarlyAudio,
             EdgePublish = new EdgePublish());
@@ -48,6 +49,7 @@ internal sealed class CallMediaPipeline
             _holdAudio,
             _tones,
             Recording.Heard,
+            Control.Listen.Heard,
             new FrameCounter("count-to-phone", Control.CountToPhone),
             new LevelMeter("level-to-phone", quality.SetLevelToPhone),
             new PhonePlayout(phone));
@@ -85,13 +87,15 @@ internal sealed class CallMediaPipeline
         _holdAudio.Start(format.SampleRate, frame);
         _tones.Start(frame);
         _fill.Start(frame);
+        Control.Listen.Start(format.SampleRate, frame);
         Control.Start(format.SampleRate);
     }
 
-    /// <summary>Stops both directions at their first stage.</summary>
+    /// <summary>Stops both directions at their first stage and closes the call's listeners.</summary>
     public void Close()
     {
         _phoneGate.Close();
         _edgeGate.Close();
+        Control.Listen.Close();
     }
 }

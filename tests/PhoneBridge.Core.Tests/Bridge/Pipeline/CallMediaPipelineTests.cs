@@ -12,13 +12,13 @@ public class CallMediaPipelineTests
         var pipeline = new CallMediaPipeline(new FakePhone(), counters);
 
         Assert.Equal(
-            ["call-open", "count-from-phone", "level-from-phone", "edge-silence-fill", "record-caller", "hold-gate", "early-audio", "edge-publish"],
+            ["call-open", "count-from-phone", "level-from-phone", "edge-silence-fill", "record-caller", "listen-caller", "hold-gate", "early-audio", "edge-publish"],
             pipeline.PhoneToEdge.Stages.Select(s => s.Name));
-        Assert.Equal(["call-open", "hold-audio", "dtmf-tones", "record-heard", "count-to-phone", "level-to-phone", "phone-playout"], pipeline.EdgeToPhone.Stages.Select(s => s.Name));
+        Assert.Equal(["call-open", "hold-audio", "dtmf-tones", "record-heard", "listen-heard", "count-to-phone", "level-to-phone", "phone-playout"], pipeline.EdgeToPhone.Stages.Select(s => s.Name));
         Assert.Equal(
-            "provider-decode → call-open → count-from-phone → level-from-phone → edge-silence-fill → record-caller → hold-gate → early-audio → edge-publish",
+            "provider-decode → call-open → count-from-phone → level-from-phone → edge-silence-fill → record-caller → listen-caller → hold-gate → early-audio → edge-publish",
             pipeline.PhoneToEdge.Description);
-        Assert.Equal("remote-mix → call-open → hold-audio → dtmf-tones → record-heard → count-to-phone → level-to-phone → phone-playout", pipeline.EdgeToPhone.Description);
+        Assert.Equal("remote-mix → call-open → hold-audio → dtmf-tones → record-heard → listen-heard → count-to-phone → level-to-phone → phone-playout", pipeline.EdgeToPhone.Description);
         Assert.Same(pipeline.EarlyAudio, pipeline.PhoneToEdge.Stages[6]);
         Assert.Same(pipeline.EdgePublish, pipeline.PhoneToEdge.Stages[7]);
     }
