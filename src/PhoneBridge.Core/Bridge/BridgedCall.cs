@@ -28,7 +28,6 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
     private readonly LiveCall? _live;
 
     private int _started;
-    private LiveCall? _live;
     private FirstAudioSpan? _firstAudio;
     private IEdgeSession? _session;
     private Task? _joinTask;
@@ -163,7 +162,6 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
         LiveCall? live = null;
         if (_bridge.Directory?.TryGet(CallId, out live) == true)
         {
-            _live = live;
             // Hold and DTMF from the API act on this pipeline from now; the directory detaches it when the call ends.
             live.AttachMedia(_media.Control);
         }
