@@ -9,7 +9,7 @@ namespace PhoneBridge.Telnyx.Webhooks;
 /// <summary><c>POST /telnyx/events</c>: hands a verified Call Control event to the processor.</summary>
 internal static class TelnyxWebhookEndpoint
 {
-    public static Results<Ok, BadRequest<string>, StatusCodeHttpResult> Handle(
+    public static async Task<Results<Ok, BadRequest<string>, StatusCodeHttpResult>> HandleAsync(
         HttpContext context, TelnyxEventProcessor processor, PublicUrlResolver publicUrls)
     {
         // The filter only lets verified requests through, with the body it verified.
@@ -20,7 +20,9 @@ internal static class TelnyxWebhookEndpoint
             return TypedResults.BadRequest("Not a Telnyx webhook event.");
         }
 
-        return processor.Handle(webhook, TelnyxMediaUrl.PublicWebSocketBase(publicUrls, context.Request)) == TelnyxWebhookOutcome.Busy
+        var outcome = await processor.HandleAsync(webhook, TelnyxMediaUrl.PublicWebSocketBase(publicUrls, context.Request), context.RequestAborted)
+            .ConfigureAwait(false);
+        return outcome == TelnyxWebhookOutcome.Busy
             ? TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable)
             : TypedResults.Ok();
     }
