@@ -214,7 +214,7 @@ public sealed class RedisCallRegistry : ICallRegistry, IAsyncDisposable, IDispos
                 owner = (RedisValue)_me,
                 prefix = (RedisValue)_keys.Prefix,
                 callId = (RedisValue)callId,
-            }, cancellationToken).ConfigureAwait(false);
+            }, CancellationToken.None).ConfigureAwait(false);   // not abandoned half-way: a claim made must be held
         }
         catch (Exception e) when (IsUnavailable(e, cancellationToken))
         {
