@@ -6,6 +6,7 @@ using PhoneBridge.Core.Recording;
 using PhoneBridge.Core.Security;
 using PhoneBridge.Core.Telemetry;
 using PhoneBridge.Dashboard;
+using PhoneBridge.Redis;
 using PhoneBridge.Server.Hosting;
 using PhoneBridge.Server.Hosting.Management;
 using PhoneBridge.Server.Stats;
@@ -25,6 +26,7 @@ builder.AddTwilio();                        // /twilio/*: webhook, media socket,
 builder.AddTelnyx();                        // /telnyx/*: webhooks, media socket, Call Control
 builder.AddBrowser();                       // /browser/*: calls from a browser's microphone over WebRTC, listen-in
 builder.AddStreamEdgeWhenConfigured();      // Stream Video edge + agent launch when Stream credentials are set
+builder.AddRedisWhenConfigured();           // ConnectionStrings:Redis / REDIS_URL: registry, ownership and heartbeats shared by instances
 builder.Services.AddCalls();                // provider-neutral call control behind /calls
 builder.Services.AddRecording();            // PhoneBridge:Recording: a stereo WAV and a JSON sidecar per recorded call
 builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, drain on SIGTERM, 4xx for malformed requests

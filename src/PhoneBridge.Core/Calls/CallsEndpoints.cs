@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Admission;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Recording;
+using PhoneBridge.Core.Registry;
 
 namespace PhoneBridge.Core.Calls;
 
@@ -128,6 +129,10 @@ internal static class CallsEndpoints
         {
             return ProviderFailed(control, action, "(new)", e);
         }
+        catch (CallRegistryUnavailableException)
+        {
+            return RegistryUnavailable(control, action, "(new)");
+        }
         catch (Exception e) when (IsUnreachable(e, cancellationToken))
         {
             return Unreachable(control, action, "(new)", provider!.Provider);
@@ -235,6 +240,10 @@ internal static class CallsEndpoints
         catch (PhoneProviderException e)
         {
             return ProviderFailed(control, action, call.CallId, e);
+        }
+        catch (CallRegistryUnavailableException)
+        {
+            return RegistryUnavailable(control, action, call.CallId);
         }
         catch (Exception e) when (IsUnreachable(e, cancellationToken))
         {
@@ -344,6 +353,10 @@ internal static class CallsEndpoints
 
     private static bool IsUnreachable(Exception e, CancellationToken cancellationToken) =>
         e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private static ProblemHttpResult RegistryUnavailable(CallControl control, string action, string callId) =>
+        Refuse(control, action, callId, StatusCodes.Status503ServiceUnavailable, "Call registry unavailable",
+            "The shared call registry (Redis) could not be reached. Nothing was dialled; try again.");
 
     private static ProblemHttpResult NotFound(CallControl control, string action, string callId) =>
         Refuse(control, action, callId, StatusCodes.Status404NotFound, "No such call", "This instance has no live call with that id.");

@@ -10,7 +10,7 @@ namespace PhoneBridge.Telnyx.Webhooks;
 /// <summary><c>POST /telnyx/events</c>: hands a verified Call Control event to the processor.</summary>
 internal static class TelnyxWebhookEndpoint
 {
-    public static Results<Ok, BadRequest<string>, StatusCodeHttpResult, ProblemHttpResult> Handle(
+    public static async Task<Results<Ok, BadRequest<string>, StatusCodeHttpResult, ProblemHttpResult>> HandleAsync(
         HttpContext context, TelnyxEventProcessor processor, PublicUrlResolver publicUrls)
     {
         // The filter only lets verified requests through, with the body it verified.
@@ -21,7 +21,9 @@ internal static class TelnyxWebhookEndpoint
             return TypedResults.BadRequest("Not a Telnyx webhook event.");
         }
 
-        return processor.Handle(webhook, TelnyxMediaUrl.PublicWebSocketBase(publicUrls, context.Request)) switch
+        var outcome = await processor.HandleAsync(webhook, TelnyxMediaUrl.PublicWebSocketBase(publicUrls, context.Request), context.RequestAborted)
+            .ConfigureAwait(false);
+        return outcome switch
         {
             TelnyxWebhookOutcome.Busy => TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable),
             TelnyxWebhookOutcome.Draining => CallAdmission.Unavailable(context.Response, AdmissionVerdict.Draining),

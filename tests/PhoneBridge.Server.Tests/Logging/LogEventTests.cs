@@ -25,6 +25,7 @@ public sealed partial class LogEventTests
         "PhoneBridge.Server",
         "PhoneBridge.Simulator",
         "PhoneBridge.Browser",
+        "PhoneBridge.Redis",
     ];
 
     private static readonly Lazy<IReadOnlyList<LogEvent>> AllEvents = new(() => ProductAssemblies.SelectMany(EventsOf).ToList());

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using PhoneBridge.Core.Telemetry;
+using PhoneBridge.Core.Registry;
 using PhoneBridge.Simulator.Telnyx;
 using PhoneBridge.Telnyx.Tests.Hosting;
 
