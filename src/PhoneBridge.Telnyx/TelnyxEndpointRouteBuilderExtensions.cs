@@ -29,7 +29,7 @@ public static class TelnyxEndpointRouteBuilderExtensions
             return group;
         }
 
-        group.MapPost("/events", TelnyxWebhookEndpoint.Handle)
+        group.MapPost("/events", TelnyxWebhookEndpoint.HandleAsync)
             .LimitWebhookBody()
             .LimitFailedAuth()
             .ValidateTelnyxSignature()

@@ -6,10 +6,13 @@ using PhoneBridge.Telnyx.Media;
 
 namespace PhoneBridge.Telnyx.Webhooks;
 
-/// <summary><c>POST /telnyx/events</c>: hands a verified Call Control event to the processor.</summary>
+/// <summary>
+/// <c>POST /telnyx/events</c>: hands a verified Call Control event to the processor, and one about a call held by
+/// another instance to that instance (<see cref="TelnyxEventForwarding"/>).
+/// </summary>
 internal static class TelnyxWebhookEndpoint
 {
-    public static Results<Ok, BadRequest<string>, StatusCodeHttpResult> Handle(
+    public static async Task<Results<Ok, BadRequest<string>, StatusCodeHttpResult>> HandleAsync(
         HttpContext context, TelnyxEventProcessor processor, PublicUrlResolver publicUrls)
     {
         // The filter only lets verified requests through, with the body it verified.
@@ -20,8 +23,14 @@ internal static class TelnyxWebhookEndpoint
             return TypedResults.BadRequest("Not a Telnyx webhook event.");
         }
 
-        return processor.Handle(webhook, TelnyxMediaUrl.PublicWebSocketBase(publicUrls, context.Request)) == TelnyxWebhookOutcome.Busy
-            ? TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable)
-            : TypedResults.Ok();
+        var outcome = processor.Handle(webhook, TelnyxMediaUrl.PublicWebSocketBase(publicUrls, context.Request));
+        if (outcome == TelnyxWebhookOutcome.Busy)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        // A hangup or verdict about a call whose media another instance holds is acted on there too.
+        await TelnyxEventForwarding.ForwardIfElsewhereAsync(context, webhook, outcome, context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Ok();
     }
 }

@@ -1,0 +1,11 @@
+using Microsoft.Extensions.Logging;
+
+namespace PhoneBridge.Core.Cluster;
+
+/// <summary>Log events of routing requests between instances (block 1900 of PhoneBridge.Core).</summary>
+internal static partial class ClusterLog
+{
+    [LoggerMessage(EventId = 1900, EventName = "UnknownAction", Level = LogLevel.Warning,
+        Message = "Forwarded command {Action} is not known here; answered 501")]
+    public static partial void UnknownAction(ILogger logger, string action);
+}
