@@ -8,4 +8,8 @@ internal static partial class ClusterLog
     [LoggerMessage(EventId = 1900, EventName = "UnknownAction", Level = LogLevel.Warning,
         Message = "Forwarded command {Action} is not known here; answered 501")]
     public static partial void UnknownAction(ILogger logger, string action);
+
+    [LoggerMessage(EventId = 1901, EventName = "OwnerLookupFailed", Level = LogLevel.Warning,
+        Message = "Request {Action} for call {CallId} not held here: its owner could not be looked up ({Error}); answered 503")]
+    public static partial void OwnerLookupFailed(ILogger logger, string action, string callId, string error);
 }

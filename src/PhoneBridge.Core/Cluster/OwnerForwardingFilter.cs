@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using PhoneBridge.Core.Hosting;
+using PhoneBridge.Core.Registry;
 
 namespace PhoneBridge.Core.Cluster;
 
@@ -24,10 +26,26 @@ internal sealed class OwnerForwardingFilter(string action, OwnerForwarding forwa
 
         var ct = http.RequestAborted;
         string? owner = null;
+        if (forwarding.ByOwner && !CallIds.IsValidCallId(key))
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+
         if (forwarding.ByOwner)
         {
             var ownership = services.GetRequiredService<ICallOwnership>();
-            owner = await ownership.FindOwnerAsync(key, ct).ConfigureAwait(false);
+            try
+            {
+                owner = await ownership.FindOwnerAsync(key, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // The shared registry cannot be asked: the call may be live elsewhere, so not a 404.
+                ClusterLog.OwnerLookupFailed(services.GetRequiredService<ILogger<OwnerForwardingFilter>>(), action, key, e.GetType().Name);
+                return new ForwardedResult(CallCommandReplies.Problem(StatusCodes.Status503ServiceUnavailable, "Owner unknown",
+                    "The shared call registry could not be reached to find the instance that holds this call. Try again shortly."));
+            }
+
             if (owner is null || owner == ownership.InstanceId)
             {
                 return await next(context).ConfigureAwait(false);
