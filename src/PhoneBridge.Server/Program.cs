@@ -3,6 +3,7 @@ using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Recording;
 using PhoneBridge.Core.Security;
+using PhoneBridge.Redis;
 using PhoneBridge.Server.Hosting;
 using PhoneBridge.Server.Stats;
 using PhoneBridge.Stream;
@@ -19,6 +20,7 @@ builder.Services.AddPhoneBridgeCore();      // call registry, bridge, counters, 
 builder.AddTwilio();                        // /twilio/*: webhook, media socket, outbound calls
 builder.AddTelnyx();                        // /telnyx/*: webhooks, media socket, Call Control
 builder.AddStreamEdgeWhenConfigured();      // Stream Video edge + agent launch when Stream credentials are set
+builder.AddRedisWhenConfigured();           // ConnectionStrings:Redis / REDIS_URL: registry, ownership and heartbeats shared by instances
 builder.Services.AddCalls();                // provider-neutral call control behind /calls
 builder.Services.AddRecording();            // PhoneBridge:Recording: a stereo WAV and a JSON sidecar per recorded call
 builder.Services.AddServerHosting();        // forwarded headers, WebSockets, health, graceful shutdown, 4xx for malformed requests

@@ -21,6 +21,8 @@ public static class EnvironmentAliases
         new("TELNYX_CONNECTION_ID", "Telnyx:ConnectionId"),
         new("STREAM_API_KEY", "Stream:ApiKey"),
         new("STREAM_API_SECRET", "Stream:ApiSecret"),
+        // redis://[user:password@]host:port[/db] or rediss://; PhoneBridge.Redis reads URLs and configuration strings alike.
+        new("REDIS_URL", "ConnectionStrings:Redis"),
     ];
 
     public static IConfigurationBuilder AddPhoneBridgeEnvironmentAliases(this IConfigurationBuilder builder) =>

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Cluster;
+using PhoneBridge.Redis.Cluster;
+using PhoneBridge.Redis.Connection;
+using StackExchange.Redis;
+
+namespace PhoneBridge.Redis;
+
+public static class RedisServiceCollectionExtensions
+{
+    /// <summary>
+    /// Shares the calls of several instances through Redis when <c>ConnectionStrings:Redis</c> (or its alias
+    /// <c>REDIS_URL</c>) is set; without it nothing is registered and the single-process defaults stay.
+    /// </summary>
+    public static IHostApplicationBuilder AddRedisWhenConfigured(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var connectionString = builder.Configuration.GetConnectionString(RedisOptions.ConnectionStringName);
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            builder.Services.AddPhoneBridgeRedis(connectionString);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers one <see cref="IConnectionMultiplexer"/> for <paramref name="connectionString"/> (a redis:// URL or a
+    /// StackExchange.Redis configuration string, see <see cref="RedisConnectionString"/>), the options
+    /// (<c>PhoneBridge:Redis</c>, validated at start), <see cref="RedisKeys"/>, and <see cref="RedisCallOwnership"/>
+    /// as <see cref="ICallOwnership"/> (replacing the single-process one). The connection does not abort when Redis
+    /// is down: the server starts and the client reconnects in the background. Call after or before
+    /// <c>AddPhoneBridgeCore</c>; the Redis services replace the in-memory ones either way.
+    /// </summary>
+    /// <exception cref="FormatException">The connection string is malformed (reported at start, without its value).</exception>
+    public static IServiceCollection AddPhoneBridgeRedis(this IServiceCollection services, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var configuration = RedisConnectionString.Parse(connectionString);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<RedisOptions>()
+            .BindConfiguration(RedisOptions.SectionName)
+            .Validate(o => o.IsValid(out _), "PhoneBridge:Redis: KeyPrefix 1-64 characters without spaces; HeartbeatInterval 100 ms-1 min; HeartbeatTimeout at least twice the interval and at most 5 min; CommandTimeout 0-30 s.")
+            .ValidateOnStart();
+        services.TryAddSingleton<IConnectionMultiplexer>(sp =>
+        {
+            var options = configuration.Clone();
+            options.LoggerFactory ??= sp.GetService<ILoggerFactory>();
+            return ConnectionMultiplexer.Connect(options);
+        });
+        services.TryAddSingleton<RedisKeys>();
+        services.Replace(ServiceDescriptor.Singleton<ICallOwnership, RedisCallOwnership>());
+        return services;
+    }
+}
