@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Cluster;
 using PhoneBridge.Redis.Cluster;
 using PhoneBridge.Redis.Connection;
+using PhoneBridge.Redis.Routing;
 using StackExchange.Redis;
 
 namespace PhoneBridge.Redis;
@@ -55,6 +56,7 @@ public static class RedisServiceCollectionExtensions
         });
         services.TryAddSingleton<RedisKeys>();
         services.Replace(ServiceDescriptor.Singleton<ICallOwnership, RedisCallOwnership>());
+        services.AddRedisCallRouting();     // Routing/: requests about a call reach its owner over pub/sub
         return services;
     }
 }

@@ -68,8 +68,12 @@ public sealed class NginxProcess : IAsyncDisposable
         var port = FreePort();
         var directory = Directory.CreateTempSubdirectory("phonebridge-nginx-");
         // Run as root (CI), nginx's workers are nobody and must reach their temp directories in here.
-        File.SetUnixFileMode(directory.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
         var site = File.ReadAllText(DeploymentConfigPath());
         foreach (var expected in new[] { UpstreamA, UpstreamB, Listen })
         {
