@@ -24,8 +24,9 @@ public static class CallsEndpointRouteBuilderExtensions
             .RequirePhoneBridgeApiKey();
 
         calls.MapGet("/", CallsEndpoints.List)
+            .ListAcrossInstances()
             .WithName("ListCalls")
-            .WithSummary("Lists the live calls of this instance")
+            .WithSummary("Lists the live calls (of every instance that answers in time, when several share Redis)")
             .WithDescription("Numbers are masked (***4567) unless Stream:ShowFullNumber is true.");
         calls.MapGet("/{callId}", CallsEndpoints.Get)
             .ForwardCall(CallsForwarding.Get)

@@ -30,8 +30,13 @@ internal static class CallsForwarding
     public static RouteHandlerBuilder ForwardCall(this RouteHandlerBuilder builder, string action) =>
         builder.ForwardToOwner(action, action is Transfer or Dtmf ? WithBody : WithoutBody);
 
+    /// <summary><c>GET /calls</c> lists every instance's calls when several share Redis.</summary>
+    public static RouteHandlerBuilder ListAcrossInstances(this RouteHandlerBuilder builder) =>
+        builder.AddEndpointFilter(new CallListAcrossInstances());
+
     public static IServiceCollection AddCallsCommands(this IServiceCollection services)
     {
+        services.AddCallCommand(CallListAcrossInstances.Action, (_, http) => CallListAcrossInstances.ListHere(http));
         services.AddCallCommand(Get, (c, http) => Task.FromResult<IResult>(CallsEndpoints.Get(
             c.Key, Need<CallDirectory>(http), Need<IOptionsMonitor<CallListOptions>>(http), Need<CallControl>(http))));
         services.AddCallCommand(HangUp, async (c, http) => await CallsEndpoints.HangUpAsync(

@@ -72,6 +72,15 @@ public sealed class ClusterEdgeTests
                 call.Play(audio, audio.FrameCount, pacer);
             }
 
+            // The list is every instance's, whichever one answers it.
+            var ids = calls.Select(ClusterRoutingTests.CallIdOf).Order(StringComparer.Ordinal).ToArray();
+            for (var ask = 0; ask < 2; ask++)
+            {
+                var list = await api.GetAsync("calls");
+                Assert.True(list.Status == HttpStatusCode.OK, list.ToString());
+                Assert.Equal(ids, list.Body.EnumerateArray().Select(c => c.GetProperty("callId").GetString()!).Order(StringComparer.Ordinal).ToArray());
+            }
+
             var split = 0;
             foreach (var call in calls)
             {
