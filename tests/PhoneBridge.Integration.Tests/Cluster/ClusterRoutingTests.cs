@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Xml.Linq;
+using PhoneBridge.Simulator;
 using PhoneBridge.Simulator.Audio;
 using PhoneBridge.Simulator.Pacing;
 using PhoneBridge.Simulator.Twilio;
@@ -139,7 +140,7 @@ public sealed class ClusterRoutingTests : IDisposable
             {
                 return await rig.DialAsync(rig.A.Url, rig.B.Url);
             }
-            catch (Exception e) when (DateTime.UtcNow < deadline && e is HttpRequestException or HandshakeRefusedException or InvalidOperationException)
+            catch (Exception e) when (DateTime.UtcNow < deadline && e is HttpRequestException or HandshakeRefusedException or SimulatorException)
             {
                 await Task.Delay(250);
             }
