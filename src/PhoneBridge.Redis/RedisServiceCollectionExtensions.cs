@@ -5,8 +5,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Cluster;
+using PhoneBridge.Core.Registry;
 using PhoneBridge.Redis.Cluster;
 using PhoneBridge.Redis.Connection;
+using PhoneBridge.Redis.Health;
+using PhoneBridge.Redis.Webhooks;
+using PhoneBridge.Redis.Registry;
 using PhoneBridge.Redis.Routing;
 using StackExchange.Redis;
 
@@ -33,8 +37,11 @@ public static class RedisServiceCollectionExtensions
     /// <summary>
     /// Registers one <see cref="IConnectionMultiplexer"/> for <paramref name="connectionString"/> (a redis:// URL or a
     /// StackExchange.Redis configuration string, see <see cref="RedisConnectionString"/>), the options
-    /// (<c>PhoneBridge:Redis</c>, validated at start), <see cref="RedisKeys"/>, and <see cref="RedisCallOwnership"/>
-    /// as <see cref="ICallOwnership"/> (replacing the single-process one). The connection does not abort when Redis
+    /// (<c>PhoneBridge:Redis</c>, validated at start), <see cref="RedisKeys"/>, <see cref="RedisCallOwnership"/>
+    /// as <see cref="ICallOwnership"/> and <see cref="RedisCallRegistry"/> as <see cref="ICallRegistry"/> (replacing the
+    /// single-process ones), the shared Telnyx webhook de-duplication (<see cref="IWebhookDeduplication"/>), the
+    /// heartbeat and sweep (<see cref="RedisInstanceHeartbeat"/>, a hosted service) and the <c>redis</c> health check
+    /// tagged <c>ready</c>. The connection does not abort when Redis
     /// is down: the server starts and the client reconnects in the background. Call after or before
     /// <c>AddPhoneBridgeCore</c>; the Redis services replace the in-memory ones either way.
     /// </summary>
@@ -56,6 +63,12 @@ public static class RedisServiceCollectionExtensions
         });
         services.TryAddSingleton<RedisKeys>();
         services.Replace(ServiceDescriptor.Singleton<ICallOwnership, RedisCallOwnership>());
+        services.TryAddSingleton<RedisCallRegistry>();
+        services.Replace(ServiceDescriptor.Singleton<ICallRegistry>(sp => sp.GetRequiredService<RedisCallRegistry>()));
+        services.TryAddSingleton<IWebhookDeduplication, RedisWebhookDeduplication>();
+        services.TryAddSingleton<RedisInstanceHeartbeat>();
+        services.AddHostedService(sp => sp.GetRequiredService<RedisInstanceHeartbeat>());
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>(RedisHealthCheck.Name, tags: [RedisHealthCheck.ReadyTag]);
         services.AddRedisCallRouting();     // Routing/: requests about a call reach its owner over pub/sub
         return services;
     }

@@ -41,6 +41,7 @@ public static class StreamServiceCollectionExtensions
         AddCoordinatorClient(services);
         AddAgentClient(services);
         services.TryAddSingleton<ICallPreparer, AgentCallPreparer>();
+        services.TryAddSingleton<IPreparedWorkHandover, AgentSessionHandover>();
         services.AddHttpClient(StreamEdge.SfuHttpClientName);
         services.AddPhoneBridgeRtc();
         services.TryAddSingleton<IStreamMediaFactory, RtcStreamMediaFactory>();

@@ -141,6 +141,11 @@ public sealed class CallControl(
             Advance(call, transfer, CallTransferState.Failed, e.ProviderMessage ?? "the provider refused the transfer");
             throw;
         }
+        catch (CallRegistryUnavailableException)
+        {
+            Advance(call, transfer, CallTransferState.Failed, "the call registry could not be reached");
+            throw;
+        }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {
             Advance(call, transfer, CallTransferState.Failed, cancellationToken.IsCancellationRequested ? "the request was cancelled" : "the provider could not be reached");

@@ -29,6 +29,22 @@ public sealed class CallDirectory(ICallEventPublisher events)
         return call;
     }
 
+    /// <summary>
+    /// Lists a call registered by another instance whose media socket this one claimed (a shared registry): nothing is
+    /// published, the registering instance announced it ringing. A call already listed is left as it is.
+    /// </summary>
+    public LiveCall Adopt(CallInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return _calls.GetOrAdd(info.CallId, static (_, i) => new LiveCall(i), info);
+    }
+
+    /// <summary>
+    /// Drops a call another instance now owns (its media socket was claimed there): nothing is published, the call
+    /// goes on and its owner lists it. False when it was not listed.
+    /// </summary>
+    public bool Forget(string callId) => _calls.TryRemove(callId, out _);
+
     /// <summary>The media stream started.</summary>
     public void MarkAnswered(string callId)
     {

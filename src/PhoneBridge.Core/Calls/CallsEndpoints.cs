@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Core.Recording;
+using PhoneBridge.Core.Registry;
 
 namespace PhoneBridge.Core.Calls;
 
@@ -120,6 +121,10 @@ internal static class CallsEndpoints
         {
             return ProviderFailed(control, action, "(new)", e);
         }
+        catch (CallRegistryUnavailableException)
+        {
+            return RegistryUnavailable(control, action, "(new)");
+        }
         catch (Exception e) when (IsUnreachable(e, cancellationToken))
         {
             return Unreachable(control, action, "(new)", provider!.Provider);
@@ -227,6 +232,10 @@ internal static class CallsEndpoints
         catch (PhoneProviderException e)
         {
             return ProviderFailed(control, action, call.CallId, e);
+        }
+        catch (CallRegistryUnavailableException)
+        {
+            return RegistryUnavailable(control, action, call.CallId);
         }
         catch (Exception e) when (IsUnreachable(e, cancellationToken))
         {
@@ -336,6 +345,10 @@ internal static class CallsEndpoints
 
     private static bool IsUnreachable(Exception e, CancellationToken cancellationToken) =>
         e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private static ProblemHttpResult RegistryUnavailable(CallControl control, string action, string callId) =>
+        Refuse(control, action, callId, StatusCodes.Status503ServiceUnavailable, "Call registry unavailable",
+            "The shared call registry (Redis) could not be reached. Nothing was dialled; try again.");
 
     private static ProblemHttpResult NotFound(CallControl control, string action, string callId) =>
         Refuse(control, action, callId, StatusCodes.Status404NotFound, "No such call", "This instance has no live call with that id.");

@@ -108,7 +108,7 @@ public sealed class EdgePreJoin : IAsyncDisposable
     public ValueTask DisposeAsync() => new(AbandonAsync("released before the media stream started"));
 
     /// <summary>As <see cref="DisposeAsync"/>, with the reason the log gives. Never throws.</summary>
-    internal Task AbandonAsync(string reason) => TryAbandon() ? LeaveUnusedAsync(reason) : Task.CompletedTask;
+    public Task AbandonAsync(string reason) => TryAbandon() ? LeaveUnusedAsync(reason) : Task.CompletedTask;
 
     private bool TryAbandon() => Interlocked.CompareExchange(ref _state, Abandoned, Pending) == Pending;
 

@@ -19,7 +19,7 @@ namespace PhoneBridge.Core.Phone;
 /// <remarks>
 /// Every refused token answers the same 404, whether the call is unknown, the token wrong, expired or already used,
 /// so a prober learns nothing about which calls exist; the reason goes to the log. A request that is not a
-/// WebSocket upgrade answers 400 and does not touch the token.
+/// WebSocket upgrade answers 400 and does not touch the token; a shared registry that cannot be reached, 503.
 /// </remarks>
 public sealed class PhoneMediaEndpoint(
     ICallRegistry registry,
@@ -31,14 +31,14 @@ public sealed class PhoneMediaEndpoint(
 {
     /// <summary>The answers of a media endpoint, for its OpenAPI description.</summary>
     public const string ResponsesDescription =
-        "The token is claimed before the upgrade is accepted: an unknown call, a wrong, expired or already used token all answer 404; a request that is not a WebSocket upgrade 400.";
+        "The token is claimed before the upgrade is accepted: an unknown call, a wrong, expired or already used token all answer 404; a request that is not a WebSocket upgrade 400; a shared call registry that cannot be reached 503.";
 
     /// <param name="provider">The provider's name, as in its routes and logs (<c>twilio</c>, <c>telnyx</c>).</param>
     /// <param name="createStream">Builds the provider's stream on the accepted socket of the claimed call.</param>
     /// <param name="onEnded">
     /// Runs once the stream is over (also when the bridge failed); the stream is null if building it threw.
     /// </param>
-    public async Task<Results<EmptyHttpResult, BadRequest<string>, NotFound>> HandleAsync<TStream>(
+    public async Task<Results<EmptyHttpResult, BadRequest<string>, NotFound, StatusCodeHttpResult>> HandleAsync<TStream>(
         HttpContext http,
         string provider,
         string callId,
@@ -55,9 +55,21 @@ public sealed class PhoneMediaEndpoint(
             return TypedResults.BadRequest("Expected a WebSocket upgrade.");
         }
 
-        RegisteredCall? call = null;
         var validId = CallIds.IsValidCallId(callId);
-        var claim = validId ? registry.TryClaim(callId, token, out call) : ClaimResult.UnknownCall;
+        ClaimResult claim;
+        RegisteredCall? call;
+        try
+        {
+            (claim, call) = validId
+                ? await registry.TryClaimAsync(callId, token, http.RequestAborted).ConfigureAwait(false)
+                : CallClaim.Refused(ClaimResult.UnknownCall);
+        }
+        catch (CallRegistryUnavailableException)
+        {
+            // A shared registry that cannot be reached has logged it; the provider may retry the socket.
+            return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
         if (claim != ClaimResult.Claimed || call is null)
         {
             // Only an address's first refusal is logged; the limiter counts the rest into its per-minute summary.

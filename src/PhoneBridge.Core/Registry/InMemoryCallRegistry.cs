@@ -62,6 +62,13 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
 
     public int Count => Volatile.Read(ref _live);
 
+    public ValueTask<CallRegistration> RegisterAsync(CallRegistrationRequest request, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Register(request));
+
+    public ValueTask<CallClaim> TryClaimAsync(string callId, string token, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(new CallClaim(TryClaim(callId, token, out var call), call));
+
+    /// <summary>Registers a call and starts its prepare step, if any (<see cref="RegisterAsync"/>, synchronously).</summary>
     public CallRegistration Register(CallRegistrationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -118,6 +125,7 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
         return new CallRegistration(info, token, entry.ExpiresAt);
     }
 
+    /// <summary>Claims a registration with its token (<see cref="TryClaimAsync"/>, synchronously).</summary>
     public ClaimResult TryClaim(string callId, string token, out RegisteredCall? call)
     {
         call = null;

@@ -14,7 +14,8 @@ public static class RedisConnectionString
 
     /// <summary>
     /// The client configuration for <paramref name="value"/>. <see cref="ConfigurationOptions.AbortOnConnectFail"/> is
-    /// always off: the server starts, and keeps reconnecting, while Redis is down.
+    /// always off: the server starts, and keeps reconnecting, while Redis is down; commands fail fast meanwhile
+    /// (<see cref="BacklogPolicy.FailFast"/>) rather than run late.
     /// </summary>
     /// <exception cref="FormatException">The value is neither a redis(s) URL nor a configuration string with an endpoint.</exception>
     public static ConfigurationOptions Parse(string value)
@@ -28,6 +29,10 @@ public static class RedisConnectionString
         }
 
         options.AbortOnConnectFail = false;
+
+        // Fail at once while disconnected instead of queueing: a registration answered 503 must not run later, and a
+        // heartbeat must not land after the instance has given up on it.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ClientName ??= "phonebridge";
         return options;
     }

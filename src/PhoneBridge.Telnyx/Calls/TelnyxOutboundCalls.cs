@@ -92,7 +92,7 @@ public sealed class TelnyxOutboundCalls
         }
 
         var webSocketBase = new Uri(PublicUrlResolver.ToWebSocketUrl(request.PublicBaseUrl.AbsoluteUri.TrimEnd('/')), UriKind.Absolute);
-        var registration = _registry.Register(new CallRegistrationRequest(
+        var registration = await _registry.RegisterAsync(new CallRegistrationRequest(
             TelnyxProvider.Name,
             From: request.From,
             To: request.To,
@@ -102,7 +102,7 @@ public sealed class TelnyxOutboundCalls
             JoinsExistingCall: request.EdgeCall is not null,
             CustomParameters: request.CustomParameters,
             RingTimeout: TimeSpan.FromSeconds(Math.Clamp(
-                request.TimeoutSeconds ?? TelnyxCallControlClient.DefaultTimeoutSeconds, TelnyxCallControlClient.MinTimeoutSeconds, TelnyxCallControlClient.MaxTimeoutSeconds))));
+                request.TimeoutSeconds ?? TelnyxCallControlClient.DefaultTimeoutSeconds, TelnyxCallControlClient.MinTimeoutSeconds, TelnyxCallControlClient.MaxTimeoutSeconds))), cancellationToken).ConfigureAwait(false);
         var stream = new TelnyxStreamSettings(
             TelnyxMediaUrl.Build(webSocketBase, registration.CallId, registration.Token), _options.Codec);
         TelnyxDialResult dial;

@@ -17,7 +17,7 @@ namespace PhoneBridge.Telnyx.Media;
 /// </summary>
 internal static class TelnyxMediaEndpoint
 {
-    public static Task<Results<EmptyHttpResult, BadRequest<string>, NotFound>> HandleAsync(
+    public static Task<Results<EmptyHttpResult, BadRequest<string>, NotFound, StatusCodeHttpResult>> HandleAsync(
         string callId,
         string token,
         HttpContext context,

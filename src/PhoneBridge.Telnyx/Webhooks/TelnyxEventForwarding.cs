@@ -65,12 +65,12 @@ internal static class TelnyxEventForwarding
     }
 
     public static IServiceCollection AddTelnyxEventCommand(this IServiceCollection services) =>
-        services.AddCallCommand(Action, (command, http) =>
+        services.AddCallCommand(Action, async (command, http) =>
         {
             var forwarded = command.Arguments is { } a ? a.Deserialize(ForwardedTelnyxEventJson.Default.ForwardedTelnyxEvent) : null;
             if (forwarded is null || string.IsNullOrEmpty(forwarded.EventType))
             {
-                return Task.FromResult<IResult>(TypedResults.BadRequest());
+                return TypedResults.BadRequest();
             }
 
             var webhook = new TelnyxWebhookEvent(
@@ -78,10 +78,11 @@ internal static class TelnyxEventForwarding
                 forwarded.HangupCause, FailureReason: null, forwarded.Result);
             var services = http.RequestServices;
             var held = IsHeldHere(services, command.Key);
-            var outcome = services.GetRequiredService<TelnyxEventProcessor>().Handle(
-                webhook, TelnyxMediaUrl.PublicWebSocketBase(services.GetRequiredService<PublicUrlResolver>(), http.Request));
+            var outcome = await services.GetRequiredService<TelnyxEventProcessor>().HandleAsync(
+                webhook, TelnyxMediaUrl.PublicWebSocketBase(services.GetRequiredService<PublicUrlResolver>(), http.Request), http.RequestAborted)
+                .ConfigureAwait(false);
             var acted = outcome == TelnyxWebhookOutcome.Handled || EndHere(services, webhook);
-            return Task.FromResult<IResult>(held && acted ? TypedResults.NoContent() : TypedResults.NotFound());
+            return held && acted ? TypedResults.NoContent() : (IResult)TypedResults.NotFound();
         });
 
     /// <summary>Ends a hung-up call held here that this instance's tracker does not know (another instance answered it).</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Calls;
+using PhoneBridge.Core.Cluster;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Telnyx.Rest;
 using PhoneBridge.Telnyx.Calls;
@@ -12,7 +13,9 @@ namespace PhoneBridge.Telnyx.Webhooks;
 /// Acts on verified Call Control webhooks. Telnyx may deliver an event twice, concurrently or out of order,
 /// so every decision is keyed (event id, call_control_id) in a bounded expiring memory and only cheap work
 /// happens here; REST commands go to the background queue. Answering-machine detection verdicts go to the call in
-/// <paramref name="directory"/> (its <c>amd</c> and a <c>phone.amd</c> event), when the host lists its calls.
+/// <paramref name="directory"/> (its <c>amd</c> and a <c>phone.amd</c> event), when the host lists its calls. With a
+/// <paramref name="shared"/> memory (several instances) a key one instance has seen is a duplicate on every other; the
+/// local memory answers first, and alone when the shared one fails.
 /// </summary>
 internal sealed class TelnyxEventProcessor(
     ICallRegistry registry,
@@ -21,7 +24,8 @@ internal sealed class TelnyxEventProcessor(
     IOptions<TelnyxOptions> options,
     TimeProvider timeProvider,
     ILogger<TelnyxEventProcessor> logger,
-    CallDirectory? directory = null)
+    CallDirectory? directory = null,
+    IWebhookDeduplication? shared = null)
 {
     public const int SeenCapacity = 8192;
 
@@ -30,10 +34,10 @@ internal sealed class TelnyxEventProcessor(
 
     private readonly ExpiringKeySet _seen = new(SeenCapacity, SeenLifetime, timeProvider);
 
-    public TelnyxWebhookOutcome Handle(TelnyxWebhookEvent webhook, Uri publicWebSocketBase)
+    public async ValueTask<TelnyxWebhookOutcome> HandleAsync(TelnyxWebhookEvent webhook, Uri publicWebSocketBase, CancellationToken cancellationToken)
     {
         var eventKey = webhook.Id is { Length: > 0 } id ? "event:" + id : null;
-        if (eventKey is not null && !_seen.TryAdd(eventKey))
+        if (eventKey is not null && !await TryAddSeenAsync(eventKey, cancellationToken).ConfigureAwait(false))
         {
             TelnyxEventProcessorLog.DuplicateEvent(logger, webhook.EventType, webhook.CallControlId);
             return TelnyxWebhookOutcome.Duplicate;
@@ -41,9 +45,9 @@ internal sealed class TelnyxEventProcessor(
 
         var outcome = webhook.EventType switch
         {
-            TelnyxWebhookEvent.CallInitiated => OnInitiated(webhook, publicWebSocketBase),
+            TelnyxWebhookEvent.CallInitiated => await OnInitiatedAsync(webhook, publicWebSocketBase, cancellationToken).ConfigureAwait(false),
             TelnyxWebhookEvent.CallAnswered => OnAnswered(webhook),
-            TelnyxWebhookEvent.CallHangup => OnHangup(webhook),
+            TelnyxWebhookEvent.CallHangup => await OnHangupAsync(webhook, cancellationToken).ConfigureAwait(false),
             TelnyxWebhookEvent.StreamingStarted => OnStreaming(webhook, TelnyxStreamingState.Started),
             TelnyxWebhookEvent.StreamingStopped => OnStreaming(webhook, TelnyxStreamingState.Stopped),
             TelnyxWebhookEvent.StreamingFailed => OnStreamingFailed(webhook),
@@ -54,13 +58,13 @@ internal sealed class TelnyxEventProcessor(
 
         if (outcome == TelnyxWebhookOutcome.Busy && eventKey is not null)
         {
-            _seen.Remove(eventKey);
+            await RemoveSeenAsync(eventKey).ConfigureAwait(false);
         }
 
         return outcome;
     }
 
-    private TelnyxWebhookOutcome OnInitiated(TelnyxWebhookEvent webhook, Uri publicWebSocketBase)
+    private async ValueTask<TelnyxWebhookOutcome> OnInitiatedAsync(TelnyxWebhookEvent webhook, Uri publicWebSocketBase, CancellationToken cancellationToken)
     {
         if (!webhook.IsIncoming || string.IsNullOrEmpty(webhook.CallControlId))
         {
@@ -69,14 +73,14 @@ internal sealed class TelnyxEventProcessor(
         }
 
         var controlId = webhook.CallControlId;
-        if (_seen.Contains("ended:" + controlId))
+        if (await ContainsSeenAsync("ended:" + controlId, cancellationToken).ConfigureAwait(false))
         {
             TelnyxEventProcessorLog.InitiatedAfterHangup(logger, controlId);
             return TelnyxWebhookOutcome.Ignored;
         }
 
         var initiatedKey = "initiated:" + controlId;
-        if (!_seen.TryAdd(initiatedKey))
+        if (!await TryAddSeenAsync(initiatedKey, cancellationToken).ConfigureAwait(false))
         {
             TelnyxEventProcessorLog.DuplicateEvent(logger, webhook.EventType, controlId);
             return TelnyxWebhookOutcome.Duplicate;
@@ -87,14 +91,22 @@ internal sealed class TelnyxEventProcessor(
         CallRegistration registration;
         try
         {
-            registration = registry.Register(new CallRegistrationRequest(
-                TelnyxProvider.Name, controlId, webhook.From, webhook.To, ExpectedSampleRate: TelnyxStreamSettings.SampleRateOf(codec),
-                CustomParameters: TelnyxClientState.Decode(webhook.ClientState),
-                StirVerstat: TelnyxClientState.StirVerstat(webhook.ShakenStirAttestation, webhook.ShakenStirValidated)));
+            registration = await registry.RegisterAsync(
+                new CallRegistrationRequest(
+                    TelnyxProvider.Name, controlId, webhook.From, webhook.To, ExpectedSampleRate: TelnyxStreamSettings.SampleRateOf(codec),
+                    CustomParameters: TelnyxClientState.Decode(webhook.ClientState),
+                    StirVerstat: TelnyxClientState.StirVerstat(webhook.ShakenStirAttestation, webhook.ShakenStirValidated)),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (CallRegistryUnavailableException)
+        {
+            // The shared registry logged it; 503 makes Telnyx retry the webhook.
+            await RemoveSeenAsync(initiatedKey).ConfigureAwait(false);
+            return TelnyxWebhookOutcome.Busy;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            _seen.Remove(initiatedKey);
+            await RemoveSeenAsync(initiatedKey).ConfigureAwait(false);
             TelnyxEventProcessorLog.RegistrationRefused(logger, controlId, e.Message);
             return TelnyxWebhookOutcome.Busy;
         }
@@ -117,7 +129,7 @@ internal sealed class TelnyxEventProcessor(
         {
             tracker.TryRemove(controlId, registration.CallId);
             registry.Release(registration.CallId);
-            _seen.Remove(initiatedKey);
+            await RemoveSeenAsync(initiatedKey).ConfigureAwait(false);
             TelnyxEventProcessorLog.QueueFull(logger, controlId);
             return TelnyxWebhookOutcome.Busy;
         }
@@ -137,7 +149,7 @@ internal sealed class TelnyxEventProcessor(
         return TelnyxWebhookOutcome.Ignored;
     }
 
-    private TelnyxWebhookOutcome OnHangup(TelnyxWebhookEvent webhook)
+    private async ValueTask<TelnyxWebhookOutcome> OnHangupAsync(TelnyxWebhookEvent webhook, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(webhook.CallControlId))
         {
@@ -145,7 +157,7 @@ internal sealed class TelnyxEventProcessor(
         }
 
         // Remembered so that a call.initiated delivered after its own hangup is not answered.
-        _seen.TryAdd("ended:" + webhook.CallControlId);
+        await TryAddSeenAsync("ended:" + webhook.CallControlId, cancellationToken).ConfigureAwait(false);
         if (!tracker.TryRemove(webhook.CallControlId, out var call))
         {
             return TelnyxWebhookOutcome.Ignored;
@@ -239,4 +251,69 @@ internal sealed class TelnyxEventProcessor(
             };
 
     private static string NewCommandId() => Guid.NewGuid().ToString("N");
+
+    /// <summary>First sight of <paramref name="key"/> here and, with a shared memory, on every instance.</summary>
+    private async ValueTask<bool> TryAddSeenAsync(string key, CancellationToken cancellationToken)
+    {
+        if (!_seen.TryAdd(key))
+        {
+            return false;
+        }
+
+        if (shared is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            return await shared.TryAddAsync(TelnyxProvider.Name, key, SeenLifetime, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The shared memory logged its failure; this instance's own memory decides meanwhile.
+            return true;
+        }
+    }
+
+    private async ValueTask<bool> ContainsSeenAsync(string key, CancellationToken cancellationToken)
+    {
+        if (_seen.Contains(key))
+        {
+            return true;
+        }
+
+        if (shared is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            return await shared.ContainsAsync(TelnyxProvider.Name, key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async ValueTask RemoveSeenAsync(string key)
+    {
+        _seen.Remove(key);
+        if (shared is null)
+        {
+            return;
+        }
+
+        try
+        {
+            // Not the webhook's token: a retry must be let in even when this request was aborted.
+            await shared.RemoveAsync(TelnyxProvider.Name, key, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Left to expire; the provider's retry is then taken for a duplicate only on another instance.
+        }
+    }
 }

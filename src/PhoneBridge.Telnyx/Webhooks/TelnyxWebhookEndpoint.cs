@@ -23,7 +23,8 @@ internal static class TelnyxWebhookEndpoint
             return TypedResults.BadRequest("Not a Telnyx webhook event.");
         }
 
-        var outcome = processor.Handle(webhook, TelnyxMediaUrl.PublicWebSocketBase(publicUrls, context.Request));
+        var outcome = await processor.HandleAsync(webhook, TelnyxMediaUrl.PublicWebSocketBase(publicUrls, context.Request), context.RequestAborted)
+            .ConfigureAwait(false);
         if (outcome == TelnyxWebhookOutcome.Busy)
         {
             return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);

@@ -86,7 +86,7 @@ public sealed class TwilioOutboundCalls
         ArgumentException.ThrowIfNullOrWhiteSpace(request.From);
         ArgumentNullException.ThrowIfNull(request.PublicBaseUrl);
 
-        var registration = _registry.Register(new CallRegistrationRequest(
+        var registration = await _registry.RegisterAsync(new CallRegistrationRequest(
             TwilioProvider.Name,
             From: request.From,
             To: request.To,
@@ -95,7 +95,7 @@ public sealed class TwilioOutboundCalls
             LinkedCallId: request.LinkedCallId,
             JoinsExistingCall: request.EdgeCall is not null,
             CustomParameters: request.CustomParameters,
-            RingTimeout: TimeSpan.FromSeconds(Math.Clamp(request.TimeoutSeconds ?? TwilioRestClient.DefaultRingTimeoutSeconds, 1, TwilioRestClient.MaxRingTimeoutSeconds))));
+            RingTimeout: TimeSpan.FromSeconds(Math.Clamp(request.TimeoutSeconds ?? TwilioRestClient.DefaultRingTimeoutSeconds, 1, TwilioRestClient.MaxRingTimeoutSeconds))), cancellationToken).ConfigureAwait(false);
         try
         {
             var mediaUrl = PublicUrlResolver.BuildMediaUrl(

@@ -15,7 +15,7 @@ namespace PhoneBridge.Twilio.Media;
 /// </summary>
 internal static class TwilioMediaEndpoint
 {
-    public static Task<Results<EmptyHttpResult, BadRequest<string>, NotFound>> HandleAsync(
+    public static Task<Results<EmptyHttpResult, BadRequest<string>, NotFound, StatusCodeHttpResult>> HandleAsync(
         HttpContext http,
         string callId,
         string token,

@@ -11,11 +11,12 @@ namespace PhoneBridge.Twilio.Webhooks;
 
 /// <summary>
 /// <c>POST /twilio/voice</c>: registers the incoming call (with its <c>StirVerstat</c> and <c>Twilio:StreamParameters</c>)
-/// and answers with a two-way stream to its media URL carrying our call id and those parameters.
+/// and answers with a two-way stream to its media URL carrying our call id and those parameters; 503 when a shared call
+/// registry cannot be reached.
 /// </summary>
 internal static class TwilioWebhookEndpoint
 {
-    public static async Task<Results<ContentHttpResult, BadRequest<string>>> HandleAsync(
+    public static async Task<Results<ContentHttpResult, BadRequest<string>, StatusCodeHttpResult>> HandleAsync(
         HttpRequest request,
         ICallRegistry registry,
         PublicUrlResolver urls,
@@ -42,14 +43,26 @@ internal static class TwilioWebhookEndpoint
         // Configured parameters go into the TwiML and, already now, into the call's metadata: Twilio echoes them only
         // when the media stream starts, and the phone user is written before that.
         var parameters = StreamParameters.Of(options.CurrentValue.StreamParameters);
-        var registration = registry.Register(new CallRegistrationRequest(
-            TwilioProvider.Name,
-            ProviderCallId: callSid,
-            From: NullIfEmpty(form["From"].ToString()),
-            To: NullIfEmpty(form["To"].ToString()),
-            ExpectedSampleRate: PhoneAudioFormat.MuLaw8k.SampleRate,
-            CustomParameters: parameters,
-            StirVerstat: NullIfEmpty(form["StirVerstat"].ToString())));
+        CallRegistration registration;
+        try
+        {
+            registration = await registry.RegisterAsync(
+                new CallRegistrationRequest(
+                    TwilioProvider.Name,
+                    ProviderCallId: callSid,
+                    From: NullIfEmpty(form["From"].ToString()),
+                    To: NullIfEmpty(form["To"].ToString()),
+                    ExpectedSampleRate: PhoneAudioFormat.MuLaw8k.SampleRate,
+                    CustomParameters: parameters,
+                    StirVerstat: NullIfEmpty(form["StirVerstat"].ToString())),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (CallRegistryUnavailableException)
+        {
+            // The shared registry logged it; 503 lets Twilio try the fallback URL instead of a 500.
+            return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
         TwilioWebhookEndpointLog.CallRegistered(logger, registration.CallId, callSid);
 
         var mediaUrl = urls.GetMediaUrl(request, TwilioProvider.Name, registration.CallId, registration.Token);

@@ -23,6 +23,7 @@ public sealed partial class LogEventTests
         "PhoneBridge.Telnyx",
         "PhoneBridge.Server",
         "PhoneBridge.Simulator",
+        "PhoneBridge.Redis",
     ];
 
     private static readonly Lazy<IReadOnlyList<LogEvent>> AllEvents = new(() => ProductAssemblies.SelectMany(EventsOf).ToList());

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using PhoneBridge.Core.Registry;
 using PhoneBridge.Simulator.Telnyx;
 using PhoneBridge.Telnyx.Tests.Hosting;
 

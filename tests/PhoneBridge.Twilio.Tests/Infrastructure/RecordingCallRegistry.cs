@@ -14,6 +14,12 @@ public sealed class RecordingCallRegistry : ICallRegistry
 
     public int Count => _calls.Count;
 
+    public ValueTask<CallRegistration> RegisterAsync(CallRegistrationRequest request, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Register(request));
+
+    public ValueTask<CallClaim> TryClaimAsync(string callId, string token, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(new CallClaim(TryClaim(callId, token, out var call), call));
+
     public CallRegistration Register(CallRegistrationRequest request)
     {
         Requests.Enqueue(request);
