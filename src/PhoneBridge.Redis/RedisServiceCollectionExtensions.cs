@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Cluster;
 using PhoneBridge.Core.Registry;
@@ -55,12 +54,9 @@ public static class RedisServiceCollectionExtensions
             .BindConfiguration(RedisOptions.SectionName)
             .Validate(o => o.IsValid(out _), "PhoneBridge:Redis: KeyPrefix 1-64 characters without spaces; HeartbeatInterval 100 ms-1 min; HeartbeatTimeout at least twice the interval and at most 5 min; CommandTimeout 0-30 s.")
             .ValidateOnStart();
-        services.TryAddSingleton<IConnectionMultiplexer>(sp =>
-        {
-            var options = configuration.Clone();
-            options.LoggerFactory ??= sp.GetService<ILoggerFactory>();
-            return ConnectionMultiplexer.Connect(options);
-        });
+        // The client's own logging stays off: it writes an Error per reconnect attempt while Redis is down. Outages are
+        // logged once each by the heartbeat, the registry and the de-duplication (docs/logging.md, PhoneBridge.Redis).
+        services.TryAddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(configuration.Clone()));
         services.TryAddSingleton<RedisKeys>();
         services.Replace(ServiceDescriptor.Singleton<ICallOwnership, RedisCallOwnership>());
         services.TryAddSingleton<RedisCallRegistry>();

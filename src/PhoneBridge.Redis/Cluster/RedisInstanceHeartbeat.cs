@@ -81,7 +81,7 @@ public sealed class RedisInstanceHeartbeat : BackgroundService
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    /// <summary>One beat: renew, retry, sweep. Never throws for Redis failures (logged once per outage).</summary>
+    /// <summary>One beat: renew, retry, sweep. Never throws but when cancelled; failures are logged once per outage.</summary>
     public async Task BeatOnceAsync(CancellationToken cancellationToken)
     {
         try
@@ -111,9 +111,10 @@ public sealed class RedisInstanceHeartbeat : BackgroundService
 
             await SweepOnceAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException
-            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Redis down or slow above all; anything else is logged the same way rather than stopping the host, and
+            // the next beat tries again.
             if (!_failing)
             {
                 _failing = true;

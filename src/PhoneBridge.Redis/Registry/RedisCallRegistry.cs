@@ -214,7 +214,7 @@ public sealed class RedisCallRegistry : ICallRegistry, IAsyncDisposable, IDispos
                 owner = (RedisValue)_me,
                 prefix = (RedisValue)_keys.Prefix,
                 callId = (RedisValue)callId,
-            }, cancellationToken).ConfigureAwait(false);
+            }, CancellationToken.None).ConfigureAwait(false);   // not abandoned half-way: a claim made must be held
         }
         catch (Exception e) when (IsUnavailable(e, cancellationToken))
         {
@@ -250,18 +250,25 @@ public sealed class RedisCallRegistry : ICallRegistry, IAsyncDisposable, IDispos
         return new CallClaim(ClaimResult.Claimed, call);
     }
 
-    public void Release(string callId)
+    /// <summary>
+    /// Removes the call here and its entry in Redis (in the background; retried by the heartbeat while Redis is away).
+    /// A waiting call registered by another instance is removed and its registrar told; a call claimed by another
+    /// instance is left alone: ending it is its owner's business (control requests and provider webhooks are routed there).
+    /// </summary>
+    public void Release(string callId) => _ = ReleaseCore(callId);
+
+    private Task ReleaseCore(string callId)
     {
         if (callId is null)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var previous = _local.TryRemove(callId, out var local)
             ? ReleaseLocally(local, local.Role == LocalRole.Registered ? "released before media" : "released")
             : LocalRole.Released;
         var remoteClaim = previous == LocalRole.Claimed && local!.IsRemote ? local : null;
-        _ = ReleaseInRedisAsync(callId, remoteClaim, retry: previous is LocalRole.Registered or LocalRole.Claimed);
+        return ReleaseInRedisAsync(callId, remoteClaim, retry: previous is LocalRole.Registered or LocalRole.Claimed);
     }
 
     /// <summary>
@@ -321,16 +328,32 @@ public sealed class RedisCallRegistry : ICallRegistry, IAsyncDisposable, IDispos
         }
     }
 
-    public void Dispose()
+    public void Dispose() => _ = ReleaseAllAsync();
+
+    /// <summary>Releases every call here (host shutdown), waiting up to the command timeout for Redis to hear of it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await ReleaseAllAsync().WaitAsync(_commandTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Left to the sweep: without this instance's heartbeat its entries go within the heartbeat window.
+        }
+    }
+
+    private Task ReleaseAllAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            return;
+            return Task.CompletedTask;
         }
 
+        var releases = new List<Task>();
         foreach (var callId in _local.Keys)
         {
-            Release(callId);
+            releases.Add(ReleaseCore(callId));
         }
 
         try
@@ -341,12 +364,8 @@ public sealed class RedisCallRegistry : ICallRegistry, IAsyncDisposable, IDispos
         {
             // Closing anyway.
         }
-    }
 
-    public ValueTask DisposeAsync()
-    {
-        Dispose();
-        return ValueTask.CompletedTask;
+        return Task.WhenAll(releases);
     }
 
     private RegisteredCall ClaimedHere(Local local)
@@ -360,13 +379,21 @@ public sealed class RedisCallRegistry : ICallRegistry, IAsyncDisposable, IDispos
     {
         var info = CallInfoJson.Deserialize(infoJson);
         var local = new Local(info, LocalRole.Claimed);
-        local.Prepared = prep switch
+        // Always through Handed, so a release can tell whether the bridge already holds the work (then it closes it).
+        switch (prep)
         {
-            "none" => Task.FromResult<object?>(null),
-            "done" => Task.FromResult(Restore(prepared)),
-            "failed" => Task.FromException<object?>(new InvalidOperationException("The prepare step failed on the registering instance: " + prepared)),
-            _ => local.Handed.Task,
-        };
+            case "none":
+                local.Handed.TrySetResult(null);
+                break;
+            case "done":
+                local.Handed.TrySetResult(Restore(prepared));
+                break;
+            case "failed":
+                local.Handed.TrySetException(new InvalidOperationException("The prepare step failed on the registering instance: " + prepared));
+                break;
+        }
+
+        local.Prepared = local.Handed.Task;
         _local[callId] = local;
         _directory?.Adopt(info);
         RedisCallRegistryLog.Claimed(_logger, callId, "another instance");

@@ -58,6 +58,26 @@ public sealed class HeartbeatTests(RedisFixture redis) : IClassFixture<RedisFixt
         Assert.Equal(a.Id, await b.Ownership.FindOwnerAsync(registration.CallId, default));
     }
 
+    [Fact]
+    public async Task The_hosted_heartbeat_beats_at_start_and_on_every_tick_of_its_clock()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var a = await RedisNode.StartAsync(redis.Server, _prefix, "a", time: time);
+        var db = a.Redis.GetDatabase();
+
+        await a.Heartbeat.StartAsync(default);
+        await RedisCallRegistryTests.WaitUntilAsync(async () => await db.KeyExistsAsync(a.Keys.Heartbeat(a.Id)));
+        Assert.True(await db.SetContainsAsync(a.Keys.Instances, a.Id));
+        await db.KeyDeleteAsync(a.Keys.Heartbeat(a.Id));
+
+        time.Advance(new RedisOptions().HeartbeatInterval);
+
+        await RedisCallRegistryTests.WaitUntilAsync(async () => await db.KeyExistsAsync(a.Keys.Heartbeat(a.Id)));
+        var ttl = await db.KeyTimeToLiveAsync(a.Keys.Heartbeat(a.Id));
+        Assert.InRange(ttl!.Value, TimeSpan.FromSeconds(1), new RedisOptions().HeartbeatTimeout);
+        await a.Heartbeat.StopAsync(default);
+    }
+
     [Theory]
     [InlineData(1000, 1000)]
     [InlineData(1000, 1999)]

@@ -90,6 +90,7 @@ public sealed class RedisCallRegistryTests(RedisFixture redis) : IClassFixture<R
             "twilio", "CA9", "+15551230000", "+15559870000", ExpectedSampleRate: 8000, CustomParameters: parameters, StirVerstat: "TN-Validation-Passed-A"));
         Assert.True(a.Directory.TryGet(registration.CallId, out _));
         await WaitUntilAsync(() => Task.FromResult(agents.Started.Count == 1 && edgeA.Joined == 1));
+        await WaitUntilAsync(async () => await a.Redis.GetDatabase().HashGetAsync(a.Keys.Call(registration.CallId), "prep") == "done");
 
         var claim = await b.Registry.TryClaimAsync(registration.CallId, registration.Token);
 
