@@ -54,6 +54,7 @@ public static class PhoneBridgeCoreServiceCollectionExtensions
         services.TryAddSingleton<ICallEventPublisher, NullCallEventPublisher>();
         services.TryAddSingleton<CallDirectory>();
         services.TryAddSingleton<ICallOwnership, LocalCallOwnership>();
+        services.AddCallRouting();
         services.TryAddSingleton<EdgePreJoiner>();
         services.TryAddSingleton<InMemoryCallRegistry>();
         services.TryAddSingleton<ICallRegistry>(sp => sp.GetRequiredService<InMemoryCallRegistry>());

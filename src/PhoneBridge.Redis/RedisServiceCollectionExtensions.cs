@@ -10,6 +10,7 @@ using PhoneBridge.Redis.Connection;
 using PhoneBridge.Redis.Health;
 using PhoneBridge.Redis.Webhooks;
 using PhoneBridge.Redis.Registry;
+using PhoneBridge.Redis.Routing;
 using StackExchange.Redis;
 
 namespace PhoneBridge.Redis;
@@ -64,6 +65,7 @@ public static class RedisServiceCollectionExtensions
         services.TryAddSingleton<RedisInstanceHeartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<RedisInstanceHeartbeat>());
         services.AddHealthChecks().AddCheck<RedisHealthCheck>(RedisHealthCheck.Name, tags: [RedisHealthCheck.ReadyTag]);
+        services.AddRedisCallRouting();     // Routing/: requests about a call reach its owner over pub/sub
         return services;
     }
 }

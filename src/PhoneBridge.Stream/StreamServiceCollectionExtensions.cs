@@ -47,6 +47,7 @@ public static class StreamServiceCollectionExtensions
         services.AddPhoneBridgeRtc();
         services.TryAddSingleton<IStreamMediaFactory, RtcStreamMediaFactory>();
         services.TryAddSingleton<StreamEdge>();
+        services.AddStreamHangupCommand();  // hangup requests other instances forward for phones held here
         services.TryAddSingleton<LocalEchoEdge>();
         services.Replace(ServiceDescriptor.Singleton<IEdge>(sp =>
             sp.GetRequiredService<IOptionsMonitor<StreamOptions>>().CurrentValue.IsConfigured

@@ -43,6 +43,7 @@ public static class TelnyxServiceCollectionExtensions
         services.TryAddSingleton<ITelnyxCommandObserver, TelnyxCommandObserver>();
         services.TryAddSingleton<TelnyxCommandQueue>();
         services.TryAddSingleton<TelnyxEventProcessor>();
+        services.AddTelnyxEventCommand();   // hangups and verdicts other instances forward for calls held here
         services.TryAddTransient(sp => new TelnyxOutboundCalls(
             sp.GetRequiredService<ICallRegistry>(),
             sp.GetRequiredService<TelnyxCallControlClient>(),

@@ -70,12 +70,25 @@ internal sealed class BrowserCalls(
                 return (null, 400, "The offer cannot be used: it sends no audio (a microphone track, sendrecv).");
             }
 
-            var registration = registry.Register(new CallRegistrationRequest(BrowserProvider.Name, From: BrowserProvider.Name, ExpectedSampleRate: rate));
-            if (registry.TryClaim(registration.CallId, registration.Token, out call) != ClaimResult.Claimed || call is null)
+            CallClaim claim;
+            try
             {
-                registry.Release(registration.CallId);
-                return (null, 503, "The call could not be registered.");
+                var registration = await registry.RegisterAsync(
+                    new CallRegistrationRequest(BrowserProvider.Name, From: BrowserProvider.Name, ExpectedSampleRate: rate), cancellationToken)
+                    .ConfigureAwait(false);
+                claim = await registry.TryClaimAsync(registration.CallId, registration.Token, cancellationToken).ConfigureAwait(false);
+                if (claim.Result != ClaimResult.Claimed || claim.Call is null)
+                {
+                    registry.Release(registration.CallId);
+                    return (null, 503, "The call could not be registered.");
+                }
             }
+            catch (CallRegistryUnavailableException)
+            {
+                return (null, 503, "The call registry cannot be reached; try again.");
+            }
+
+            call = claim.Call;
 
             var answer = await OfferAnswer.AnswerAsync(pc, time, cancellationToken).ConfigureAwait(false);
             var stream = new BrowserMediaStream(pc, track, call.CallId, loggers.CreateLogger<BrowserMediaStream>());

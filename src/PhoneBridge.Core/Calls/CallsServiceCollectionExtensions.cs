@@ -20,6 +20,7 @@ public static class CallsServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<CallControl>();
         services.AddRecording();
+        services.AddCallsCommands();    // the /calls/{callId} actions as commands another instance may forward here
         return services;
     }
 }

@@ -5,8 +5,8 @@ using PhoneBridge.Simulator.Twilio;
 namespace PhoneBridge.Simulator.Cli;
 
 /// <summary>
-/// The command-line phone: <c>call</c> places one Twilio call, <c>load</c> places many at once, <c>telnyx</c>
-/// plays Telnyx. Exit codes are <see cref="ExitCodes"/>: 0 success, 1 the run failed, 2 a usage error, 130 Ctrl+C.
+/// The command-line phone: <c>call</c> places one Twilio call, <c>load</c> places many at once, <c>load-routed</c>
+/// times control requests forwarded between instances, <c>telnyx</c> plays Telnyx. Exit codes are <see cref="ExitCodes"/>: 0 success, 1 the run failed, 2 a usage error, 130 Ctrl+C.
 /// </summary>
 public static class SimulatorCli
 {
@@ -70,6 +70,7 @@ public static class SimulatorCli
         {
             CallCommand.Create(http, console),
             LoadCommand.Create(http, console),
+            RoutedCommand.Create(http, console),
             Telnyx.TelnyxCli.Create(http, console.Output),
         };
         return root;

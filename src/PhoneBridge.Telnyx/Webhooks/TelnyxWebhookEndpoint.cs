@@ -7,7 +7,10 @@ using PhoneBridge.Telnyx.Media;
 
 namespace PhoneBridge.Telnyx.Webhooks;
 
-/// <summary><c>POST /telnyx/events</c>: hands a verified Call Control event to the processor.</summary>
+/// <summary>
+/// <c>POST /telnyx/events</c>: hands a verified Call Control event to the processor, and one about a call held by
+/// another instance to that instance (<see cref="TelnyxEventForwarding"/>).
+/// </summary>
 internal static class TelnyxWebhookEndpoint
 {
     public static async Task<Results<Ok, BadRequest<string>, StatusCodeHttpResult, ProblemHttpResult>> HandleAsync(
@@ -23,11 +26,18 @@ internal static class TelnyxWebhookEndpoint
 
         var outcome = await processor.HandleAsync(webhook, TelnyxMediaUrl.PublicWebSocketBase(publicUrls, context.Request), context.RequestAborted)
             .ConfigureAwait(false);
-        return outcome switch
+        if (outcome == TelnyxWebhookOutcome.Busy)
         {
-            TelnyxWebhookOutcome.Busy => TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable),
-            TelnyxWebhookOutcome.Draining => CallAdmission.Unavailable(context.Response, AdmissionVerdict.Draining),
-            _ => TypedResults.Ok(),
-        };
+            return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (outcome == TelnyxWebhookOutcome.Draining)
+        {
+            return CallAdmission.Unavailable(context.Response, AdmissionVerdict.Draining);
+        }
+
+        // A hangup or verdict about a call whose media another instance holds is acted on there too.
+        await TelnyxEventForwarding.ForwardIfElsewhereAsync(context, webhook, outcome, context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Ok();
     }
 }

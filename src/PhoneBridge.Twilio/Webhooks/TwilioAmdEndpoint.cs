@@ -45,7 +45,13 @@ internal static class TwilioAmdEndpoint
         var amd = CallAmd.Of(MapAnsweredBy(answeredBy), answeredBy);
         if (!directory.TryFindByProviderCallId(TwilioProvider.Name, callSid, out var call))
         {
-            TwilioAmdEndpointLog.AmdForUnknownCall(logger, callSid, amd.ProviderResult);
+            // Another instance may hold the call's media; it records the verdict.
+            if (!await TwilioAmdForwarding.ForwardAsync(
+                request.HttpContext, callSid, answeredBy, form["MachineDetectionDuration"].ToString(), cancellationToken).ConfigureAwait(false))
+            {
+                TwilioAmdEndpointLog.AmdForUnknownCall(logger, callSid, amd.ProviderResult);
+            }
+
             return TypedResults.NoContent();
         }
 
