@@ -164,7 +164,7 @@ public sealed class BrowserCallApiTests
         }
 
         // A registered call whose media has not started yet.
-        var registration = server.Registry.Register(new PhoneBridge.Core.Registry.CallRegistrationRequest("twilio", "CA1"));
+        var registration = await server.Registry.RegisterAsync(new PhoneBridge.Core.Registry.CallRegistrationRequest("twilio", "CA1"));
         using (var early = await BrowserServer.PostOfferAsync(http, $"/calls/{registration.CallId}/listen", offer))
         {
             Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
