@@ -3,8 +3,10 @@ using PhoneBridge.Core.Edge;
 namespace PhoneBridge.Core.Calls;
 
 /// <summary>
-/// How a call sounds right now, for the dashboard and the metrics: written by the media path and the edge as they
-/// measure (plain stores, no lock, no allocation), read by whoever shows them. A value nobody measures stays null.
+/// How a call sounds right now, for the dashboard and the metrics: written by the media path as it measures (plain
+/// stores, no lock, no allocation), and with the edge's receive statistics (jitter, loss, concealment, buffer delay)
+/// copied in by <see cref="Refresh"/> when someone reads them; read by whoever shows them. A value nobody measures
+/// stays null.
 /// </summary>
 public sealed class CallQuality
 {

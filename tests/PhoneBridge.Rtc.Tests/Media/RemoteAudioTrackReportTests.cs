@@ -28,6 +28,7 @@ public sealed class RemoteAudioTrackReportTests
         Assert.Equal(0u, block.Jitter);
         Assert.Equal(0u, block.LastSenderReport);
         Assert.Equal(0u, block.DelaySinceLastSenderReport);
+        Assert.Equal(0, track.PacketsLost);
     }
 
     [Fact]
@@ -45,6 +46,7 @@ public sealed class RemoteAudioTrackReportTests
         RtcpReportBlock first = track.CreateReportBlock(_time);
         Assert.Equal(25, first.CumulativeLost);
         Assert.Equal(64, first.FractionLost); // 25/100 * 256
+        Assert.Equal(25, track.PacketsLost);
 
         for (ushort s = 100; s < 200; s++)
         {
@@ -55,6 +57,7 @@ public sealed class RemoteAudioTrackReportTests
         Assert.Equal(0, second.FractionLost);
         Assert.Equal(25, second.CumulativeLost);
         Assert.Equal(199u, second.ExtendedHighestSequence);
+        Assert.Equal(25, track.PacketsLost);
     }
 
     [Fact]
@@ -71,6 +74,9 @@ public sealed class RemoteAudioTrackReportTests
         RtcpReportBlock block = track.CreateReportBlock(_time);
         Assert.Equal(-10, block.CumulativeLost);
         Assert.Equal(0, block.FractionLost);
+
+        // The metrics' loss counter never goes below zero.
+        Assert.Equal(0, track.PacketsLost);
         Assert.Equal(9u, block.ExtendedHighestSequence);
     }
 
