@@ -142,6 +142,35 @@ public sealed class DrainProcessTests
         Assert.Contains("DrainTimeout 00:00:03 passed: hanging up the 2 calls left", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_second_signal_stops_at_once_ending_the_calls_left()
+    {
+        await using var server = await ServerProcess.StartAsync(new ServerProcessOptions
+        {
+            Settings = new Dictionary<string, string> { ["Twilio__AuthToken"] = AuthToken },
+        });
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var caller = new TwilioCallerOptions { Server = server.Url, AuthToken = AuthToken };
+        await using var pacer = new FramePacer(TimeProvider.System);
+        var audio = CallerAudio.TestSignal(TimeSpan.FromSeconds(1));
+        await using var call = await TwilioPhone.DialAsync(http, caller, TimeProvider.System, null, CancellationToken.None);
+        call.Play(audio, audio.FrameCount, pacer);
+        Assert.True(await call.WaitForEchoesAsync(Generous, CancellationToken.None), Describe(call.Report()));
+
+        server.Signal(ServerProcess.SigInt);
+        Assert.True(await EventuallyAsync(async () => await StatusAsync(http, server, "/health/ready") == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(15)), "/health/ready did not turn 503");
+        Assert.False(server.HasExited);
+
+        server.Signal(ServerProcess.SigTerm);
+
+        // The drain timeout is 30 minutes: only the second signal can stop it this soon; the call is ended by the server.
+        Assert.True(await server.WaitForExitAsync(Generous), "the server did not stop on the second signal");
+        Assert.Equal(0, server.ExitCode);
+        await call.WaitClosedAsync(Generous, CancellationToken.None);
+        Assert.True(call.Report().ClosedByServer, Describe(call.Report()));
+        Assert.Contains("SIGTERM received: stopping now", string.Join('\n', server.Output), StringComparison.Ordinal);
+    }
+
     private static void AssertFinishedNormally(TwilioCallReport report, int frames)
     {
         Assert.Equal(frames, report.FramesSent);
