@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -7,12 +8,13 @@ namespace PhoneBridge.Dashboard.Live;
 
 /// <summary>
 /// <c>GET /dashboard/events</c>: the live call list as server-sent events, <c>snapshot</c> first, then <c>delta</c>s at
-/// most every <see cref="DashboardOptions.UpdateInterval"/>. Ends when the client goes or falls behind.
+/// most every <see cref="DashboardOptions.UpdateInterval"/>. Ends when the client goes or falls behind, or the server
+/// stops (so an open page never holds up the shutdown that hangs up the calls).
 /// </summary>
 internal static class CallListEvents
 {
     public static async Task StreamAsync(
-        HttpContext context, CallListFeed feed, IOptionsMonitor<DashboardOptions> options, ILogger<CallListFeed> logger)
+        HttpContext context, CallListFeed feed, IOptionsMonitor<DashboardOptions> options, IHostApplicationLifetime lifetime, ILogger<CallListFeed> logger)
     {
         var subscription = feed.Subscribe();
         if (subscription is null)
@@ -23,7 +25,7 @@ internal static class CallListEvents
             return;
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, subscription.Dropped);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, subscription.Dropped, lifetime.ApplicationStopping);
         var cancellationToken = stop.Token;
         try
         {
@@ -42,7 +44,7 @@ internal static class CallListEvents
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The page went away, or fell behind and was dropped; either way this connection is over.
+            // The page went away, fell behind and was dropped, or the server is stopping: this connection is over.
         }
         finally
         {

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using PhoneBridge.Integration.Tests.Bridge;
 using PhoneBridge.Integration.Tests.Calls;
 using PhoneBridge.Simulator.Audio;
@@ -83,7 +85,7 @@ public sealed class DashboardEventsTests
     }
 
     [Fact]
-    public async Task The_events_take_the_api_key_too_and_refuse_more_connections_than_configured()
+    public async Task The_events_take_the_api_key_too_refuse_more_connections_than_configured_and_end_when_the_server_stops()
     {
         await using var server = await BridgeServer.StartAsync(settings: CallsApi.Settings(new Dictionary<string, string?>
         {
@@ -102,5 +104,12 @@ public sealed class DashboardEventsTests
 
         using var unknown = await http.GetAsync("dashboard/api/calls/CAunknown");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+
+        // An open page does not hold up the shutdown (which has calls to hang up): its stream ends at once.
+        var stopping = Stopwatch.StartNew();
+        server.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        await Task.WhenAny(events.Ended, Task.Delay(Generous));
+        Assert.True(events.Ended.IsCompleted, "the event stream outlived the stop");
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"{stopping.Elapsed}");
     }
 }

@@ -18,6 +18,9 @@ internal sealed class ServerSentEvents : IAsyncDisposable
         _reader = Task.Run(ReadAsync);
     }
 
+    /// <summary>Completes (or faults) when the server ends the stream.</summary>
+    public Task Ended => _reader;
+
     /// <summary>The next event; fails after <paramref name="within"/>.</summary>
     public async Task<(string Event, JsonElement Data, DateTime At)> NextAsync(TimeSpan within)
     {
