@@ -53,10 +53,11 @@ public static class BrowserEndpointRouteBuilderExtensions
             .DescribeRequestBody<SdpOffer>("application/json")
             .WithName("ListenToCall")
             .WithSummary("Listen-in: a receive-only WebRTC offer in, the answer of a connection carrying the call's mix (caller and agent) at the phone's rate out")
-            .WithDescription("Works for every call once its media started (409 before); at most four listeners per call (429). The connection ends when the page closes it, the call ends or the server stops.")
+            .WithDescription("Works for every call once its media started (409 before); at most four listeners per call (429); 503 when no WebRTC transport can be opened. The connection ends when the page closes it, the call ends or the server stops.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return browser;
     }

@@ -5,6 +5,7 @@ using PhoneBridge.Browser.Media;
 using PhoneBridge.Browser.Webhooks;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Rtc;
+using PhoneBridge.Rtc.Ice;
 using PhoneBridge.Rtc.Sdp;
 
 namespace PhoneBridge.Browser.Listen;
@@ -60,6 +61,10 @@ internal sealed class ListenSessions(
             handedOver = true;
             _ = Task.Run(() => RunAsync(call.CallId, pc, listener), CancellationToken.None);
             return (new ListenAnswer(answer), 200, null);
+        }
+        catch (IceException e)
+        {
+            return (null, 503, "The server could not open a WebRTC transport: " + e.Message);
         }
         finally
         {

@@ -6,6 +6,7 @@ using PhoneBridge.Core.Bridge;
 using PhoneBridge.Core.Phone;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Rtc;
+using PhoneBridge.Rtc.Ice;
 using PhoneBridge.Rtc.Sdp;
 
 namespace PhoneBridge.Browser.Media;
@@ -96,6 +97,11 @@ internal sealed class BrowserCalls(
             handedOver = true;
             _ = Task.Run(() => RunAsync(call, stream), CancellationToken.None);
             return (new BrowserCallAnswer(call.CallId, answer), 200, null);
+        }
+        catch (IceException e)
+        {
+            BrowserCallsLog.TransportFailed(_logger, e.Message);
+            return (null, 503, "The server could not open a WebRTC transport (PhoneBridge:Rtc: HostAddresses, PortRangeStart/End).");
         }
         finally
         {

@@ -15,4 +15,7 @@ internal static partial class BrowserCallsLog
 
     [LoggerMessage(EventId = 8213, EventName = "BridgeFailed", Level = LogLevel.Error, Message = "Call {CallId}: the bridge of a browser call threw")]
     public static partial void BridgeFailed(ILogger logger, Exception exception, string callId);
+
+    [LoggerMessage(EventId = 8214, EventName = "TransportFailed", Level = LogLevel.Error, Message = "Browser call refused: no WebRTC transport could be opened ({Reason})")]
+    public static partial void TransportFailed(ILogger logger, string reason);
 }

@@ -15,6 +15,7 @@ export async function callAgent({ audio, headers } = {}) {
   const microphone = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
   const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
   let finished = false;
+  let hangingUp = false;
   let lostTimer;
   let resolveEnded;
   const ended = new Promise(resolve => { resolveEnded = resolve; });
@@ -22,6 +23,8 @@ export async function callAgent({ audio, headers } = {}) {
     if (finished) return;
     finished = true;
     clearTimeout(lostTimer);
+    // Our own hang-up closes the server's side first; that is still the page hanging up.
+    if (hangingUp) reason = 'hung up';
     microphone.getTracks().forEach(track => track.stop());
     pc.close();
     resolveEnded(reason);
@@ -73,6 +76,7 @@ export async function callAgent({ audio, headers } = {}) {
     ended,
     async hangUp() {
       if (finished) return;
+      hangingUp = true;
       try {
         await fetch(new URL('calls/' + encodeURIComponent(callId), import.meta.url), { method: 'DELETE', headers: { ...headers } });
       } finally {

@@ -88,6 +88,7 @@ public sealed class BrowserChromiumTests : IDisposable
         Assert.Equal(System.Net.HttpStatusCode.Accepted, hangUp.Status);
         await api.WaitGoneAsync(callId, Generous);
         await page.WaitForFunctionAsync("() => window.endedReason !== null", null, new() { Timeout = (float)Generous.TotalMilliseconds });
+        Assert.Equal("ended by the server", await page.EvaluateAsync<string>("() => window.endedReason"));
         await CallsApi.UntilAsync(() => Task.FromResult(server.ActiveCalls == 0 && server.Registry.Count == 0), "everything released", Generous);
     }
 
