@@ -37,6 +37,9 @@ public sealed class RedisCallRouter : ICallRouter, IHostedService
     private readonly SemaphoreSlim _serving;
     private readonly ConcurrentDictionary<string, PendingReplies> _pending = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _subscribing = new(1, 1);
+    private int _subscribed;
+    private bool _waitLogged;
 
     public RedisCallRouter(
         IConnectionMultiplexer redis,
@@ -67,17 +70,61 @@ public sealed class RedisCallRouter : ICallRouter, IHostedService
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var subscriber = _redis.GetSubscriber();
-        // Concurrent delivery: a slow command never holds up the replies behind it.
-        await subscriber.SubscribeAsync(_replies, (_, message) => OnReply(message)).ConfigureAwait(false);
-        await subscriber.SubscribeAsync(_requests, (channel, message) => OnRequest(channel, message)).ConfigureAwait(false);
-        await subscriber.SubscribeAsync(_everyone, (channel, message) => OnRequest(channel, message)).ConfigureAwait(false);
-        RedisRoutingLog.RoutingStarted(_logger, _instanceId);
+        // The server starts while Redis is down (its registrations answer 503 meanwhile); the bus subscribes once
+        // the connection comes up. After that the client restores the subscriptions itself across reconnects.
+        _redis.ConnectionRestored += OnConnectionRestored;
+        await TrySubscribeAsync().ConfigureAwait(false);
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (Volatile.Read(ref _subscribed) == 0 && !_stopping.IsCancellationRequested)
+        {
+            _ = TrySubscribeAsync();
+        }
+    }
+
+    private async Task TrySubscribeAsync()
+    {
+        await _subscribing.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_subscribed == 1 || _stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var subscriber = _redis.GetSubscriber();
+            // A subscription that failed half-way may still be recorded by the client: start from none, so no
+            // handler is ever attached twice (a command must run once).
+            await subscriber.UnsubscribeAsync(_replies).ConfigureAwait(false);
+            await subscriber.UnsubscribeAsync(_requests).ConfigureAwait(false);
+            await subscriber.UnsubscribeAsync(_everyone).ConfigureAwait(false);
+            // Concurrent delivery: a slow command never holds up the replies behind it.
+            await subscriber.SubscribeAsync(_replies, (_, message) => OnReply(message)).ConfigureAwait(false);
+            await subscriber.SubscribeAsync(_requests, (channel, message) => OnRequest(channel, message)).ConfigureAwait(false);
+            await subscriber.SubscribeAsync(_everyone, (channel, message) => OnRequest(channel, message)).ConfigureAwait(false);
+            Volatile.Write(ref _subscribed, 1);
+            RedisRoutingLog.RoutingStarted(_logger, _instanceId);
+        }
+        catch (RedisException)
+        {
+            if (!_waitLogged)
+            {
+                _waitLogged = true;
+                RedisRoutingLog.RoutingWaiting(_logger, _instanceId);
+            }
+        }
+        finally
+        {
+            _subscribing.Release();
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
+        _redis.ConnectionRestored -= OnConnectionRestored;
         try
         {
             var subscriber = _redis.GetSubscriber();

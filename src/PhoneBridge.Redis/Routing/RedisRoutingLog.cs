@@ -40,4 +40,8 @@ internal static partial class RedisRoutingLog
     [LoggerMessage(EventId = 9508, EventName = "ReplyLost", Level = LogLevel.Debug,
         Message = "The answer to {Action} for {Key} could not be sent to instance {To} ({Error})")]
     public static partial void ReplyLost(ILogger logger, string action, string key, string to, string error);
+
+    [LoggerMessage(EventId = 9509, EventName = "RoutingWaiting", Level = LogLevel.Warning,
+        Message = "The routing bus of instance {InstanceId} cannot subscribe yet: Redis is unreachable; it subscribes when the connection comes up")]
+    public static partial void RoutingWaiting(ILogger logger, string instanceId);
 }

@@ -69,8 +69,9 @@ public sealed class CallMediaControlServerTests : IDisposable
         var (code, output, error) = await call;
         Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
 
-        // The caller's frames of the hold (20 ms each, give or take the bursts of a busy machine), and none after it.
-        Assert.InRange(heldFrames, 60, (heldMs / 20) + 15);
+        // The caller's frames of the hold (20 ms each), and none after it. A busy machine delivers the caller's frames in
+        // bursts: a stall before the hold that is caught up during it adds up to a second's worth.
+        Assert.InRange(heldFrames, 60, (heldMs / 20) + 50);
         Assert.Equal(heldFrames, media.Stats.FramesHeld);
 
         // The recording, in 100 ms windows: the hold tone alone for most of the hold, the echo before and after.

@@ -19,8 +19,8 @@ public class CallMediaPipelineTests
             "provider-decode → call-open → count-from-phone → level-from-phone → edge-silence-fill → record-caller → listen-caller → hold-gate → early-audio → edge-publish",
             pipeline.PhoneToEdge.Description);
         Assert.Equal("remote-mix → call-open → hold-audio → dtmf-tones → record-heard → listen-heard → count-to-phone → level-to-phone → phone-playout", pipeline.EdgeToPhone.Description);
-        Assert.Same(pipeline.EarlyAudio, pipeline.PhoneToEdge.Stages[6]);
-        Assert.Same(pipeline.EdgePublish, pipeline.PhoneToEdge.Stages[7]);
+        Assert.Same(pipeline.EarlyAudio, pipeline.PhoneToEdge.Stages[7]);
+        Assert.Same(pipeline.EdgePublish, pipeline.PhoneToEdge.Stages[8]);
     }
 
     [Fact]
