@@ -314,11 +314,12 @@ public sealed class FakeTwilioApi : IAsyncDisposable
     /// <c>Timestamp</c> (RFC 2822), <c>SequenceNumber</c>, <c>CallbackSource</c>, <c>ApiVersion</c>, and
     /// <c>CallDuration</c> for a final status, signed in <c>X-Twilio-Signature</c> with <paramref name="signingToken"/>
     /// (default the auth token). A final status (<c>completed</c>, <c>busy</c>, …) also ends the call here. Sent
-    /// whatever events the create asked for: a test picks which.
+    /// whatever events the create asked for: a test picks which. <paramref name="deliverTo"/>: the server that
+    /// receives it, as a load balancer would pick one (same path; still signed for the callback URL).
     /// </summary>
     /// <returns>The status the bridge answered.</returns>
     public async Task<System.Net.HttpStatusCode> SendStatusCallbackAsync(
-        string callSid, string callStatus, int callDurationSeconds = 0, string? signingToken = null, CancellationToken cancellationToken = default)
+        string callSid, string callStatus, int callDurationSeconds = 0, string? signingToken = null, Uri? deliverTo = null, CancellationToken cancellationToken = default)
     {
         if (!StatusCallbacks.TryGetValue(callSid, out var callback))
         {
@@ -346,7 +347,8 @@ public sealed class FakeTwilioApi : IAsyncDisposable
             Calls[callSid] = callStatus;
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, callback.Url) { Content = new FormUrlEncodedContent(fields) };
+        var target = deliverTo is null ? callback.Url : new Uri(deliverTo, callback.Url.PathAndQuery);
+        using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new FormUrlEncodedContent(fields) };
         request.Headers.Add("X-Twilio-Signature", Sign(signingToken ?? AuthToken, callback.Url.AbsoluteUri, fields));
         using var response = await CallbackHttp.SendAsync(request, cancellationToken);
         return response.StatusCode;
