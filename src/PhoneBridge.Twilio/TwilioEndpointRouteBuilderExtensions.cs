@@ -14,7 +14,7 @@ namespace PhoneBridge.Twilio;
 public static class TwilioEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// <c>POST /twilio/voice</c> (signed webhook → TwiML), <c>POST /twilio/amd</c> (signed AMD verdict), <c>/twilio/media/{callId}/{token}</c> (signed, tokenized
+    /// <c>POST /twilio/voice</c> (signed webhook → TwiML), <c>POST /twilio/amd</c> (signed AMD verdict), <c>POST /twilio/status</c> (signed call status), <c>/twilio/media/{callId}/{token}</c> (signed, tokenized
     /// media socket), and the API-key guarded <c>POST /twilio/calls</c> and <c>DELETE /twilio/calls/{callSid}</c>.
     /// With <c>Twilio:Enabled=false</c> the group stays empty, so those paths are 404. Bodies are limited to
     /// <c>PhoneBridge:Server:MaxWebhookBytes</c>; failed authentications count toward the per-address limit.
@@ -43,6 +43,14 @@ public static class TwilioEndpointRouteBuilderExtensions
             .WithName("TwilioAmdStatusCallback")
             .WithSummary("Twilio asynchronous answering-machine detection callback: the verdict becomes the call's amd and a phone.amd event")
             .WithDescription("Named by the bridge as AsyncAmdStatusCallback when POST /calls asks for machineDetection; 204 for every signed callback with a CallSid and AnsweredBy, known call or not.");
+
+        twilio.MapPost("/status", TwilioStatusEndpoint.HandleAsync)
+            .LimitWebhookBody()
+            .ValidateTwilioSignature()
+            .DescribeRequestBody<TwilioStatusWebhookForm>("application/x-www-form-urlencoded")
+            .WithName("TwilioStatusCallback")
+            .WithSummary("Twilio call status callback: a placed call that ends before its media connects (busy, no-answer, failed, canceled) is ended with that reason")
+            .WithDescription("Named by the bridge as StatusCallback (events initiated, ringing, answered, completed) on the calls it places; 204 for every signed callback with a CallSid and a documented CallStatus, known call or not.");
 
         // Map, not MapGet: WebSocket upgrades over HTTP/2 arrive as CONNECT.
         twilio.Map("/media/{callId}/{token}", TwilioMediaEndpoint.HandleAsync)

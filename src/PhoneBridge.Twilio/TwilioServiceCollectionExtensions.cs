@@ -38,6 +38,7 @@ public static class TwilioServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>());
         services.TryAddSingleton<MediaSignatureAlarm>();
         services.AddTwilioAmdCommand();     // AMD verdicts other instances forward for calls held here
+        services.AddTwilioStatusCommand();  // call statuses other instances forward for calls held here
         // Twilio's REST API creates and updates calls with POST, so only requests the client marks idempotent
         // (hangup) are retried; creating a call or redirecting it never is (TwilioRestClient says why).
         services.AddHttpClient<TwilioRestClient>().AddPhoneBridgeResilience(TwilioOptions.HttpSectionName);

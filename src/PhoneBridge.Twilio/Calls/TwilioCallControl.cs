@@ -30,7 +30,7 @@ public sealed class TwilioCallControl(IServiceProvider services, IOptionsMonitor
         ArgumentNullException.ThrowIfNull(request);
         var calls = services.GetRequiredService<TwilioOutboundCalls>();
         var call = await Reachable(
-            () => calls.PlaceCallAsync(request, statusCallback: null, cancellationToken), cancellationToken).ConfigureAwait(false);
+            () => calls.PlaceCallAsync(request, TwilioOutboundCalls.StatusCallbackUrl(request.PublicBaseUrl).AbsoluteUri, cancellationToken), cancellationToken).ConfigureAwait(false);
         return new PlacedCall(call.CallId, call.CallSid);
     }
 

@@ -33,7 +33,11 @@ internal static class TwilioCallsEndpoints
         try
         {
             var publicBaseUrl = new Uri(urls.GetBaseUrl(request), UriKind.Absolute);
-            var call = await calls.PlaceCallAsync(body.To!, body.From!, body.StatusCallback, publicBaseUrl, cancellationToken).ConfigureAwait(false);
+            // Twilio takes one status callback: the client's own, else ours, which ends a call nobody answered at once.
+            var statusCallback = string.IsNullOrWhiteSpace(body.StatusCallback)
+                ? TwilioOutboundCalls.StatusCallbackUrl(publicBaseUrl).AbsoluteUri
+                : body.StatusCallback;
+            var call = await calls.PlaceCallAsync(body.To!, body.From!, statusCallback, publicBaseUrl, cancellationToken).ConfigureAwait(false);
             return TypedResults.Created(
                 $"/twilio/calls/{Uri.EscapeDataString(call.CallSid)}",
                 new OutboundCallResponse(call.CallId, call.CallSid, call.Status));

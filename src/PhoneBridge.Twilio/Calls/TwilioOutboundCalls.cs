@@ -76,7 +76,8 @@ public sealed class TwilioOutboundCalls
     /// agent launch), then asks Twilio to dial it with TwiML that streams to the tokenized media URL under
     /// <see cref="PhoneDialRequest.PublicBaseUrl"/>, with the request's ring timeout and answering-machine detection.
     /// The registration waits for the media stream through the ring timeout too, and is released if Twilio refuses or
-    /// cannot be reached.
+    /// cannot be reached. When <paramref name="statusCallback"/> is <see cref="StatusCallbackUrl"/> of the request's
+    /// public base URL, Twilio is asked for every <see cref="StatusCallbackEvents"/>, not only <c>completed</c>.
     /// </summary>
     /// <exception cref="TwilioApiException">Twilio refused the call.</exception>
     public async Task<TwilioOutboundCall> PlaceCallAsync(PhoneDialRequest request, string? statusCallback, CancellationToken cancellationToken)
@@ -102,8 +103,9 @@ public sealed class TwilioOutboundCalls
                 request.PublicBaseUrl.AbsoluteUri, TwilioProvider.Name, registration.CallId, registration.Token);
             var twiml = Twiml.ConnectStream(mediaUrl, StreamParameters.WithCallId(registration.CallId, request.CustomParameters));
             var amdCallback = request.MachineDetection ? AmdStatusCallbackUrl(request.PublicBaseUrl) : null;
+            var events = statusCallback is not null && statusCallback == StatusCallbackUrl(request.PublicBaseUrl).AbsoluteUri ? StatusCallbackEvents : null;
             var call = await _twilio.CreateCallAsync(
-                request.To, request.From, twiml, statusCallback, request.TimeoutSeconds, amdCallback, cancellationToken)
+                request.To, request.From, twiml, statusCallback, events, request.TimeoutSeconds, amdCallback, cancellationToken)
                 .ConfigureAwait(false);
             if (_directory is not null && _directory.TryGet(registration.CallId, out var live))
             {
@@ -126,6 +128,19 @@ public sealed class TwilioOutboundCalls
         ArgumentNullException.ThrowIfNull(publicBaseUrl);
         return new Uri(publicBaseUrl.AbsoluteUri.TrimEnd('/') + TwilioAmdEndpoint.Path, UriKind.Absolute);
     }
+
+    /// <summary>
+    /// <c>{public base URL}/twilio/status</c>: where Twilio posts a placed call's progress, so that a call that ends
+    /// before its media stream connects (busy, no answer, …) ends here at once rather than after its ring timeout.
+    /// </summary>
+    public static Uri StatusCallbackUrl(Uri publicBaseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(publicBaseUrl);
+        return new Uri(publicBaseUrl.AbsoluteUri.TrimEnd('/') + TwilioStatusEndpoint.Path, UriKind.Absolute);
+    }
+
+    /// <summary>The <c>StatusCallbackEvent</c>s asked for when the status callback is <see cref="StatusCallbackUrl"/>.</summary>
+    public static IReadOnlyList<string> StatusCallbackEvents { get; } = ["initiated", "ringing", "answered", "completed"];
 
     /// <summary>Ends a call (<c>Status=completed</c>). Returns false when Twilio says it had already ended.</summary>
     public Task<bool> HangUpAsync(string callSid, CancellationToken cancellationToken) =>

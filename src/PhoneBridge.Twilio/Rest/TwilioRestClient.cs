@@ -67,11 +67,27 @@ public sealed class TwilioRestClient
     /// <c>AsyncAmdStatusCallback</c> (POST). The call is connected at once (its media flows while Twilio listens) and
     /// the verdict arrives there as <c>AnsweredBy</c>.
     /// </param>
+    public Task<TwilioCall> CreateCallAsync(
+        string to,
+        string from,
+        string twiml,
+        string? statusCallback,
+        int? timeoutSeconds,
+        Uri? amdStatusCallback,
+        CancellationToken cancellationToken) =>
+        CreateCallAsync(to, from, twiml, statusCallback, statusCallbackEvents: null, timeoutSeconds, amdStatusCallback, cancellationToken);
+
+    /// <inheritdoc cref="CreateCallAsync(string, string, string, string?, int?, Uri?, CancellationToken)"/>
+    /// <param name="statusCallbackEvents">
+    /// The <c>StatusCallbackEvent</c>s (<c>initiated</c>, <c>ringing</c>, <c>answered</c>, <c>completed</c>) posted to
+    /// <paramref name="statusCallback"/>; null or empty: Twilio's default, <c>completed</c> alone.
+    /// </param>
     public async Task<TwilioCall> CreateCallAsync(
         string to,
         string from,
         string twiml,
         string? statusCallback,
+        IReadOnlyList<string>? statusCallbackEvents,
         int? timeoutSeconds,
         Uri? amdStatusCallback,
         CancellationToken cancellationToken)
@@ -99,6 +115,10 @@ public sealed class TwilioRestClient
         {
             options.StatusCallback = new Uri(statusCallback, UriKind.Absolute);
             options.StatusCallbackMethod = SdkHttpMethod.Post;
+            if (statusCallbackEvents is { Count: > 0 })
+            {
+                options.StatusCallbackEvent = [.. statusCallbackEvents];
+            }
         }
 
         var call = await SendAsync(client => CallResource.CreateAsync(options, client), retrySafe: false, cancellationToken).ConfigureAwait(false);

@@ -70,7 +70,7 @@ public class OpenApiDocumentTests
         Assert.Equal(NotDescribed.Order(StringComparer.Ordinal), missing);
         foreach (var expected in new[]
                  {
-                     "POST /twilio/voice", "POST /twilio/amd", "GET /twilio/media/{callId}/{token}", "POST /twilio/calls", "DELETE /twilio/calls/{callSid}",
+                     "POST /twilio/voice", "POST /twilio/amd", "POST /twilio/status", "GET /twilio/media/{callId}/{token}", "POST /twilio/calls", "DELETE /twilio/calls/{callSid}",
                      "POST /telnyx/events", "GET /telnyx/media/{callId}/{token}", "POST /telnyx/calls", "DELETE /telnyx/calls/{callControlId}",
                      "POST /stream/calls/{type}/{id}/hangup", "GET /stats", "GET /health", "GET /health/live", "GET /health/ready",
                      "POST /twilio/calls/{callSid}/transfer", "POST /stats/gc",
@@ -124,6 +124,7 @@ public class OpenApiDocumentTests
 
         Assert.Equal(["X-Twilio-Signature"], HeaderParameters(operations["POST /twilio/voice"]));
         Assert.Equal(["X-Twilio-Signature"], HeaderParameters(operations["POST /twilio/amd"]));
+        Assert.Equal(["X-Twilio-Signature"], HeaderParameters(operations["POST /twilio/status"]));
         Assert.Equal(["X-Twilio-Signature"], HeaderParameters(operations["GET /twilio/media/{callId}/{token}"]));
         Assert.Equal(["telnyx-signature-ed25519", "telnyx-timestamp"], HeaderParameters(operations["POST /telnyx/events"]));
         Assert.True(operations["POST /telnyx/events"].GetProperty("responses").TryGetProperty("403", out _));

@@ -24,7 +24,10 @@ namespace PhoneBridge.Testing.TwilioRest;
 /// <c>Twiml</c> or <c>Url</c>, optional <c>Timeout</c> (integer seconds, at most 600) and <c>MachineDetection</c>
 /// (<c>Enable</c> or <c>DetectMessageEnd</c>) with, for asynchronous detection
 /// (https://www.twilio.com/docs/voice/answering-machine-detection), <c>AsyncAmd</c> (<c>true</c> or <c>false</c>),
-/// <c>AsyncAmdStatusCallback</c> (an absolute URL) and <c>AsyncAmdStatusCallbackMethod</c> (<c>POST</c>);</item>
+/// <c>AsyncAmdStatusCallback</c> (an absolute URL) and <c>AsyncAmdStatusCallbackMethod</c> (<c>POST</c>), and
+/// <c>StatusCallback</c> (an absolute http(s) URL), <c>StatusCallbackMethod</c> (<c>GET</c> or <c>POST</c>) and any
+/// number of <c>StatusCallbackEvent</c> (<c>initiated</c>, <c>ringing</c>, <c>answered</c>, <c>completed</c>), as
+/// https://www.twilio.com/docs/voice/api/call-resource#statuscallbackevent documents them;</item>
 /// <item>update, https://www.twilio.com/docs/voice/api/call-resource#update-a-call-resource: <c>Status</c>
 /// (<c>completed</c> or <c>canceled</c>) or new <c>Twiml</c>; a <c>&lt;Dial&gt;</c> in it must name one
 /// <c>&lt;Number&gt;</c>, <c>&lt;Sip&gt;</c> or <c>&lt;Client&gt;</c> and an E.164 <c>callerId</c> if any (else
@@ -32,7 +35,10 @@ namespace PhoneBridge.Testing.TwilioRest;
 /// </list>
 /// For a call created with <c>AsyncAmd=true</c> the fake sends the verdict the way Twilio does: a form POST to the
 /// <c>AsyncAmdStatusCallback</c> signed with the auth token (<see cref="SendAmdCallbackAsync"/>), by itself shortly
-/// after the call is placed when <see cref="AutoAnsweredBy"/> is set.
+/// after the call is placed when <see cref="AutoAnsweredBy"/> is set. Likewise a call created with a
+/// <c>StatusCallback</c> gets signed status callbacks (<see cref="SendStatusCallbackAsync"/>; by itself
+/// <see cref="AutoCallStatus"/> when set), with the fields https://www.twilio.com/docs/voice/api/call-resource#statuscallback
+/// lists.
 /// </summary>
 public sealed class FakeTwilioApi : IAsyncDisposable
 {
@@ -79,6 +85,20 @@ public sealed class FakeTwilioApi : IAsyncDisposable
 
     /// <summary>Status codes the bridge answered to the callbacks sent on its own (<see cref="AutoAnsweredBy"/>).</summary>
     public ConcurrentQueue<int> AutoAmdAnswers { get; } = new();
+
+    /// <summary>The <c>StatusCallback</c> of each call created with one, and the <c>StatusCallbackEvent</c>s asked for, by CallSid.</summary>
+    public ConcurrentDictionary<string, (Uri Url, string[] Events)> StatusCallbacks { get; } = new();
+
+    /// <summary>
+    /// When set, every call created with a <c>StatusCallback</c> gets this final <c>CallStatus</c> (<c>busy</c>,
+    /// <c>no-answer</c>, …) posted <see cref="AutoAmdDelay"/> after the create request was answered, and the call ends.
+    /// </summary>
+    public string? AutoCallStatus { get; set; }
+
+    /// <summary>Status codes the bridge answered to the status callbacks sent on their own (<see cref="AutoCallStatus"/>).</summary>
+    public ConcurrentQueue<int> AutoStatusAnswers { get; } = new();
+
+    private int _statusSequence;
 
     private static readonly HttpClient CallbackHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -190,7 +210,43 @@ public sealed class FakeTwilioApi : IAsyncDisposable
             return Error(400, 21218, "AsyncAmdStatusCallbackMethod must be POST.");
         }
 
+        Uri? statusCallback = null;
+        if (form.ContainsKey("StatusCallback")
+            && !(Uri.TryCreate(One(form, "StatusCallback"), UriKind.Absolute, out statusCallback) && statusCallback.Scheme is "http" or "https"))
+        {
+            return Error(400, 21609, "StatusCallback must be an absolute http(s) URL.");
+        }
+
+        if (form.ContainsKey("StatusCallbackMethod") && One(form, "StatusCallbackMethod") is not ("GET" or "POST"))
+        {
+            return Error(400, 21218, "StatusCallbackMethod must be GET or POST.");
+        }
+
+        var statusEvents = form.TryGetValue("StatusCallbackEvent", out var events) ? events : [];
+        if (statusEvents.Any(e => e is not ("initiated" or "ringing" or "answered" or "completed")))
+        {
+            return Error(400, 21218, "StatusCallbackEvent must be initiated, ringing, answered or completed.");
+        }
+
         var sid = AddCall("queued");
+        if (statusCallback is not null)
+        {
+            StatusCallbacks[sid] = (statusCallback, statusEvents);
+            if (AutoCallStatus is { } finalStatus)
+            {
+                var delay = AutoAmdDelay;
+                http.Response.OnCompleted(() =>
+                {
+                    _ = Task.Run(async () =>
+                    {
+                        await Task.Delay(delay);
+                        AutoStatusAnswers.Enqueue((int)await SendStatusCallbackAsync(sid, finalStatus));
+                    });
+                    return Task.CompletedTask;
+                });
+            }
+        }
+
         if (asyncAmd == "true" && form.ContainsKey("MachineDetection") && amdCallback is not null)
         {
             // Without a callback Twilio only warns (21262) and keeps the verdict on the call resource.
@@ -248,6 +304,52 @@ public sealed class FakeTwilioApi : IAsyncDisposable
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
         request.Headers.Add("X-Twilio-Signature", Sign(signingToken ?? AuthToken, url.AbsoluteUri, fields));
+        using var response = await CallbackHttp.SendAsync(request, cancellationToken);
+        return response.StatusCode;
+    }
+
+    /// <summary>
+    /// Posts Twilio's status callback for <paramref name="callSid"/> to the <c>StatusCallback</c> its create named: form
+    /// fields <c>AccountSid</c>, <c>CallSid</c>, <c>CallStatus</c>, <c>Direction</c> (<c>outbound-api</c>),
+    /// <c>Timestamp</c> (RFC 2822), <c>SequenceNumber</c>, <c>CallbackSource</c>, <c>ApiVersion</c>, and
+    /// <c>CallDuration</c> for a final status, signed in <c>X-Twilio-Signature</c> with <paramref name="signingToken"/>
+    /// (default the auth token). A final status (<c>completed</c>, <c>busy</c>, …) also ends the call here. Sent
+    /// whatever events the create asked for: a test picks which. <paramref name="deliverTo"/>: the server that
+    /// receives it, as a load balancer would pick one (same path; still signed for the callback URL).
+    /// </summary>
+    /// <returns>The status the bridge answered.</returns>
+    public async Task<System.Net.HttpStatusCode> SendStatusCallbackAsync(
+        string callSid, string callStatus, int callDurationSeconds = 0, string? signingToken = null, Uri? deliverTo = null, CancellationToken cancellationToken = default)
+    {
+        if (!StatusCallbacks.TryGetValue(callSid, out var callback))
+        {
+            throw new InvalidOperationException($"Call {callSid} was not created with a StatusCallback.");
+        }
+
+        var fields = new Dictionary<string, string>
+        {
+            ["AccountSid"] = AccountSid,
+            ["ApiVersion"] = "2010-04-01",
+            ["CallSid"] = callSid,
+            ["CallStatus"] = callStatus,
+            ["CallbackSource"] = "call-progress-events",
+            ["Direction"] = "outbound-api",
+            ["Timestamp"] = DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture),
+            ["SequenceNumber"] = Interlocked.Increment(ref _statusSequence).ToString(CultureInfo.InvariantCulture),
+        };
+        if (callStatus is "completed" or "busy" or "failed" or "no-answer" or "canceled")
+        {
+            fields["CallDuration"] = callDurationSeconds.ToString(CultureInfo.InvariantCulture);
+            Calls.TryRemove(callSid, out _);
+        }
+        else
+        {
+            Calls[callSid] = callStatus;
+        }
+
+        var target = deliverTo is null ? callback.Url : new Uri(deliverTo, callback.Url.PathAndQuery);
+        using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.Add("X-Twilio-Signature", Sign(signingToken ?? AuthToken, callback.Url.AbsoluteUri, fields));
         using var response = await CallbackHttp.SendAsync(request, cancellationToken);
         return response.StatusCode;
     }

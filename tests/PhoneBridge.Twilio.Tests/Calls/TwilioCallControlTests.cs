@@ -93,6 +93,22 @@ public sealed class TwilioCallControlTests(FakeTwilioApiFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task A_dial_asks_twilio_for_every_status_event_at_our_signed_status_callback()
+    {
+        await using var app = await StartAsync();
+        fixture.Api.Requests.Clear();
+
+        var placed = await Control(app).DialAsync(new PhoneDialRequest(CallerNumber, OurNumber, PublicBase), CancellationToken.None);
+
+        // https://www.twilio.com/docs/voice/api/call-resource#statuscallbackevent: one field per event.
+        var sent = Assert.Single(fixture.Api.Requests);
+        Assert.Equal(["https://bridge.example/twilio/status"], sent.Form["StatusCallback"]);
+        Assert.Equal(["POST"], sent.Form["StatusCallbackMethod"]);
+        Assert.Equal(["initiated", "ringing", "answered", "completed"], sent.Form["StatusCallbackEvent"]);
+        Assert.Equal(new Uri("https://bridge.example/twilio/status"), fixture.Api.StatusCallbacks[placed.ProviderCallId].Url);
+    }
+
+    [Fact]
     public async Task A_plain_dial_leaves_the_ring_time_and_detection_to_twilio()
     {
         await using var app = await StartAsync();

@@ -60,7 +60,24 @@ public sealed class TwilioCallsEndpointsTests(FakeTwilioApiFixture fixture) : IC
         Assert.Equal(callId, stream.Element("Parameter")!.Attribute("value")!.Value);
         Assert.Equal(Core.Registry.ClaimResult.Claimed, app.Registry.TryClaim(callId, url[(url.LastIndexOf('/') + 1)..], out _));
         Assert.Equal(["https://bridge.example/status"], sent.Form["StatusCallback"]);
+        Assert.False(sent.Form.ContainsKey("StatusCallbackEvent"));
         Assert.True(fixture.Api.Calls.ContainsKey(callSid));
+    }
+
+    [Fact]
+    public async Task Without_a_status_callback_of_its_own_the_call_reports_every_status_event_to_the_bridge()
+    {
+        await using var app = await StartAsync();
+        using var client = app.CreateClient();
+        fixture.Api.Requests.Clear();
+
+        using var response = await client.SendAsync(Create(new { to = "+14155550199", from = "+14155550100" }));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var sent = Assert.Single(fixture.Api.Requests);
+        Assert.Equal(["https://bridge.example/twilio/status"], sent.Form["StatusCallback"]);
+        Assert.Equal(["POST"], sent.Form["StatusCallbackMethod"]);
+        Assert.Equal(["initiated", "ringing", "answered", "completed"], sent.Form["StatusCallbackEvent"]);
     }
 
     [Theory]
