@@ -75,8 +75,8 @@ public static class RoutedRequestRunner
         using var request = new HttpRequestMessage(options.Request == RoutedRequestKind.Dtmf ? HttpMethod.Post : HttpMethod.Get, path);
         if (options.Request == RoutedRequestKind.Dtmf)
         {
-            // The shortest tone, so the call's tone queue keeps up with one request at a time.
-            request.Content = JsonContent.Create(new { digits = "1", toneMs = 40 });
+            // The shortest tone the API takes, so the call's tone queue keeps up with one request at a time.
+            request.Content = JsonContent.Create(new { digits = "1", toneMs = PhoneBridge.Core.Calls.CallInput.MinToneMs });
         }
 
         if (options.ApiKey is { } key)
