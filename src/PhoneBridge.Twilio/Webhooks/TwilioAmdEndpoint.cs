@@ -42,25 +42,30 @@ internal static class TwilioAmdEndpoint
             return TypedResults.BadRequest("CallSid and AnsweredBy are required.");
         }
 
-        var amd = CallAmd.Of(MapAnsweredBy(answeredBy), answeredBy);
+        var duration = form["MachineDetectionDuration"].ToString();
         if (!directory.TryFindByProviderCallId(TwilioProvider.Name, callSid, out var call))
         {
             // Another instance may hold the call's media; it records the verdict.
-            if (!await TwilioAmdForwarding.ForwardAsync(
-                request.HttpContext, callSid, answeredBy, form["MachineDetectionDuration"].ToString(), cancellationToken).ConfigureAwait(false))
+            if (!await TwilioAmdForwarding.ForwardAsync(request.HttpContext, callSid, answeredBy, duration, cancellationToken).ConfigureAwait(false))
             {
-                TwilioAmdEndpointLog.AmdForUnknownCall(logger, callSid, amd.ProviderResult);
+                TwilioAmdEndpointLog.AmdForUnknownCall(logger, callSid, answeredBy);
             }
 
             return TypedResults.NoContent();
         }
 
+        Record(directory, call, answeredBy, duration, logger);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Keeps the verdict on the call and tells its edge call with <c>phone.amd</c>; logged when it is new.</summary>
+    public static void Record(CallDirectory directory, LiveCall call, string answeredBy, string duration, ILogger logger)
+    {
+        var amd = CallAmd.Of(MapAnsweredBy(answeredBy), answeredBy);
         if (directory.ReportAmd(call, amd))
         {
-            TwilioAmdEndpointLog.AmdResult(logger, call.CallId, amd.Result, amd.ProviderResult, form["MachineDetectionDuration"].ToString());
+            TwilioAmdEndpointLog.AmdResult(logger, call.CallId, amd.Result, amd.ProviderResult, duration);
         }
-
-        return TypedResults.NoContent();
     }
 
     /// <summary>

@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using PhoneBridge.Core.Calls;
 
 namespace PhoneBridge.Twilio.Webhooks;
 
@@ -22,13 +21,8 @@ internal static class TwilioAmdForwarding
     public static IServiceCollection AddTwilioAmdCommand(this IServiceCollection services) =>
         services.AddCallbackCommand(Action, ForwardedTwilioAmdJson.Default.ForwardedTwilioAmd, (http, directory, call, verdict) =>
         {
-            var amd = CallAmd.Of(TwilioAmdEndpoint.MapAnsweredBy(verdict.AnsweredBy), verdict.AnsweredBy);
-            if (directory.ReportAmd(call, amd))
-            {
-                var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TwilioAmdEndpoint).FullName!);
-                TwilioAmdEndpointLog.AmdResult(logger, call.CallId, amd.Result, amd.ProviderResult, verdict.Duration);
-            }
-
+            var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TwilioAmdEndpoint).FullName!);
+            TwilioAmdEndpoint.Record(directory, call, verdict.AnsweredBy, verdict.Duration, logger);
             return true;
         });
 }
