@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using PhoneBridge.Core.Bridge;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Edge;
-using PhoneBridge.Core.Telemetry;
 
 namespace PhoneBridge.Core.Registry;
 
@@ -74,39 +73,17 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
     {
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (request.CallId is not null && !CallIds.IsValidCallId(request.CallId))
-        {
-            throw new ArgumentException(
-                $"Call id must be 1-{CallIds.MaxCallIdLength} characters of A-Z, a-z, 0-9, '-', '_' or '.'.",
-                nameof(request));
-        }
-
-        if (request.ExpectedSampleRate is <= 0)
-        {
-            throw new ArgumentException("The expected sample rate must be positive.", nameof(request));
-        }
-
-        if (request.RingTimeout < TimeSpan.Zero)
-        {
-            throw new ArgumentException("The ring timeout must not be negative.", nameof(request));
-        }
-
-        // A dialled call's media stream opens only once it is answered, so its ring time comes on top.
-        var waitFor = _connectTimeout + (request.RingTimeout ?? TimeSpan.Zero);
+        var waitFor = CallRegistrationSteps.WaitForMedia(request, _connectTimeout);
         var now = _time.GetUtcNow();
-        var callId = request.CallId ?? CallIds.NewCallId();
-        var edgeCall = request.EdgeCall ?? _edge?.AddressFor(callId) ?? new EdgeCallAddress("local", callId);
-        using var span = CallTracing.StartRegister(request, callId, out var traceParent);
-        var info = new CallInfo(
-            callId, request.Provider, request.ProviderCallId, request.From, request.To, now, request.Direction, edgeCall, request.LinkedCallId,
-            request.ExpectedSampleRate, request.CustomParameters, request.StirVerstat, traceParent);
+        var info = CallRegistrationSteps.Describe(request, now, _edge, out var registerSpan);
+        using var span = registerSpan;
         var token = CallIds.NewToken();
         var entry = new Entry(this, info, Encoding.UTF8.GetBytes(token), now + waitFor);
         var prepare = request.Prepare
             ?? (_preparer is { IsEnabled: true } preparer && !request.JoinsExistingCall ? preparer.PrepareAsync : null);
         entry.Prepared = prepare is null
             ? Task.FromResult<object?>(null)
-            : RunPrepareAsync(prepare, info, entry.Ended.Token);
+            : CallRegistrationSteps.StartPrepare(prepare, info, entry.Ended.Token);
 
         // Beside the prepare step, not after it: the edge call is named above, so the join needs nothing it makes.
         entry.EdgeJoin = _preJoiner?.Start(info);
@@ -276,12 +253,6 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
 
         _ = DisposePreparedAsync(entry);
         _ = entry.EdgeJoin?.AbandonAsync("media stream never connected");
-    }
-
-    private static Task<object?> RunPrepareAsync(Func<CallInfo, CancellationToken, Task<object?>> prepare, CallInfo info, CancellationToken ct)
-    {
-        // Run the delegate off the webhook's thread: its synchronous part may be slow.
-        return Task.Run(() => CallTracing.TraceAgentLaunchAsync(prepare, info, ct), CancellationToken.None);
     }
 
     private async Task DisposePreparedAsync(Entry entry)

@@ -106,30 +106,11 @@ public sealed class RedisCallRegistry : ICallRegistry, IAsyncDisposable, IDispos
     {
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (request.CallId is not null && !CallIds.IsValidCallId(request.CallId))
-        {
-            throw new ArgumentException(
-                $"Call id must be 1-{CallIds.MaxCallIdLength} characters of A-Z, a-z, 0-9, '-', '_' or '.'.",
-                nameof(request));
-        }
-
-        if (request.ExpectedSampleRate is <= 0)
-        {
-            throw new ArgumentException("The expected sample rate must be positive.", nameof(request));
-        }
-
-        if (request.RingTimeout < TimeSpan.Zero)
-        {
-            throw new ArgumentException("The ring timeout must not be negative.", nameof(request));
-        }
-
-        var waitFor = _connectTimeout + (request.RingTimeout ?? TimeSpan.Zero);
+        var waitFor = CallRegistrationSteps.WaitForMedia(request, _connectTimeout);
         var now = _time.GetUtcNow();
-        var callId = request.CallId ?? CallIds.NewCallId();
-        var edgeCall = request.EdgeCall ?? _edge?.AddressFor(callId) ?? new EdgeCallAddress("local", callId);
-        var info = new CallInfo(
-            callId, request.Provider, request.ProviderCallId, request.From, request.To, now, request.Direction, edgeCall, request.LinkedCallId,
-            request.ExpectedSampleRate, request.CustomParameters, request.StirVerstat);
+        var info = CallRegistrationSteps.Describe(request, now, _edge, out var registerSpan);
+        using var span = registerSpan;
+        var callId = info.CallId;
         var token = CallIds.NewToken();
         var expiresAt = now + waitFor;
         var prepare = request.Prepare
@@ -164,7 +145,7 @@ public sealed class RedisCallRegistry : ICallRegistry, IAsyncDisposable, IDispos
         var local = new Local(info, LocalRole.Registered);
         local.Prepared = prepare is null
             ? Task.FromResult<object?>(null)
-            : Task.Run(() => prepare(info, local.Ended.Token), CancellationToken.None);
+            : CallRegistrationSteps.StartPrepare(prepare, info, local.Ended.Token);
         local.EdgeJoin = _preJoiner?.Start(info);
         _local[callId] = local;
         _directory?.Add(info);

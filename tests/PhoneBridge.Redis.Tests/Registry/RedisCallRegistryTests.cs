@@ -184,6 +184,26 @@ public sealed class RedisCallRegistryTests(RedisFixture redis) : IClassFixture<R
         await Assert.ThrowsAsync<InvalidOperationException>(() => b.Registry.RegisterAsync(new CallRegistrationRequest("twilio", CallId: "same-id")).AsTask());
     }
 
+    [Fact]
+    public async Task The_call_s_trace_registered_on_one_instance_reaches_the_instance_that_claims_it()
+    {
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == PhoneBridge.Core.Telemetry.CallTracing.SourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        await using var a = await RedisNode.StartAsync(redis.Server, _prefix, "a");
+        await using var b = await RedisNode.StartAsync(redis.Server, _prefix, "b");
+
+        var registration = await a.Registry.RegisterAsync(new CallRegistrationRequest("twilio", "CA1"));
+        var claim = await b.Registry.TryClaimAsync(registration.CallId, registration.Token);
+
+        Assert.Equal(ClaimResult.Claimed, claim.Result);
+        Assert.NotNull(registration.Info.TraceParent);
+        Assert.Equal(registration.Info.TraceParent, claim.Call!.Info.TraceParent);
+    }
+
     internal static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow + Wait;
