@@ -51,7 +51,7 @@ public static class CallRegistrationSteps
         return connectTimeout + (request.RingTimeout ?? TimeSpan.Zero);
     }
 
-    /// <summary>Starts the prepare step (the agent launch) off the webhook's thread, whose synchronous part may be slow, in the call's trace.</summary>
+    /// <summary>Starts the prepare step (the agent launch) off the webhook's thread, in the call's trace.</summary>
     public static Task<object?> StartPrepare(Func<CallInfo, CancellationToken, Task<object?>> prepare, CallInfo info, CancellationToken ct) =>
-        Task.Run(() => CallTracing.TraceAgentLaunchAsync(prepare, info, ct), CancellationToken.None);
+        CallTracing.StartAgentLaunch(prepare, info, ct);
 }

@@ -86,19 +86,36 @@ public static class CallTracing
         return activity;
     }
 
-    /// <summary>Runs the registration's prepare step (the agent launch) inside its span; a failure marks the span.</summary>
-    public static async Task<object?> TraceAgentLaunchAsync(Func<CallInfo, CancellationToken, Task<object?>> prepare, CallInfo info, CancellationToken ct)
+    /// <summary>
+    /// Starts the registration's prepare step (the agent launch) inside its span, off the webhook's thread (the step's
+    /// synchronous part may be slow). The span begins here, within the registration, so it precedes the media socket
+    /// in the trace however soon the provider connects; a failure marks it.
+    /// </summary>
+    public static Task<object?> StartAgentLaunch(Func<CallInfo, CancellationToken, Task<object?>> prepare, CallInfo info, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(prepare);
-        using var span = StartCallSpan(AgentLaunch, info);
-        try
+        var registering = Activity.Current;
+        var span = StartCallSpan(AgentLaunch, info);
+        // The task captures the launch span as its current activity (its HTTP requests nest under it); the
+        // registration goes on under its own.
+        var launch = Task.Run(() => RunInAsync(span, prepare, info, ct), CancellationToken.None);
+        Activity.Current = registering;
+        return launch;
+    }
+
+    private static async Task<object?> RunInAsync(Activity? span, Func<CallInfo, CancellationToken, Task<object?>> prepare, CallInfo info, CancellationToken ct)
+    {
+        using (span)
         {
-            return await prepare(info, ct).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            span?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
-            throw;
+            try
+            {
+                return await prepare(info, ct).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                span?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+                throw;
+            }
         }
     }
 
