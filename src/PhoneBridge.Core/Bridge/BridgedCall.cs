@@ -363,15 +363,7 @@ internal sealed class BridgedCall : IPhoneStreamHandler, IEdgeSessionHandler
     {
         try
         {
-            switch (await prepared.ConfigureAwait(false))
-            {
-                case IAsyncDisposable asyncDisposable:
-                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
+            await PreparedWork.DisposeAsync(await prepared.ConfigureAwait(false)).ConfigureAwait(false);
         }
         catch (Exception) when (prepared.IsFaulted || prepared.IsCanceled)
         {

@@ -275,15 +275,7 @@ public sealed class InMemoryCallRegistry : ICallRegistry, IAsyncDisposable, IDis
 
         try
         {
-            switch (result)
-            {
-                case IAsyncDisposable asyncDisposable:
-                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
+            await PreparedWork.DisposeAsync(result).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

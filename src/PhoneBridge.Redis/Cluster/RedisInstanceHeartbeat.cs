@@ -201,15 +201,7 @@ public sealed class RedisInstanceHeartbeat : BackgroundService
     {
         try
         {
-            switch (prepared)
-            {
-                case IAsyncDisposable asyncDisposable:
-                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
+            await PreparedWork.DisposeAsync(prepared).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -706,15 +706,7 @@ public sealed class RedisCallRegistry : ICallRegistry, IAsyncDisposable, IDispos
     {
         try
         {
-            switch (prepared)
-            {
-                case IAsyncDisposable asyncDisposable:
-                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
+            await PreparedWork.DisposeAsync(prepared).ConfigureAwait(false);
         }
         catch (Exception e)
         {
