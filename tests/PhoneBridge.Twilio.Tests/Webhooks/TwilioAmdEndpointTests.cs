@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Primitives;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Registry;
 using PhoneBridge.Twilio.Tests.Infrastructure;
@@ -26,13 +25,8 @@ public sealed class TwilioAmdEndpointTests
         ["MachineDetectionDuration"] = "4211",
     };
 
-    private static HttpRequestMessage SignedPost(Dictionary<string, string> form, string token = TwilioTestApp.AuthToken)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/twilio/amd") { Content = new FormUrlEncodedContent(form) };
-        var parameters = form.ToDictionary(p => p.Key, p => new StringValues(p.Value));
-        request.Headers.Add(TwilioRequestValidator.SignatureHeader, new TwilioRequestValidator(token).ComputeSignature(SignedUrl, parameters));
-        return request;
-    }
+    private static HttpRequestMessage SignedPost(Dictionary<string, string> form, string token = TwilioTestApp.AuthToken) =>
+        SignedTwilioPost.Create(SignedUrl, "/twilio/amd", form, token);
 
     private static async Task<(TwilioTestApp App, RecordingEvents Events, LiveCall Call)> StartWithCallAsync()
     {

@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Primitives;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Cluster;
 using PhoneBridge.Core.Registry;
@@ -32,13 +31,8 @@ public sealed class TwilioStatusEndpointTests
         ["To"] = "+14155550199",
     };
 
-    private static HttpRequestMessage SignedPost(Dictionary<string, string> form, string token = TwilioTestApp.AuthToken)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/twilio/status") { Content = new FormUrlEncodedContent(form) };
-        var parameters = form.ToDictionary(p => p.Key, p => new StringValues(p.Value));
-        request.Headers.Add(TwilioRequestValidator.SignatureHeader, new TwilioRequestValidator(token).ComputeSignature(SignedUrl, parameters));
-        return request;
-    }
+    private static HttpRequestMessage SignedPost(Dictionary<string, string> form, string token = TwilioTestApp.AuthToken) =>
+        SignedTwilioPost.Create(SignedUrl, "/twilio/status", form, token);
 
     private static async Task<(TwilioTestApp App, RecordingEvents Events, LiveCall Call)> StartWithCallAsync(Action<IServiceCollection>? services = null)
     {

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Xml.Linq;
-using Microsoft.Extensions.Primitives;
 using PhoneBridge.Twilio.Webhooks;
 using PhoneBridge.Twilio.Tests.Infrastructure;
 
@@ -23,13 +22,8 @@ public class TwilioWebhookEndpointTests
         ["ApiVersion"] = "2010-04-01",
     };
 
-    private static HttpRequestMessage SignedPost(string signedUrl, string path, Dictionary<string, string> form, string token = TwilioTestApp.AuthToken)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
-        var parameters = form.ToDictionary(p => p.Key, p => new StringValues(p.Value));
-        request.Headers.Add(TwilioRequestValidator.SignatureHeader, new TwilioRequestValidator(token).ComputeSignature(signedUrl, parameters));
-        return request;
-    }
+    private static HttpRequestMessage SignedPost(string signedUrl, string path, Dictionary<string, string> form, string token = TwilioTestApp.AuthToken) =>
+        SignedTwilioPost.Create(signedUrl, path, form, token);
 
     [Fact]
     public async Task Signed_webhook_registers_the_call_and_answers_with_a_stream_to_its_media_url()
