@@ -79,8 +79,9 @@ public sealed class TelnyxServerTests
         var payload = echoed.RootElement.GetProperty("media").GetProperty("payload").GetBytesFromBase64();
         Assert.Equal(alaw, payload);
 
+        // "stop" ends the stream: the server closes the socket (closing from here too would race that close).
         await SendAsync(socket, """{"event":"stop","sequence_number":"99","stop":{"call_control_id":"v3:integration"},"stream_id":"s-1"}""");
-        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, await ReceiveCloseAsync(socket));
     }
 
     [Fact]
@@ -96,6 +97,20 @@ public sealed class TelnyxServerTests
 
     private static Task SendAsync(WebSocket socket, string text) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private static async Task<WebSocketCloseStatus?> ReceiveCloseAsync(WebSocket socket)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer.AsMemory(), cts.Token);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return socket.CloseStatus;
+            }
+        }
+    }
 
     private static async Task<string> ReceiveMediaAsync(WebSocket socket)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -48,6 +49,7 @@ public static class TelemetryHostingExtensions
                     options.EnrichWithHttpResponse = HttpTraceRedaction.EnrichServerResponse;
                 })
                 .AddHttpClientInstrumentation(options => options.EnrichWithHttpRequestMessage = HttpTraceRedaction.EnrichClientRequest));
+        services.ConfigureOpenTelemetryMeterProvider((provider, metrics) => metrics.AddView(HostMeterView.For(provider.GetRequiredService<IMeterFactory>())));
         if (!string.IsNullOrWhiteSpace(builder.Configuration[TelemetrySwitch.OtlpEndpointKey]))
         {
             otel.UseOtlpExporter();

@@ -210,6 +210,34 @@ public sealed class TelemetryServerTests(ITestOutputHelper output)
         Assert.True(await Eventually.TrueAsync(() => server.ActiveCalls == 0));
     }
 
+    [Fact]
+    public async Task Two_servers_in_one_process_each_export_only_their_own_instruments()
+    {
+        var settings = new Dictionary<string, string?> { ["PhoneBridge:ApiKey"] = ApiKey };
+        await using var refusing = await BridgeServer.StartAsync(settings: settings);
+        await using var quiet = await BridgeServer.StartAsync(settings: settings);
+        using var http = refusing.NewHttpClient();
+        for (var i = 0; i < 3; i++)
+        {
+            using var unsigned = await http.PostAsync(new Uri(refusing.BaseUrl, "twilio/voice"), new FormUrlEncodedContent([new("CallSid", "CA" + i)]));
+            Assert.Equal(HttpStatusCode.Forbidden, unsigned.StatusCode);
+        }
+
+        var refusingText = await ScrapeAsync(http, refusing);
+        var quietText = await ScrapeAsync(http, quiet);
+        output.WriteLine(refusingText);
+
+        // Each series once (another host's instrument of the same name would add a second line, or overwrite the value).
+        foreach (var text in new[] { refusingText, quietText })
+        {
+            var series = text.Split('\n').Where(l => l.StartsWith("phonebridge_", StringComparison.Ordinal)).Select(l => l[..l.LastIndexOf(' ')]).ToArray();
+            Assert.Equal(series.Length, series.Distinct(StringComparer.Ordinal).Count());
+        }
+
+        Assert.Equal(3, Value(refusingText, "phonebridge_webhooks_rejected_total", "reason=\"signature\""));
+        Assert.Equal(0, Value(quietText, "phonebridge_webhooks_rejected_total", "reason=\"signature\""));
+    }
+
     private static async Task<(string CallId, Uri StreamUrl)> CallUntilMeasuredAndHangUpAsync(
         HttpClient http, BridgeServer server, CallDirectory directory, FramePacer pacer, CallerAudio audio)
     {
