@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneBridge.Browser.Media;
+using PhoneBridge.Core.Admission;
 
 namespace PhoneBridge.Browser.Webhooks;
 
@@ -18,8 +19,16 @@ internal static class BrowserOfferEndpoint
         BrowserCalls calls,
         IOptionsMonitor<BrowserOptions> options,
         ILogger<BrowserCalls> logger,
+        CallAdmission admission,
         CancellationToken cancellationToken)
     {
+        // A browser call is a call like any other: not while draining or at the instance's limits.
+        using var admitted = admission.Admit(BrowserProvider.Name);
+        if (admitted.Verdict != AdmissionVerdict.Admitted)
+        {
+            return CallAdmission.Unavailable(request.HttpContext.Response, admitted.Verdict);
+        }
+
         var (sdp, status, problem) = await SdpOfferReader.ReadAsync(request, options.CurrentValue.MaxSdpBytes, cancellationToken).ConfigureAwait(false);
         if (sdp is null)
         {

@@ -10,8 +10,8 @@ namespace PhoneBridge.Core.Admission;
 /// Decides, before a new call is registered, whether this instance takes it: not while draining, not with
 /// <see cref="AdmissionOptions.MaxCalls"/> calls already here, not above <see cref="AdmissionOptions.MaxCpuPercent"/>.
 /// Each refusal is one log line, and a busy one is counted on <c>phonebridge.admission.refused</c> (tags
-/// <c>provider</c>, <c>reason</c>: <c>calls</c> or <c>cpu</c>). The call count and the registration are not one atomic
-/// step, so calls arriving at the same instant may pass the limit by a few; the limit protects the machine, not a licence.
+/// <c>provider</c>, <c>reason</c>: <c>calls</c> or <c>cpu</c>). An admitted call holds a slot (its
+/// <see cref="AdmissionTicket"/>) until it is registered, so the limit holds for calls arriving at the same instant.
 /// </summary>
 public sealed class CallAdmission
 {
@@ -26,6 +26,7 @@ public sealed class CallAdmission
     private readonly IOptionsMonitor<AdmissionOptions> _options;
     private readonly ILogger<CallAdmission> _logger;
     private readonly Counter<long> _refused;
+    private int _admitting;
 
     public CallAdmission(
         CallDirectory directory, CallDrain drain, IProcessCpuSampler cpu, IOptionsMonitor<AdmissionOptions> options, IMeterFactory meters, ILogger<CallAdmission> logger)
@@ -42,32 +43,48 @@ public sealed class CallAdmission
 
     public bool IsDraining => _drain.IsDraining;
 
-    /// <summary>Whether a new call through <paramref name="provider"/> (<c>twilio</c>, <c>telnyx</c>) may be registered now.</summary>
-    public AdmissionVerdict Admit(string provider)
+    /// <summary>
+    /// Whether a new call through <paramref name="provider"/> (<c>twilio</c>, <c>telnyx</c>) may be registered now.
+    /// Dispose the ticket once the call is registered or its registration has failed.
+    /// </summary>
+    public AdmissionTicket Admit(string provider)
     {
         if (_drain.IsDraining)
         {
             CallAdmissionLog.RefusedDraining(_logger, provider);
-            return AdmissionVerdict.Draining;
+            return new AdmissionTicket(AdmissionVerdict.Draining, null);
         }
 
         var options = _options.CurrentValue;
-        if (options.MaxCalls is { } maxCalls && _directory.Count is var calls && calls >= maxCalls)
+        CallAdmission? heldBy = null;
+        if (options.MaxCalls is { } maxCalls)
         {
-            _refused.Add(1, new("provider", provider), new("reason", "calls"));
-            CallAdmissionLog.RefusedCalls(_logger, provider, calls, maxCalls);
-            return AdmissionVerdict.TooManyCalls;
+            // Take the slot first, then count: of two calls racing for the last slot, at least one sees the other.
+            var admitting = Interlocked.Increment(ref _admitting);
+            var calls = _directory.Count + admitting - 1;
+            if (calls >= maxCalls)
+            {
+                ReleaseSlot();
+                _refused.Add(1, new("provider", provider), new("reason", "calls"));
+                CallAdmissionLog.RefusedCalls(_logger, provider, calls, maxCalls);
+                return new AdmissionTicket(AdmissionVerdict.TooManyCalls, null);
+            }
+
+            heldBy = this;
         }
 
         if (options.MaxCpuPercent is { } maxCpu && _cpu.Percent is { } cpu && cpu > maxCpu)
         {
+            heldBy?.ReleaseSlot();
             _refused.Add(1, new("provider", provider), new("reason", "cpu"));
             CallAdmissionLog.RefusedCpu(_logger, provider, cpu, maxCpu);
-            return AdmissionVerdict.CpuTooHigh;
+            return new AdmissionTicket(AdmissionVerdict.CpuTooHigh, null);
         }
 
-        return AdmissionVerdict.Admitted;
+        return new AdmissionTicket(AdmissionVerdict.Admitted, heldBy);
     }
+
+    internal void ReleaseSlot() => Interlocked.Decrement(ref _admitting);
 
     /// <summary>
     /// The 503 problem details for a refused request, with <c>Retry-After</c> (<see cref="CallDrain.RetryAfterSeconds"/>)

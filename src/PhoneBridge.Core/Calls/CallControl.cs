@@ -59,6 +59,47 @@ public sealed class CallControl(
         CallsLog.HungUp(logger, call.CallId, call.Provider);
     }
 
+    /// <summary>
+    /// The caller of a warm transfer has gone while the leg it dialled has not answered: nobody would be there when
+    /// the destination picks up, so the leg is hung up at its provider and the transfer fails (told in the edge call
+    /// through the leg, as <c>failed</c> with <see cref="CallerGoneReason"/>). Once the leg answered, it stays.
+    /// Safe to call more than once and from the dial and the caller's end racing: the transfer fails once.
+    /// </summary>
+    public async Task CancelUnansweredLegAsync(LiveCall caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (caller.Transfer is not { Mode: CallTransferMode.Warm } transfer
+            || transfer.LegCallId is not { } legCallId
+            || transfer.State >= CallTransferState.Answered
+            || !directory.TryGet(legCallId, out var leg)
+            || leg.State == CallState.Answered
+            || !transfer.Advance(CallTransferState.Failed))
+        {
+            return;
+        }
+
+        CallsLog.WarmLegCancelled(logger, caller.CallId, legCallId);
+        var provider = FindProvider(leg.Provider);
+        try
+        {
+            if (provider is { IsConfigured: true })
+            {
+                await provider.HangUpAsync(leg, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is PhoneProviderException or HttpRequestException or OperationCanceledException)
+        {
+            CallsLog.WarmLegCancelFailed(logger, legCallId, leg.Provider, e);
+        }
+
+        // The leg's end tells the edge call that the transfer failed, and why (its caller is gone from the directory).
+        directory.End(legCallId, CallerGoneReason);
+        registry.Release(legCallId);
+    }
+
+    /// <summary>Why a warm transfer failed when its caller hung up before the leg answered.</summary>
+    public const string CallerGoneReason = "the caller hung up before the transfer was answered";
+
     /// <summary>Why a call cannot be transferred now; null when it can.</summary>
     public static string? TransferConflict(LiveCall call)
     {
@@ -124,7 +165,12 @@ public sealed class CallControl(
                     new PhoneDialRequest(to, from!, publicBaseUrl, call.EdgeCall, LinkedCallId: call.CallId),
                     cancellationToken).ConfigureAwait(false);
                 transfer.TryBindLeg(leg.CallId);
-                if (directory.TryGet(leg.CallId, out _))
+                if (call.State == CallState.Ended)
+                {
+                    // The caller hung up while the provider was placing the leg: the leg is not wanted any more.
+                    await CancelUnansweredLegAsync(call, cancellationToken).ConfigureAwait(false);
+                }
+                else if (directory.TryGet(leg.CallId, out _))
                 {
                     Advance(call, transfer, CallTransferState.Ringing, reason: null);
                 }

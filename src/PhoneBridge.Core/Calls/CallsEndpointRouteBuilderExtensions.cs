@@ -50,7 +50,7 @@ public static class CallsEndpointRouteBuilderExtensions
             .DescribeRequestBody<CallTransferRequest>("application/json")
             .WithName("TransferCall")
             .WithSummary("Cold transfer (the caller leaves for the destination) or warm transfer (the destination is dialled into the same Stream call)")
-            .WithDescription("Progress is told in the Stream call as phone.transfer events (started, ringing, answered, completed, failed). 409 when the call is not answered yet, has ended, is being transferred already or is itself a warm-transfer leg; 503 when the provider's call control is not configured; 502 when the provider refuses (the call goes on).")
+            .WithDescription("Progress is told in the Stream call as phone.transfer events (started, ringing, answered, completed, failed). 409 when the call is not answered yet, has ended, is being transferred already or is itself a warm-transfer leg, or has no phone network behind it (a browser call); 503 when the provider's call control is not configured; 502 when the provider refuses (the call goes on).")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status502BadGateway)

@@ -105,9 +105,11 @@ internal static class CallsEndpoints
         }
 
         // Admission control logs its own refusal: one line, and 503 with Retry-After so a client may try another instance.
-        if (admission.Admit(provider!.Provider) is var verdict && verdict != AdmissionVerdict.Admitted)
+        // The slot is held until the dial has registered the call or failed.
+        using var admitted = admission.Admit(provider!.Provider);
+        if (admitted.Verdict != AdmissionVerdict.Admitted)
         {
-            return CallAdmission.Unavailable(request.HttpContext.Response, verdict);
+            return CallAdmission.Unavailable(request.HttpContext.Response, admitted.Verdict);
         }
 
         // A named Stream call is joined as it is; none: the registry names a new one like an incoming call's.
@@ -219,7 +221,13 @@ internal static class CallsEndpoints
             return Conflict(control, action, call.CallId, conflict);
         }
 
-        if (control.FindProvider(call.Provider) is not { IsConfigured: true } provider)
+        // A call with no phone network behind it (a browser call) has nowhere to be transferred through.
+        if (control.FindProvider(call.Provider) is not { } provider)
+        {
+            return Conflict(control, action, call.CallId, $"A {call.Provider} call has no phone network behind it to transfer the caller through.");
+        }
+
+        if (!provider.IsConfigured)
         {
             return NotConfigured(control, action, call);
         }

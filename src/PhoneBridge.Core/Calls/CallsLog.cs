@@ -35,4 +35,12 @@ internal static partial class CallsLog
     [LoggerMessage(EventId = 1706, EventName = "Refused", Level = LogLevel.Information,
         Message = "{Action} of call {CallId} refused with {Status}: {Reason}")]
     public static partial void Refused(ILogger logger, string action, string callId, int status, string reason);
+
+    [LoggerMessage(EventId = 1707, EventName = "WarmLegCancelled", Level = LogLevel.Information,
+        Message = "Call {CallId} ended while its warm-transfer leg {LegCallId} had not answered: the leg is hung up")]
+    public static partial void WarmLegCancelled(ILogger logger, string callId, string legCallId);
+
+    [LoggerMessage(EventId = 1708, EventName = "WarmLegCancelFailed", Level = LogLevel.Warning,
+        Message = "Warm-transfer leg {LegCallId} could not be hung up at {Provider}; it is released here and its media will be refused")]
+    public static partial void WarmLegCancelFailed(ILogger logger, string legCallId, string provider, Exception exception);
 }

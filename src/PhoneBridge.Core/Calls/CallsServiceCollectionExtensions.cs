@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using PhoneBridge.Core.Recording;
 
 namespace PhoneBridge.Core.Calls;
@@ -19,6 +20,7 @@ public static class CallsServiceCollectionExtensions
             .BindConfiguration(CallListOptions.SectionName)
             .ValidateOnStart();
         services.TryAddSingleton<CallControl>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WarmLegCancellation>());   // a ringing warm leg whose caller hung up
         services.AddRecording();
         services.AddCallsCommands();    // the /calls/{callId} actions as commands another instance may forward here
         return services;

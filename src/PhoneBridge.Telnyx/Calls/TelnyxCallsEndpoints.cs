@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using PhoneBridge.Core.Admission;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Telnyx.Media;
 using PhoneBridge.Telnyx.Rest;
@@ -15,7 +16,7 @@ internal static class TelnyxCallsEndpoints
 {
     public static async Task<Results<Ok<TelnyxCallResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         TelnyxCallRequest? request, HttpContext context, TelnyxOutboundCalls calls, PublicUrlResolver publicUrls,
-        IOptions<TelnyxOptions> options)
+        IOptions<TelnyxOptions> options, CallAdmission admission)
     {
         if (string.IsNullOrWhiteSpace(request?.To) || string.IsNullOrWhiteSpace(request.From))
         {
@@ -29,6 +30,13 @@ internal static class TelnyxCallsEndpoints
         {
             return TypedResults.Problem(
                 "Telnyx:ConnectionId (the Call Control App id) is not configured.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        // Like POST /calls: not while draining or at the limits (the slot is held until the call is registered).
+        using var admitted = admission.Admit(TelnyxProvider.Name);
+        if (admitted.Verdict != AdmissionVerdict.Admitted)
+        {
+            return CallAdmission.Unavailable(context.Response, admitted.Verdict);
         }
 
         var publicBase = TelnyxMediaUrl.PublicWebSocketBase(publicUrls, context.Request);

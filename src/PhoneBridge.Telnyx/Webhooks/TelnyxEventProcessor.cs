@@ -91,7 +91,9 @@ internal sealed class TelnyxEventProcessor(
             return TelnyxWebhookOutcome.Duplicate;
         }
 
-        switch (admission?.Admit(TelnyxProvider.Name))
+        // The admission slot is held until the call is registered (the end of this method); no admission, no limit.
+        using var admitted = admission?.Admit(TelnyxProvider.Name) ?? default;
+        switch (admitted.Verdict)
         {
             case AdmissionVerdict.Draining:
                 _seen.Remove(initiatedKey);

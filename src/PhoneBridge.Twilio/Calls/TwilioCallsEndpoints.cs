@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PhoneBridge.Core.Admission;
 using PhoneBridge.Core.Hosting;
 using PhoneBridge.Twilio.Rest;
 using PhoneBridge.Twilio.Webhooks;
@@ -17,6 +18,7 @@ internal static class TwilioCallsEndpoints
         HttpRequest request,
         PublicUrlResolver urls,
         TwilioOutboundCalls calls,
+        CallAdmission admission,
         CancellationToken cancellationToken)
     {
         if (!calls.IsConfigured)
@@ -28,6 +30,13 @@ internal static class TwilioCallsEndpoints
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        // Like POST /calls: not while draining or at the limits (the slot is held until the call is registered).
+        using var admitted = admission.Admit(TwilioProvider.Name);
+        if (admitted.Verdict != AdmissionVerdict.Admitted)
+        {
+            return CallAdmission.Unavailable(request.HttpContext.Response, admitted.Verdict);
         }
 
         try

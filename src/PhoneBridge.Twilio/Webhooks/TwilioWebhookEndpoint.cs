@@ -44,7 +44,9 @@ internal static class TwilioWebhookEndpoint
             return TypedResults.BadRequest("CallSid is missing.");
         }
 
-        switch (admission.Admit(TwilioProvider.Name))
+        // The admission slot is held until the call is registered (the end of this method).
+        using var admitted = admission.Admit(TwilioProvider.Name);
+        switch (admitted.Verdict)
         {
             case AdmissionVerdict.Draining:
                 return CallAdmission.Unavailable(request.HttpContext.Response, AdmissionVerdict.Draining);

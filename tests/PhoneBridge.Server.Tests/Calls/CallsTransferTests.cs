@@ -174,6 +174,62 @@ public sealed class CallsTransferTests
     }
 
     [Fact]
+    public async Task A_ringing_leg_is_hung_up_when_its_caller_hangs_up()
+    {
+        await using var host = new CallsHost();
+        var call = host.Incoming();
+        using var response = await host.PostAsync($"/calls/{call.CallId}/transfer", new { to = "+15550001111", mode = "warm", from = "+15550003333" });
+        var leg = (await response.Content.ReadFromJsonAsync<CallTransferResponse>())!.LegCallId!;
+
+        host.Directory.End(call.CallId, "caller hung up");
+
+        Assert.Equal([leg], host.Provider("twilio").HangUps);
+        Assert.Equal(0, host.Directory.Count);
+        Assert.Equal(
+            [
+                new PhoneTransferEvent(call.CallId, "warm", "started"),
+                new PhoneTransferEvent(call.CallId, "warm", "ringing", LegCallId: leg),
+                new PhoneTransferEvent(call.CallId, "warm", "failed", CallControl.CallerGoneReason, leg),
+            ],
+            host.Events.Of<PhoneTransferEvent>(call.CallId));
+    }
+
+    [Fact]
+    public async Task A_leg_placed_while_its_caller_hung_up_is_hung_up_once()
+    {
+        await using var host = new CallsHost();
+        var call = host.Incoming();
+        host.Provider("twilio").DuringDial = _ => host.Directory.End(call.CallId, "caller hung up");
+
+        using var response = await host.PostAsync($"/calls/{call.CallId}/transfer", new { to = "+15550001111", mode = "warm", from = "+15550003333" });
+        var leg = (await response.Content.ReadFromJsonAsync<CallTransferResponse>())!.LegCallId!;
+
+        Assert.Equal(0, host.Directory.Count);
+        Assert.Equal([leg], host.Provider("twilio").HangUps);
+        Assert.Equal(
+            [
+                new PhoneTransferEvent(call.CallId, "warm", "started"),
+                new PhoneTransferEvent(call.CallId, "warm", "failed", CallControl.CallerGoneReason, leg),
+            ],
+            host.Events.Of<PhoneTransferEvent>(call.CallId));
+    }
+
+    [Fact]
+    public async Task An_answered_leg_stays_when_its_caller_hangs_up()
+    {
+        await using var host = new CallsHost();
+        var call = host.Incoming();
+        using var response = await host.PostAsync($"/calls/{call.CallId}/transfer", new { to = "+15550001111", mode = "warm", from = "+15550003333" });
+        var leg = (await response.Content.ReadFromJsonAsync<CallTransferResponse>())!.LegCallId!;
+        host.Directory.MarkAnswered(leg);
+
+        host.Directory.End(call.CallId, "caller hung up");
+
+        Assert.True(host.Directory.TryGet(leg, out _));
+        Assert.Empty(host.Provider("twilio").HangUps);
+    }
+
+    [Fact]
     public async Task Warm_transfer_refused_by_the_provider_is_502_and_failed()
     {
         await using var host = new CallsHost();
@@ -254,6 +310,19 @@ public sealed class CallsTransferTests
 
         await ProblemAssert.IsProblem(response, HttpStatusCode.ServiceUnavailable);
         Assert.Empty(host.Provider("vonage").Transfers);
+        Assert.Empty(host.Events.Of<PhoneTransferEvent>(call.CallId));
+    }
+
+    [Fact]
+    public async Task A_call_without_a_phone_provider_cannot_be_transferred_409()
+    {
+        await using var host = new CallsHost();
+        var call = host.Incoming(provider: "browser");
+
+        using var response = await host.PostAsync($"/calls/{call.CallId}/transfer", new { to = "+15550001111", mode = "cold" });
+
+        await ProblemAssert.IsProblem(response, HttpStatusCode.Conflict);
+        Assert.Contains("no phone network", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(host.Events.Of<PhoneTransferEvent>(call.CallId));
     }
 }

@@ -33,6 +33,9 @@ internal sealed class RecordingPhoneCallControl(
     /// <summary>The dialled phone answers (its media starts) before the provider's REST answer arrives.</summary>
     public bool AnswerDuringDial { get; set; }
 
+    /// <summary>Runs once the dialled call is registered, before the provider's REST answer returns.</summary>
+    public Action<string>? DuringDial { get; set; }
+
     public ConcurrentQueue<PhoneDialRequest> Dials { get; } = new();
 
     public ConcurrentQueue<string> HangUps { get; } = new();
@@ -66,6 +69,8 @@ internal sealed class RecordingPhoneCallControl(
         {
             directory.MarkAnswered(registration.CallId);
         }
+
+        DuringDial?.Invoke(registration.CallId);
 
         return Task.FromResult(new PlacedCall(registration.CallId, providerCallId));
     }

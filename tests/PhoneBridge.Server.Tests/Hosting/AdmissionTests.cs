@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Primitives;
 using PhoneBridge.Core.Admission;
 using PhoneBridge.Core.Registry;
+using PhoneBridge.Simulator.Telnyx;
 using PhoneBridge.Testing.Metrics;
 using PhoneBridge.Twilio.Webhooks;
 
@@ -109,6 +110,54 @@ public sealed class AdmissionTests
         Assert.Contains("MaxCalls", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, refusals.Sum("provider", "twilio", "reason", "calls"));
         Assert.Equal(1, factory.Services.GetRequiredService<ICallRegistry>().Count);
+    }
+
+    [Theory]
+    [InlineData("/twilio/calls", "twilio", false)]
+    [InlineData("/telnyx/calls", "telnyx", false)]
+    [InlineData("/browser/calls", "browser", false)]
+    [InlineData("/twilio/calls", "twilio", true)]
+    [InlineData("/telnyx/calls", "telnyx", true)]
+    [InlineData("/browser/calls", "browser", true)]
+    public async Task Every_way_of_placing_a_call_is_refused_with_503_at_max_calls_and_while_draining(string path, string provider, bool draining)
+    {
+        using var telnyxKey = TelnyxWebhookSigner.CreateRandom();
+        await using var factory = Factory(
+            new Dictionary<string, string?>
+            {
+                ["PhoneBridge:Admission:MaxCalls"] = "1",
+                ["PhoneBridge:ApiKey"] = ApiKey,
+                ["Twilio:AccountSid"] = "AC" + new string('0', 31) + "9",
+                ["Twilio:ApiBaseUrl"] = "http://127.0.0.1:9",
+                ["Telnyx:ApiKey"] = "KEY-admission",
+                ["Telnyx:PublicKey"] = telnyxKey.PublicKeyBase64,
+                ["Telnyx:ConnectionId"] = "1234567890",
+                ["Telnyx:ApiBaseUrl"] = "http://127.0.0.1:9",
+            },
+            cpu: null);
+        using var client = factory.CreateClient();
+        using var refusals = new CounterRecorder(CallAdmission.RefusedInstrument, factory.Services.GetRequiredService<IMeterFactory>());
+        if (draining)
+        {
+            Assert.True(factory.Services.GetRequiredService<CallDrain>().TryBegin());
+        }
+        else
+        {
+            await PostVoiceAsync(client, "CA00000000000000000000000000000006");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = JsonContent.Create(new { to = "+15551230000", from = "+15559870000" }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal(draining ? 0 : 1, factory.Services.GetRequiredService<ICallRegistry>().Count);
+        Assert.Equal(draining ? 0 : 1, refusals.Sum("provider", provider, "reason", "calls"));
     }
 
     [Theory]
