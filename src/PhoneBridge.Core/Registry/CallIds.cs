@@ -12,8 +12,22 @@ public static class CallIds
     /// <summary>A new media-socket token: 32 random bytes, base64url without padding (43 characters).</summary>
     public static string NewToken() => RandomBase64Url(32);
 
-    /// <summary>A new call id: 16 random bytes, base64url without padding (22 characters).</summary>
-    public static string NewCallId() => RandomBase64Url(16);
+    /// <summary>
+    /// A new call id: 16 random bytes, base64url without padding (22 characters), beginning with a letter or digit.
+    /// The id is also part of a Stream call id, a recording's file name and a command-line argument, where a leading
+    /// <c>-</c> reads as an option; one draw in 32 is drawn again.
+    /// </summary>
+    public static string NewCallId()
+    {
+        string callId;
+        do
+        {
+            callId = RandomBase64Url(16);
+        }
+        while (!char.IsAsciiLetterOrDigit(callId[0]));
+
+        return callId;
+    }
 
     /// <summary>True when <paramref name="callId"/> is non-empty, short and only uses <c>A-Z a-z 0-9 - _ .</c>.</summary>
     public static bool IsValidCallId(string? callId)
