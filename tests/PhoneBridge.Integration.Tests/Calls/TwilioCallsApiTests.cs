@@ -80,6 +80,33 @@ public sealed class TwilioCallsApiTests
         });
     }
 
+    [Fact]
+    public async Task A_warm_leg_still_ringing_when_its_caller_hangs_up_is_ended_at_twilio()
+    {
+        await RunAsync(async (server, api, fake, http) =>
+        {
+            await using var caller = await TwilioPhone.DialAsync(http, server.Caller, TimeProvider.System, null, CancellationToken.None);
+            fake.Calls[caller.CallSid] = "in-progress";
+            var callId = await AnsweredAsync(api, caller.CallSid);
+
+            var answer = await api.PostAsync($"calls/{callId}/transfer", new { to = "+15550001111", mode = "warm" });
+            Assert.True(answer.Status == HttpStatusCode.Accepted, answer.ToString());
+            var legId = answer.Body.GetProperty("legCallId").GetString()!;
+            var legSid = Assert.Single(fake.Calls.Keys, sid => sid != caller.CallSid);
+
+            // The caller hangs up while the destination is still ringing: nobody would be there when it answers.
+            await caller.HangUpAsync(CallsApi.Generous, CancellationToken.None);
+            await api.WaitGoneAsync(callId);
+            await api.WaitGoneAsync(legId);
+            await CallsApi.UntilAsync(
+                () => Task.FromResult(fake.Requests.Any(r => r.Path.EndsWith($"/Calls/{legSid}.json", StringComparison.Ordinal))),
+                "the leg to be ended at Twilio");
+            Assert.All(
+                fake.Requests.Where(r => r.Path.EndsWith($"/Calls/{legSid}.json", StringComparison.Ordinal)),
+                r => Assert.Equal(["completed"], r.Form["Status"]));
+        });
+    }
+
     private static async Task<string> AnsweredAsync(CallsApi api, string callSid)
     {
         var listed = await api.WaitForCallAsync(
