@@ -55,13 +55,7 @@ public sealed class AdmissionTests
     {
         var cpu = new SettableCpuSampler { Percent = 95 };
         await using var factory = Factory(
-            new Dictionary<string, string?>
-            {
-                ["PhoneBridge:Admission:MaxCpuPercent"] = "80",
-                ["PhoneBridge:ApiKey"] = ApiKey,
-                ["Twilio:AccountSid"] = "AC" + new string('0', 31) + "9",
-                ["Twilio:ApiBaseUrl"] = "http://127.0.0.1:9",
-            },
+            WithApiKeyAndTwilio(("PhoneBridge:Admission:MaxCpuPercent", "80")),
             cpu);
         using var client = factory.CreateClient();
         using var refusals = new CounterRecorder(CallAdmission.RefusedInstrument, factory.Services.GetRequiredService<IMeterFactory>());
@@ -90,13 +84,7 @@ public sealed class AdmissionTests
     public async Task At_max_calls_post_calls_answers_503_problem_details()
     {
         await using var factory = Factory(
-            new Dictionary<string, string?>
-            {
-                ["PhoneBridge:Admission:MaxCalls"] = "1",
-                ["PhoneBridge:ApiKey"] = ApiKey,
-                ["Twilio:AccountSid"] = "AC" + new string('0', 31) + "9",
-                ["Twilio:ApiBaseUrl"] = "http://127.0.0.1:9",
-            },
+            WithApiKeyAndTwilio(("PhoneBridge:Admission:MaxCalls", "1")),
             cpu: null);
         using var client = factory.CreateClient();
         using var refusals = new CounterRecorder(CallAdmission.RefusedInstrument, factory.Services.GetRequiredService<IMeterFactory>());
@@ -123,17 +111,12 @@ public sealed class AdmissionTests
     {
         using var telnyxKey = TelnyxWebhookSigner.CreateRandom();
         await using var factory = Factory(
-            new Dictionary<string, string?>
-            {
-                ["PhoneBridge:Admission:MaxCalls"] = "1",
-                ["PhoneBridge:ApiKey"] = ApiKey,
-                ["Twilio:AccountSid"] = "AC" + new string('0', 31) + "9",
-                ["Twilio:ApiBaseUrl"] = "http://127.0.0.1:9",
-                ["Telnyx:ApiKey"] = "KEY-admission",
-                ["Telnyx:PublicKey"] = telnyxKey.PublicKeyBase64,
-                ["Telnyx:ConnectionId"] = "1234567890",
-                ["Telnyx:ApiBaseUrl"] = "http://127.0.0.1:9",
-            },
+            WithApiKeyAndTwilio(
+                ("PhoneBridge:Admission:MaxCalls", "1"),
+                ("Telnyx:ApiKey", "KEY-admission"),
+                ("Telnyx:PublicKey", telnyxKey.PublicKeyBase64),
+                ("Telnyx:ConnectionId", "1234567890"),
+                ("Telnyx:ApiBaseUrl", "http://127.0.0.1:9")),
             cpu: null);
         using var client = factory.CreateClient();
         using var refusals = new CounterRecorder(CallAdmission.RefusedInstrument, factory.Services.GetRequiredService<IMeterFactory>());
@@ -171,6 +154,23 @@ public sealed class AdmissionTests
         using var factory = new ServerFactory(settings: new Dictionary<string, string?> { [key] = value });
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
         Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The API key and a Twilio account whose REST API answers nothing (no test here gets as far as calling it), plus <paramref name="more"/>.</summary>
+    private static Dictionary<string, string?> WithApiKeyAndTwilio(params (string Key, string? Value)[] more)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["PhoneBridge:ApiKey"] = ApiKey,
+            ["Twilio:AccountSid"] = "AC" + new string('0', 31) + "9",
+            ["Twilio:ApiBaseUrl"] = "http://127.0.0.1:9",
+        };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
     }
 
     private static ServerFactory Factory(Dictionary<string, string?> settings, SettableCpuSampler? cpu) =>
