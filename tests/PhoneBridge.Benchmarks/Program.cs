@@ -18,6 +18,11 @@ if (args.Length > 0 && args[0] == "socket-floor")
     return await PhoneBridge.Benchmarks.Twilio.PhoneSocketFloorProbe.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "dashboard-page")
+{
+    return await PhoneBridge.Benchmarks.Dashboard.DashboardPageProbe.RunAsync(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "fuzz")
 {
     return PhoneBridge.Benchmarks.Fuzz.FuzzCommand.Run(args[1..]);
