@@ -44,7 +44,7 @@ public sealed class CallAdmission
     public bool IsDraining => _drain.IsDraining;
 
     /// <summary>
-    /// Whether a new call through <paramref name="provider"/> (<c>twilio</c>, <c>telnyx</c>) may be registered now.
+    /// Whether a new call through <paramref name="provider"/> (<c>twilio</c>, <c>telnyx</c>, <c>browser</c>) may be registered now.
     /// Dispose the ticket once the call is registered or its registration has failed.
     /// </summary>
     public AdmissionTicket Admit(string provider)
