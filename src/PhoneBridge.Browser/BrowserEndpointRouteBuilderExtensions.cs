@@ -14,7 +14,8 @@ namespace PhoneBridge.Browser;
 public static class BrowserEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// The anonymous modules <c>GET /browser/phone.js</c> and <c>GET /browser/listen.js</c>, and, behind the API key,
+    /// The anonymous modules <c>GET /browser/phone.js</c>, <c>GET /browser/listen.js</c> and what both import,
+    /// <c>GET /browser/signaling.js</c>, and, behind the API key,
     /// <c>POST /browser/calls</c> (a browser call: offer in, call id and answer out), <c>DELETE /browser/calls/{callId}</c>
     /// and <c>POST /calls/{callId}/listen</c> (listen-in: receive-only offer in, answer out). With
     /// <c>PhoneBridge:Browser:Enabled=false</c> nothing is mapped. Needs <see cref="BrowserServiceCollectionExtensions.AddBrowser(IServiceCollection)"/>.
@@ -34,6 +35,9 @@ public static class BrowserEndpointRouteBuilderExtensions
         browser.MapGet("/listen.js", (HttpContext http) => ModuleScripts.Serve(http, ModuleScripts.Listen))
             .WithName("BrowserListenModule")
             .WithSummary("ES module: listen(callId, { audio, headers }) plays a call's mix");
+        browser.MapGet("/signaling.js", (HttpContext http) => ModuleScripts.Serve(http, ModuleScripts.Signaling))
+            .WithName("BrowserSignalingModule")
+            .WithSummary("ES module both of the above import: waiting for ICE gathering, reading a refusal's problem details");
 
         var calls = browser.MapGroup("/calls").RequirePhoneBridgeApiKey();
         calls.MapPost("/", BrowserOfferEndpoint.HandleAsync)

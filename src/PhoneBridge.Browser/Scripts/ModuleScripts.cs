@@ -16,6 +16,8 @@ internal static class ModuleScripts
 
     public static readonly byte[] Listen = Load("listen.js");
 
+    public static readonly byte[] Signaling = Load("signaling.js");
+
     public static FileContentHttpResult Serve(HttpContext http, byte[] script)
     {
         ArgumentNullException.ThrowIfNull(http);

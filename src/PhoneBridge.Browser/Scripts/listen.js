@@ -6,8 +6,7 @@
 //   const session = await listen(callId, { audio: document.querySelector('audio'), headers });
 //   session.close();
 
-// Non-trickle signaling: the offer goes once ICE gathering is complete, or after this long with what there is.
-const GATHERING_MS = 5000;
+import { gathered, problem } from './signaling.js';
 
 export async function listen(callId, { audio, headers } = {}) {
   const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
@@ -41,23 +40,4 @@ export async function listen(callId, { audio, headers } = {}) {
   }
 
   return { close };
-}
-
-function gathered(pc) {
-  if (pc.iceGatheringState === 'complete') return Promise.resolve();
-  return new Promise(resolve => {
-    const timer = setTimeout(resolve, GATHERING_MS);
-    pc.addEventListener('icegatheringstatechange', () => {
-      if (pc.iceGatheringState === 'complete') { clearTimeout(timer); resolve(); }
-    });
-  });
-}
-
-async function problem(response) {
-  try {
-    const body = await response.json();
-    return `${response.status} ${body.title || ''}: ${body.detail || ''}`.trim();
-  } catch {
-    return `${response.status} ${response.statusText}`;
-  }
 }

@@ -6,10 +6,10 @@
 //   const call = await callAgent({ audio: document.querySelector('audio'), headers: { Authorization: 'Bearer …' } });
 //   call.callId; await call.hangUp(); const why = await call.ended;
 
+import { gathered, problem } from './signaling.js';
+
 // How long a connection may stay 'disconnected' (no packets, no consent answers) before the call counts as over.
 const LOST_AFTER_MS = 5000;
-// Non-trickle signaling: the offer goes once ICE gathering is complete, or after this long with what there is.
-const GATHERING_MS = 5000;
 
 export async function callAgent({ audio, headers } = {}) {
   const microphone = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
@@ -84,23 +84,4 @@ export async function callAgent({ audio, headers } = {}) {
       }
     },
   };
-}
-
-function gathered(pc) {
-  if (pc.iceGatheringState === 'complete') return Promise.resolve();
-  return new Promise(resolve => {
-    const timer = setTimeout(resolve, GATHERING_MS);
-    pc.addEventListener('icegatheringstatechange', () => {
-      if (pc.iceGatheringState === 'complete') { clearTimeout(timer); resolve(); }
-    });
-  });
-}
-
-async function problem(response) {
-  try {
-    const body = await response.json();
-    return `${response.status} ${body.title || ''}: ${body.detail || ''}`.trim();
-  } catch {
-    return `${response.status} ${response.statusText}`;
-  }
 }

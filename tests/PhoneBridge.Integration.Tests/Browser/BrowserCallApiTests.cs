@@ -18,12 +18,15 @@ public sealed class BrowserCallApiTests
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task The_two_modules_are_served_without_a_key_and_everything_else_needs_it()
+    public async Task The_modules_are_served_without_a_key_and_everything_else_needs_it()
     {
         await using var server = await BrowserServer.StartAsync();
         using var anonymous = BrowserServer.Client(server, withKey: false);
 
-        foreach (var (module, export) in new[] { ("phone.js", "export async function callAgent("), ("listen.js", "export async function listen(") })
+        foreach (var (module, export) in new[]
+        {
+            ("phone.js", "export async function callAgent("), ("listen.js", "export async function listen("), ("signaling.js", "export function gathered("),
+        })
         {
             using var response = await anonymous.GetAsync("/browser/" + module);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
