@@ -58,8 +58,11 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         // The server serves the browser phone's module, so the page offers a call to the agent.
         await page.WaitForSelectorAsync("#call-agent", new() { State = Microsoft.Playwright.WaitForSelectorState.Visible });
 
-        await page.ClickAsync("#logout");
-        await page.WaitForURLAsync("**/dashboard/login");
+        // Logging out is a POST, then the page goes to the login: wait for the first, then for the second to commit
+        // (its load event adds nothing here, and the check below loads the login page again anyway).
+        var logout = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#logout"), "**/dashboard/logout");
+        Assert.Equal(204, logout.Status);
+        await page.WaitForURLAsync("**/dashboard/login", new() { WaitUntil = WaitUntilState.Commit });
         await page.GotoAsync(Url(server, "dashboard"));
         Assert.EndsWith("/dashboard/login", page.Url, StringComparison.Ordinal);
     }
