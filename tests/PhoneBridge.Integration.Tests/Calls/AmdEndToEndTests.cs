@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -9,6 +8,7 @@ using PhoneBridge.Integration.Tests.Bridge;
 using PhoneBridge.Simulator;
 using PhoneBridge.Simulator.Pacing;
 using PhoneBridge.Simulator.Telnyx;
+using PhoneBridge.Testing.Calls;
 using PhoneBridge.Testing.TwilioRest;
 
 namespace PhoneBridge.Integration.Tests.Calls;
@@ -29,7 +29,7 @@ public sealed class AmdEndToEndTests
     public async Task A_twilio_machine_ends_as_phone_amd_and_on_the_call()
     {
         await using var twilio = await FakeTwilioApi.StartAsync(AccountSid, BridgeServer.AuthToken);
-        var events = new RecordingEvents();
+        var events = new RecordingCallEvents();
         await using var server = await TwilioServerAsync(twilio, events);
         using var http = Client(server);
 
@@ -59,7 +59,7 @@ public sealed class AmdEndToEndTests
     {
         await using var twilio = await FakeTwilioApi.StartAsync(AccountSid, BridgeServer.AuthToken);
         twilio.AutoAnsweredBy = "human";
-        var events = new RecordingEvents();
+        var events = new RecordingCallEvents();
         await using var server = await TwilioServerAsync(twilio, events);
         using var http = Client(server);
 
@@ -78,7 +78,7 @@ public sealed class AmdEndToEndTests
     public async Task A_twilio_callback_for_an_unknown_call_is_acknowledged_and_changes_nothing()
     {
         await using var twilio = await FakeTwilioApi.StartAsync(AccountSid, BridgeServer.AuthToken);
-        var events = new RecordingEvents();
+        var events = new RecordingCallEvents();
         await using var server = await TwilioServerAsync(twilio, events);
         using var http = Client(server);
         var callId = await DialAsync(http, "twilio");
@@ -98,7 +98,7 @@ public sealed class AmdEndToEndTests
     {
         using var signer = TelnyxWebhookSigner.CreateRandom();
         await using var api = await FakeCallControlApi.StartAsync(TelnyxKey);
-        var events = new RecordingEvents();
+        var events = new RecordingCallEvents();
         await using var server = await BridgeServer.StartAsync(
             settings: new Dictionary<string, string?>
             {
@@ -182,7 +182,7 @@ public sealed class AmdEndToEndTests
             .Select(c => c.ToJsonString())
             .ToList();
 
-    private static Task<BridgeServer> TwilioServerAsync(FakeTwilioApi twilio, RecordingEvents events) =>
+    private static Task<BridgeServer> TwilioServerAsync(FakeTwilioApi twilio, RecordingCallEvents events) =>
         BridgeServer.StartAsync(
             settings: new Dictionary<string, string?>
             {
@@ -225,12 +225,5 @@ public sealed class AmdEndToEndTests
             Assert.True(DateTime.UtcNow < deadline, "no answering-machine verdict on the call within 30 s");
             await Task.Delay(50);
         }
-    }
-
-    private sealed class RecordingEvents : ICallEventPublisher
-    {
-        public ConcurrentQueue<CallEvent> Published { get; } = new();
-
-        public void Publish(LiveCall call, CallEvent callEvent) => Published.Enqueue(callEvent);
     }
 }

@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Integration.Tests.Bridge;
 using PhoneBridge.Simulator.Twilio;
+using PhoneBridge.Testing.Calls;
 using PhoneBridge.Testing.TwilioRest;
 
 namespace PhoneBridge.Integration.Tests.Calls;
@@ -100,22 +100,15 @@ public sealed class TwilioStatusCallbackTests
         return (callId, callSid, TwimlConnectStream.Parse(Assert.Single(create.Form["Twiml"])));
     }
 
-    private static async Task RunAsync(Func<BridgeServer, CallsApi, FakeTwilioApi, RecordingEvents, Task> test, Action<FakeTwilioApi>? setUp = null)
+    private static async Task RunAsync(Func<BridgeServer, CallsApi, FakeTwilioApi, RecordingCallEvents, Task> test, Action<FakeTwilioApi>? setUp = null)
     {
         var accountSid = new TwilioCallerOptions { Server = new Uri("http://127.0.0.1/") }.AccountSid;
         await using var fake = await FakeTwilioApi.StartAsync(accountSid, BridgeServer.AuthToken);
         setUp?.Invoke(fake);
-        var events = new RecordingEvents();
+        var events = new RecordingCallEvents();
         await using var server = await BridgeServer.StartAsync(
             settings: TwilioCallsApiTests.Settings(fake), services: s => s.AddSingleton<ICallEventPublisher>(events));
         using var api = new CallsApi(server);
         await test(server, api, fake, events);
-    }
-
-    private sealed class RecordingEvents : ICallEventPublisher
-    {
-        public ConcurrentQueue<CallEvent> Published { get; } = new();
-
-        public void Publish(LiveCall call, CallEvent callEvent) => Published.Enqueue(callEvent);
     }
 }

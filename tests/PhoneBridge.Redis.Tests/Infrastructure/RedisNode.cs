@@ -6,6 +6,7 @@ using PhoneBridge.Core.Registry;
 using PhoneBridge.Redis.Cluster;
 using PhoneBridge.Redis.Connection;
 using PhoneBridge.Redis.Registry;
+using PhoneBridge.Testing.Calls;
 using StackExchange.Redis;
 
 namespace PhoneBridge.Redis.Tests.Infrastructure;
@@ -17,7 +18,7 @@ namespace PhoneBridge.Redis.Tests.Infrastructure;
 public sealed class RedisNode : IAsyncDisposable
 {
     private RedisNode(ConnectionMultiplexer redis, RedisKeys keys, RedisCallOwnership ownership, RedisCallRegistry registry,
-        CallDirectory directory, RedisInstanceHeartbeat heartbeat, RecordingEvents events)
+        CallDirectory directory, RedisInstanceHeartbeat heartbeat, RecordingCallEvents events)
     {
         Redis = redis;
         Keys = keys;
@@ -40,7 +41,7 @@ public sealed class RedisNode : IAsyncDisposable
 
     public RedisInstanceHeartbeat Heartbeat { get; }
 
-    public RecordingEvents Events { get; }
+    public RecordingCallEvents Events { get; }
 
     public string Id => Ownership.InstanceId;
 
@@ -63,7 +64,7 @@ public sealed class RedisNode : IAsyncDisposable
         options.KeyPrefix = prefix;
         var keys = new RedisKeys(prefix);
         var ownership = new RedisCallOwnership(redis, keys, id);
-        var events = new RecordingEvents();
+        var events = new RecordingCallEvents();
         var directory = new CallDirectory(events);
         var preJoiner = edge is null
             ? null
@@ -99,13 +100,5 @@ public sealed class RedisNode : IAsyncDisposable
         await Registry.DisposeAsync();
         Heartbeat.Dispose();
         await Redis.DisposeAsync();
-    }
-
-    /// <summary>Call events as the edge would get them.</summary>
-    public sealed class RecordingEvents : ICallEventPublisher
-    {
-        public System.Collections.Concurrent.ConcurrentQueue<CallEvent> Published { get; } = new();
-
-        public void Publish(LiveCall call, CallEvent callEvent) => Published.Enqueue(callEvent);
     }
 }

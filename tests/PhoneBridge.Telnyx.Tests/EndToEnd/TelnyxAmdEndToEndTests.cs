@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,6 +6,7 @@ using PhoneBridge.Simulator;
 using PhoneBridge.Simulator.Pacing;
 using PhoneBridge.Simulator.Telnyx;
 using PhoneBridge.Telnyx.Calls;
+using PhoneBridge.Testing.Calls;
 using PhoneBridge.Testing.Logging;
 
 namespace PhoneBridge.Telnyx.Tests.EndToEnd;
@@ -27,7 +27,7 @@ public sealed class TelnyxAmdEndToEndTests
     [InlineData("premium", AnswerAs.Human, "premium", new[] { "human/human_residence" })]
     public async Task TheVerdictReachesTheCallAndItsEdgeCall(string? configured, AnswerAs answerAs, string detection, string[] expected)
     {
-        var events = new RecordingEvents();
+        var events = new RecordingCallEvents();
         await using var host = await TelnyxBridgeHost.StartAsync(
             "PCMU",
             settings: new Dictionary<string, string?> { ["Telnyx:MachineDetection"] = configured },
@@ -57,7 +57,7 @@ public sealed class TelnyxAmdEndToEndTests
     [Fact]
     public async Task GreetingEndedAfterDetectBeepIsAMachineAndARedeliveryIsPublishedOnce()
     {
-        var events = new RecordingEvents();
+        var events = new RecordingCallEvents();
         await using var host = await TelnyxBridgeHost.StartAsync("PCMU", services: s => s.AddSingleton<ICallEventPublisher>(events));
         var control = host.App.Services.GetServices<IPhoneCallControl>().Single(c => c.Provider == "telnyx");
         var placed = await control.DialAsync(
@@ -78,7 +78,7 @@ public sealed class TelnyxAmdEndToEndTests
     [Fact]
     public async Task ADetectionForAnUnknownCallIsAcknowledgedAndLoggedOnce()
     {
-        var events = new RecordingEvents();
+        var events = new RecordingCallEvents();
         var logs = new ListLoggerProvider();
         await using var host = await TelnyxBridgeHost.StartAsync("PCMU", logs: logs, services: s => s.AddSingleton<ICallEventPublisher>(events));
         var body = TelnyxWebhookBodies.MachineDetection(
@@ -114,10 +114,4 @@ public sealed class TelnyxAmdEndToEndTests
     public void TelnyxResultsMapToTheBridgesWords(string eventType, string result, string expected) =>
         Assert.Equal(expected, PhoneBridge.Telnyx.Webhooks.TelnyxEventProcessor.MapMachineDetection(eventType, result));
 
-    private sealed class RecordingEvents : ICallEventPublisher
-    {
-        public ConcurrentQueue<CallEvent> Published { get; } = new();
-
-        public void Publish(LiveCall call, CallEvent callEvent) => Published.Enqueue(callEvent);
-    }
 }

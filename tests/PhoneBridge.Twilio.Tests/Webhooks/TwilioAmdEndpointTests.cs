@@ -1,7 +1,6 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using PhoneBridge.Core.Calls;
-using PhoneBridge.Core.Registry;
+using PhoneBridge.Testing.Calls;
 using PhoneBridge.Twilio.Tests.Infrastructure;
 using PhoneBridge.Twilio.Webhooks;
 
@@ -28,18 +27,8 @@ public sealed class TwilioAmdEndpointTests
     private static HttpRequestMessage SignedPost(Dictionary<string, string> form, string token = TwilioTestApp.AuthToken) =>
         SignedTwilioPost.Create(SignedUrl, "/twilio/amd", form, token);
 
-    private static async Task<(TwilioTestApp App, RecordingEvents Events, LiveCall Call)> StartWithCallAsync()
-    {
-        var events = new RecordingEvents();
-        var app = await TwilioTestApp.StartAsync(
-            new Dictionary<string, string?> { ["PhoneBridge:PublicUrl"] = "https://abc.ngrok.app" },
-            services => services.AddSingleton<ICallEventPublisher>(events));
-        var directory = app.App.Services.GetRequiredService<CallDirectory>();
-        var call = directory.Add(new CallInfo(
-            "call-amd", "twilio", null, "+14155550100", "+14155550199", DateTimeOffset.UnixEpoch, CallDirection.Outbound));
-        call.ProviderCallId = CallSid;
-        return (app, events, call);
-    }
+    private static Task<(TwilioTestApp App, RecordingCallEvents Events, LiveCall Call)> StartWithCallAsync() =>
+        CallbackTestApp.StartWithCallAsync("call-amd", CallSid);
 
     [Theory]
     [InlineData("human", "human")]
@@ -115,12 +104,5 @@ public sealed class TwilioAmdEndpointTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Null(call.Amd);
         Assert.Single(app.Logs.Entries, e => e.EventId.Name == "AmdCallbackMalformed");
-    }
-
-    private sealed class RecordingEvents : ICallEventPublisher
-    {
-        public System.Collections.Concurrent.ConcurrentQueue<CallEvent> Published { get; } = new();
-
-        public void Publish(LiveCall call, CallEvent callEvent) => Published.Enqueue(callEvent);
     }
 }

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using PhoneBridge.Core.Calls;
 using PhoneBridge.Core.Cluster;
-using PhoneBridge.Core.Registry;
+using PhoneBridge.Testing.Calls;
 using PhoneBridge.Twilio.Tests.Infrastructure;
 using PhoneBridge.Twilio.Webhooks;
 
@@ -34,24 +34,10 @@ public sealed class TwilioStatusEndpointTests
     private static HttpRequestMessage SignedPost(Dictionary<string, string> form, string token = TwilioTestApp.AuthToken) =>
         SignedTwilioPost.Create(SignedUrl, "/twilio/status", form, token);
 
-    private static async Task<(TwilioTestApp App, RecordingEvents Events, LiveCall Call)> StartWithCallAsync(Action<IServiceCollection>? services = null)
-    {
-        var events = new RecordingEvents();
-        var app = await TwilioTestApp.StartAsync(
-            new Dictionary<string, string?> { ["PhoneBridge:PublicUrl"] = "https://abc.ngrok.app" },
-            s =>
-            {
-                s.AddSingleton<ICallEventPublisher>(events);
-                services?.Invoke(s);
-            });
-        var directory = app.App.Services.GetRequiredService<CallDirectory>();
-        var call = directory.Add(new CallInfo(
-            "call-status", "twilio", null, "+14155550100", "+14155550199", DateTimeOffset.UnixEpoch, CallDirection.Outbound));
-        call.ProviderCallId = CallSid;
-        return (app, events, call);
-    }
+    private static Task<(TwilioTestApp App, RecordingCallEvents Events, LiveCall Call)> StartWithCallAsync(Action<IServiceCollection>? services = null) =>
+        CallbackTestApp.StartWithCallAsync("call-status", CallSid, services);
 
-    private static string[] States(RecordingEvents events) =>
+    private static string[] States(RecordingCallEvents events) =>
         events.Published.OfType<PhoneCallEvent>().Select(e => e.State).ToArray();
 
     [Theory]
@@ -216,12 +202,5 @@ public sealed class TwilioStatusEndpointTests
             Sent.Enqueue(command);
             return [await owner.ExecuteAsync(command, cancellationToken)];
         }
-    }
-
-    private sealed class RecordingEvents : ICallEventPublisher
-    {
-        public System.Collections.Concurrent.ConcurrentQueue<CallEvent> Published { get; } = new();
-
-        public void Publish(LiveCall call, CallEvent callEvent) => Published.Enqueue(callEvent);
     }
 }
