@@ -175,12 +175,16 @@ internal sealed partial class FakeStream
         var call = _calls.GetOrAdd(token.CallCid, c => new FakeCall(c));
         var reconnected = false;
         FakeSession session;
+        // Protocol doc §5.7: a FAST join takes over the session whether or not the SFU has noticed the old socket
+        // go (the client reconnects when *it* finds the socket unhealthy, which may be before the SFU does); a
+        // session whose socket closed is kept for the deadline only.
         if (_sessions.TryGetValue(join.SessionId, out var existing) && existing.Edge == edge && !existing.Left
             && join.ReconnectDetails?.Strategy == WebsocketReconnectStrategy.Fast
-            && existing.DisconnectedAt is { } at && DateTime.UtcNow - at < TimeSpan.FromSeconds(FastReconnectDeadlineSeconds))
+            && (existing.DisconnectedAt is not { } at || DateTime.UtcNow - at < TimeSpan.FromSeconds(FastReconnectDeadlineSeconds)))
         {
             session = existing;
             reconnected = true;
+            existing.Socket?.Abort();
         }
         else
         {
