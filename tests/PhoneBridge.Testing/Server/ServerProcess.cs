@@ -51,7 +51,10 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var url = new Uri($"http://127.0.0.1:{FreePort()}");
-        var start = new ProcessStartInfo("dotnet", [dll])
+        // Through env(1) with SIGINT and SIGQUIT at their defaults: a test run started in the background by a shell
+        // without job control inherits them ignored, and the runtime rightly keeps ignoring them, so the drain tests
+        // would see no signal. An orchestrator starts the server with default dispositions; so does this.
+        var start = new ProcessStartInfo("env", ["--default-signal=INT,QUIT", "dotnet", dll])
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
